@@ -1,0 +1,74 @@
+"""Which credential authenticates a command right now: the environment's, else the stored one.
+
+Every nanoctl command that talks to the platform starts here, so this use case
+knows nothing of the CLI and does no network I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.errors import CredentialForOtherApi, ExpiredToken, NotLoggedIn
+from domain.model import ApiUrl, Credential, Expiry, Identity, TokenOrigin
+from domain.ports import Clock, SecretStore, TokenSource
+
+
+@dataclass(frozen=True)
+class CurrentCredential:
+    credential: Credential
+    origin: TokenOrigin
+
+    def expiry(self, clock: Clock) -> Expiry:
+        return Expiry(self.credential.identity.expires_at, clock.now())
+
+
+class ResolveCredential:
+    """Finds the credential to use against ``api_url``, without calling the API."""
+
+    def __init__(
+        self, environment: TokenSource, store: SecretStore, clock: Clock, api_url: ApiUrl
+    ) -> None:
+        self._environment = environment
+        self._store = store
+        self._clock = clock
+        self._api_url = api_url
+
+    def resolve(self) -> CurrentCredential:
+        """The current credential.
+
+        Raises NotLoggedIn when there is none (or only one for another API),
+        ExpiredToken when the stored one is known to have expired, StorageError when
+        the store cannot be read. The environment token wins and skips the store.
+        """
+        token = self._environment.read()
+        if token is not None:
+            return CurrentCredential(
+                Credential(token=token, api_url=self._api_url, identity=Identity()),
+                TokenOrigin.ENVIRONMENT,
+            )
+        stored = self._store.load()
+        if stored is None:
+            raise NotLoggedIn()
+        if stored.api_url != self._api_url:
+            raise CredentialForOtherApi(stored.api_url.value, self._api_url.value)
+        expiry = Expiry(stored.identity.expires_at, self._clock.now())
+        if expiry.expired:
+            raise ExpiredToken(_for(stored.identity), _date(expiry))
+        return CurrentCredential(stored, TokenOrigin.STORED)
+
+
+def _for(identity: Identity) -> str:
+    return f" for {identity.username}" if identity.username else ""
+
+
+def _date(expiry: Expiry) -> str:
+    assert expiry.expires_at is not None
+    return expiry.expires_at.strftime("%Y-%m-%d")
+
+
+def reject_if_expired(identity: Identity, clock: Clock) -> Expiry:
+    """The expiry of a freshly validated identity; raises ExpiredToken when it is past."""
+    expiry = Expiry(identity.expires_at, clock.now())
+    if expiry.expired:
+        raise ExpiredToken(_for(identity), _date(expiry))
+    return expiry

@@ -1,0 +1,200 @@
+"""Value objects of authentication: the token, the API it is for, who it belongs to."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr
+
+from domain.errors import InvalidApiUrl, InsecureApiUrl, MalformedToken
+
+MAX_TOKEN_LENGTH = 4096
+EXPIRY_WARNING = timedelta(days=7)
+DEFAULT_API_URL = "https://runner.dac-us-east-1.deskree.com/public/deployment"
+
+
+class TokenOrigin(Enum):
+    """Where a token came from; decides whether it may be stored."""
+
+    FLAG = "flag"
+    STDIN = "stdin"
+    ENVIRONMENT = "environment"
+    PROMPT = "prompt"
+    STORED = "stored"
+
+    @property
+    def described(self) -> str:
+        return {
+            TokenOrigin.FLAG: "the --token option",
+            TokenOrigin.STDIN: "standard input (--token -)",
+            TokenOrigin.ENVIRONMENT: "NANOSERVICES_TOKEN",
+            TokenOrigin.PROMPT: "the prompt",
+            TokenOrigin.STORED: "the stored credential",
+        }[self]
+
+
+class Token:
+    """An API token. Its value leaves this object only through ``reveal()``.
+
+    ``repr``/``str`` never show it, and construction rejects anything that is not
+    1 to 4096 visible ASCII characters without echoing the input.
+    """
+
+    __slots__ = ("_secret",)
+
+    def __init__(self, secret: SecretStr) -> None:
+        self._secret = secret
+
+    @classmethod
+    def parse(cls, raw: str | SecretStr, origin: TokenOrigin) -> Token:
+        value = raw.get_secret_value() if isinstance(raw, SecretStr) else raw
+        value = value.strip()
+        where = origin.described
+        if not value:
+            raise MalformedToken("it is empty", where)
+        if len(value) > MAX_TOKEN_LENGTH:
+            raise MalformedToken(f"it is longer than {MAX_TOKEN_LENGTH} characters", where)
+        if any(c in "\r\n" for c in value):
+            raise MalformedToken("it spans several lines", where)
+        if not all("\x21" <= c <= "\x7e" for c in value):
+            raise MalformedToken(
+                "it contains spaces, control or non-ASCII characters", where
+            )
+        return cls(SecretStr(value))
+
+    def reveal(self) -> str:
+        """The plain value, for the one place that must send or encrypt it."""
+        return self._secret.get_secret_value()
+
+    def masked(self) -> str:
+        """A hint to recognise the token by: a short prefix and the last 4 characters."""
+        value = self.reveal()
+        if len(value) < 16:
+            return "****" + value[-2:] if len(value) >= 8 else "****"
+        return f"{value[:4]}…{value[-4:]}"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Token):
+            return NotImplemented
+        return hmac.compare_digest(self.reveal().encode(), other.reveal().encode())
+
+    def __hash__(self) -> int:
+        return hash(self.reveal())
+
+    def __repr__(self) -> str:
+        return "Token('**********')"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("a Token is not picklable")
+
+
+@dataclass(frozen=True)
+class ApiUrl:
+    """The base URL of the Nanoservices API; may carry a path prefix."""
+
+    value: str
+
+    @classmethod
+    def parse(cls, raw: str) -> ApiUrl:
+        url = raw.strip()
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError as error:
+            raise InvalidApiUrl(url, "it cannot be parsed") from error
+        if parts.scheme not in ("https", "http"):
+            raise InvalidApiUrl(url, "it must start with https://")
+        if not host:
+            raise InvalidApiUrl(url, "it has no host")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise InvalidApiUrl(url, "it must not carry a query, fragment or credentials")
+        if parts.scheme == "http" and not _is_loopback(host):
+            raise InsecureApiUrl(url)
+        return cls(url.rstrip("/"))
+
+    def join(self, path: str) -> str:
+        """Append ``path`` to the base without losing its prefix."""
+        return f"{self.value}/{path.lstrip('/')}"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a token belongs to, as the API reports it. Either part may be unknown."""
+
+    username: str | None = None
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A token with what we know about it: the API it is for and whom it identifies."""
+
+    token: Token
+    api_url: ApiUrl
+    identity: Identity
+    saved_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Expiry:
+    """How a known expiry relates to now."""
+
+    expires_at: datetime | None
+    now: datetime
+
+    @property
+    def known(self) -> bool:
+        return self.expires_at is not None
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= self.now
+
+    @property
+    def days_left(self) -> int | None:
+        if self.expires_at is None:
+            return None
+        return (self.expires_at - self.now).days
+
+    @property
+    def soon(self) -> bool:
+        """Within the warning window, but not yet past."""
+        return (
+            self.expires_at is not None
+            and not self.expired
+            and self.expires_at - self.now <= EXPIRY_WARNING
+        )
+
+    def describe(self) -> str:
+        """'2027-01-31 (in 64 days)', 'expired on 2026-01-31', 'expiry unknown'."""
+        if self.expires_at is None:
+            return "expiry unknown"
+        date = self.expires_at.strftime("%Y-%m-%d")
+        if self.expired:
+            return f"expired on {date}"
+        left = self.expires_at - self.now
+        if left < timedelta(days=1):
+            hours = max(1, int(left.total_seconds() // 3600))
+            return f"{date} (in {hours} hour{'s' if hours != 1 else ''})"
+        days = left.days
+        return f"{date} (in {days} day{'s' if days != 1 else ''})"

@@ -1,0 +1,76 @@
+"""The ports the use cases depend on. Adapters implement them; tests fake them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+
+
+class TokenSource(Protocol):
+    """One place a token can come from: a flag, stdin, the environment, a prompt."""
+
+    origin: TokenOrigin
+
+    def read(self) -> Token | None:
+        """The token, or None when this source has none to give.
+
+        Raises MalformedToken for a value that is not a token, Cancelled when the
+        user aborts, NoTokenAvailable when it would have to prompt without a terminal.
+        """
+        ...
+
+
+class TokenValidator(Protocol):
+    """Asks the API whom a token belongs to."""
+
+    def validate(self, token: Token, api_url: ApiUrl) -> Identity:
+        """The identity behind ``token``.
+
+        Raises TokenRejected (invalid, inactive, expired, forbidden) when the API says
+        no, ApiUnavailable when the API cannot be used.
+        """
+        ...
+
+
+class SecretStore(Protocol):
+    """Keeps at most one credential, encrypted, across runs."""
+
+    @property
+    def location(self) -> str:
+        """Where the credential lives, for humans (a path)."""
+        ...
+
+    @property
+    def key_location(self) -> str:
+        """Where the encryption key lives, for humans (keyring name or path)."""
+        ...
+
+    def load(self) -> Credential | None:
+        """The stored credential, or None when nothing is stored.
+
+        Raises StorageError when something is stored but cannot be used safely.
+        Never modifies what is stored.
+        """
+        ...
+
+    def save(self, credential: Credential) -> None:
+        """Replace the stored credential atomically; on failure the old one survives."""
+        ...
+
+    def delete(self) -> bool:
+        """Remove the credential and its key; True when there was something to remove."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        ...
+
+
+class ReplaceConfirmation(Protocol):
+    """Asks the user whether a stored credential may be replaced."""
+
+    def confirm_replace(self, current: Credential) -> bool: ...

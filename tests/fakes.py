@@ -1,0 +1,94 @@
+"""Small working in-memory implementations of the ports, with state to assert on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+from domain.errors import StorageError
+from domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+
+
+class FakeTokenSource:
+    def __init__(self, origin: TokenOrigin, value: str | None = None) -> None:
+        self.origin = origin
+        self._value = value
+        self.reads = 0
+        self.error: Exception | None = None
+
+    def read(self) -> Token | None:
+        self.reads += 1
+        if self.error is not None:
+            raise self.error
+        return None if self._value is None else Token.parse(self._value, self.origin)
+
+
+class FakeTokenValidator:
+    """Answers from a table: token value -> identity or the error to raise.
+
+    Tokens not in the table are invalid; every token seen is recorded.
+    """
+
+    def __init__(self, answers: Mapping[str, Identity | Exception]) -> None:
+        self._answers = dict(answers)
+        self.seen: list[tuple[str, str]] = []
+
+    def validate(self, token: Token, api_url: ApiUrl) -> Identity:
+        self.seen.append((token.reveal(), api_url.value))
+        from domain.errors import InvalidToken
+
+        answer = self._answers.get(token.reveal(), InvalidToken())
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+class FakeSecretStore:
+    def __init__(self, credential: Credential | None = None) -> None:
+        self.credential = credential
+        self.load_error: StorageError | None = None
+        self.save_error: StorageError | None = None
+        self.saves = 0
+
+    @property
+    def location(self) -> str:
+        return "/fake/credentials"
+
+    @property
+    def key_location(self) -> str:
+        return "/fake/key"
+
+    def load(self) -> Credential | None:
+        if self.load_error is not None:
+            raise self.load_error
+        return self.credential
+
+    def save(self, credential: Credential) -> None:
+        if self.save_error is not None:
+            raise self.save_error
+        self.saves += 1
+        self.credential = credential
+
+    def delete(self) -> bool:
+        had = self.credential is not None or self.load_error is not None
+        self.credential = None
+        self.load_error = None
+        return had
+
+
+class FakeClock:
+    def __init__(self, now: datetime | None = None) -> None:
+        self.current = now or datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+
+class FakeReplaceConfirmation:
+    def __init__(self, answer: bool | Callable[[Credential], bool] = False) -> None:
+        self._answer = answer
+        self.asked: list[Credential] = []
+
+    def confirm_replace(self, current: Credential) -> bool:
+        self.asked.append(current)
+        return self._answer(current) if callable(self._answer) else self._answer
