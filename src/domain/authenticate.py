@@ -64,30 +64,29 @@ class Authenticate:
         # Read the store before prompting: a store we cannot read (corrupted, unsafe,
         # written by a newer nanoctl) must be reported, never silently overwritten.
         current = self._store.load()
-        if current is not None and self._usable(current):
-            if not self._confirmation.confirm_replace(current):
-                expiry = Expiry(current.identity.expires_at, self._clock.now())
-                return LoginResult(
-                    TokenOrigin.STORED,
-                    current.identity,
-                    expiry,
-                    current.api_url,
-                    stored=False,
-                    kept=True,
-                )
+        if (
+            current is not None
+            and self._usable(current)
+            and not self._confirmation.confirm_replace(current)
+        ):
+            expiry = Expiry(current.identity.expires_at, self._clock.now())
+            return LoginResult(
+                TokenOrigin.STORED,
+                current.identity,
+                expiry,
+                current.api_url,
+                stored=False,
+                kept=True,
+            )
         token = self._prompt.read()
         if token is None:  # a prompt always yields a token or raises; be safe anyway
             raise NotLoggedIn("No token was entered.")
         identity = self._validator.validate(token, self._api_url)
         expiry = reject_if_expired(identity, self._clock)
-        self._store.save(
-            Credential(token, self._api_url, identity, saved_at=self._clock.now())
-        )
+        self._store.save(Credential(token, self._api_url, identity, saved_at=self._clock.now()))
         return LoginResult(TokenOrigin.PROMPT, identity, expiry, self._api_url, stored=True)
 
     def _usable(self, credential: Credential) -> bool:
         if credential.api_url != self._api_url:
             return False
         return not Expiry(credential.identity.expires_at, self._clock.now()).expired
-
-

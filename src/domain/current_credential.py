@@ -62,8 +62,7 @@ def _for(identity: Identity) -> str:
 
 
 def _date(expiry: Expiry) -> str:
-    assert expiry.expires_at is not None
-    return expiry.expires_at.strftime("%Y-%m-%d")
+    return expiry.expires_at.strftime("%Y-%m-%d") if expiry.expires_at else "an unknown date"
 
 
 def reject_if_expired(identity: Identity, clock: Clock) -> Expiry:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
-from domain.errors import InvalidApiUrl, InsecureApiUrl, MalformedToken
+from domain.errors import InsecureApiUrl, InvalidApiUrl, MalformedToken
 
 MAX_TOKEN_LENGTH = 4096
 EXPIRY_WARNING = timedelta(days=7)
@@ -62,9 +62,7 @@ class Token:
         if any(c in "\r\n" for c in value):
             raise MalformedToken("it spans several lines", where)
         if not all("\x21" <= c <= "\x7e" for c in value):
-            raise MalformedToken(
-                "it contains spaces, control or non-ASCII characters", where
-            )
+            raise MalformedToken("it contains spaces, control or non-ASCII characters", where)
         return cls(SecretStr(value))
 
     def reveal(self) -> str:

@@ -1,0 +1,46 @@
+"""The interactive prompt: hidden input through ``getpass``, injected for tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from pydantic import SecretStr
+
+from adapters.terminal import Terminal
+from domain.errors import Cancelled, NoTokenAvailable
+from domain.model import Token, TokenOrigin
+
+PROMPT = (
+    "Please provide the token for authentication. "
+    "You can create it on https://atomic.deskree.com/auth/access/token"
+)
+
+GetPass = Callable[[str, TextIO], str]
+
+
+def _getpass(prompt: str, stream: TextIO) -> str:
+    import getpass
+
+    return getpass.getpass(prompt, stream)
+
+
+class PromptTokenSource:
+    """Asks for the token with echo off. Refuses at once when there is no terminal:
+    a CI job must fail with a clear message, never hang waiting for input."""
+
+    origin = TokenOrigin.PROMPT
+
+    def __init__(self, terminal: Terminal, getpass: GetPass = _getpass) -> None:
+        self._terminal = terminal
+        self._getpass = getpass
+
+    def read(self) -> Token:
+        if not self._terminal.can_prompt:
+            raise NoTokenAvailable(ci=self._terminal.ci)
+        try:
+            value = self._getpass(f"{PROMPT}\nToken: ", self._terminal.stderr)
+        except (EOFError, KeyboardInterrupt):
+            self._terminal.stderr.write("\n")
+            raise Cancelled() from None
+        return Token.parse(SecretStr(value), self.origin)

@@ -1,0 +1,108 @@
+"""The `nanoctl` executable: a cleo application with lazily loaded commands.
+
+`--version` and `--help` import no command module's dependencies: commands are
+built by factories, and each command imports the container inside `handle()`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from cleo.application import Application
+from cleo.loaders.factory_command_loader import FactoryCommandLoader
+
+from entrypoints import __version__
+
+if TYPE_CHECKING:
+    from cleo.commands.command import Command
+    from cleo.io.io import IO
+
+
+def _login() -> Command:
+    from entrypoints.commands.login import LoginCommand
+
+    return LoginCommand()
+
+
+def _logout() -> Command:
+    from entrypoints.commands.logout import LogoutCommand
+
+    return LogoutCommand()
+
+
+def _status() -> Command:
+    from entrypoints.commands.status import StatusCommand
+
+    return StatusCommand()
+
+
+def _whoami() -> Command:
+    from entrypoints.commands.status import StatusCommand
+
+    return StatusCommand(name="whoami")
+
+
+COMMANDS: dict[str, Callable[[], Command]] = {
+    "login": _login,
+    "logout": _logout,
+    "status": _status,
+    "whoami": _whoami,
+}
+
+
+class NanoctlApplication(Application):
+    def __init__(self) -> None:
+        super().__init__("nanoctl", __version__)
+        self.set_command_loader(FactoryCommandLoader(COMMANDS))
+
+    @property
+    def long_version(self) -> str:
+        return f"nanoctl {__version__}"
+
+    def _run(self, io: IO) -> int:
+        try:
+            return super()._run(io)
+        except (Exception, KeyboardInterrupt) as error:
+            from entrypoints.error_report import report
+
+            return report(error, io)
+
+
+# Options whose value may be a lone "-" (read from stdin). cleo 2.1's argv parser
+# takes "-" for an option and fails with "requires a value"; "--token=-" works.
+_STDIN_OPTIONS = ("--token", "-t")
+
+
+def normalize_argv(argv: Sequence[str]) -> list[str]:
+    """Rewrite `--token -` / `-t -` as `--token=-` so both spellings work."""
+    out: list[str] = []
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            out.extend(args[i:])
+            break
+        if arg in _STDIN_OPTIONS and i + 1 < len(args) and args[i + 1] == "-":
+            out.append("--token=-")
+            i += 2
+            continue
+        if arg == "-t-":
+            out.append("--token=-")
+        else:
+            out.append(arg)
+        i += 1
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from cleo.io.inputs.argv_input import ArgvInput
+
+    args = normalize_argv(sys.argv[1:] if argv is None else argv)
+    app = NanoctlApplication()
+    app.auto_exits(False)
+    input_ = ArgvInput(["nanoctl", *args])
+    input_.set_stream(sys.stdin)
+    return app.run(input_)

@@ -1,0 +1,64 @@
+"""Building blocks for use-case tests: a wired Authenticate/Status/Logout on fakes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from domain.authenticate import Authenticate
+from domain.current_credential import ResolveCredential
+from domain.logout import Logout
+from domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from domain.status import Status
+from tests.fakes import (
+    FakeClock,
+    FakeReplaceConfirmation,
+    FakeSecretStore,
+    FakeTokenSource,
+    FakeTokenValidator,
+)
+
+API = ApiUrl.parse("https://api.example.test/base")
+OTHER_API = ApiUrl.parse("https://other.example.test")
+NOW = FakeClock().current
+ADA = Identity("ada", NOW + timedelta(days=30))
+
+
+def credential(
+    value: str = "stored-token-0001",
+    identity: Identity = ADA,
+    api: ApiUrl = API,
+    saved_at: datetime | None = NOW,
+) -> Credential:
+    return Credential(Token.parse(value, TokenOrigin.STORED), api, identity, saved_at)
+
+
+@dataclass
+class World:
+    flag: FakeTokenSource = field(default_factory=lambda: FakeTokenSource(TokenOrigin.FLAG))
+    env: FakeTokenSource = field(default_factory=lambda: FakeTokenSource(TokenOrigin.ENVIRONMENT))
+    prompt: FakeTokenSource = field(default_factory=lambda: FakeTokenSource(TokenOrigin.PROMPT))
+    validator: FakeTokenValidator = field(default_factory=lambda: FakeTokenValidator({}))
+    store: FakeSecretStore = field(default_factory=FakeSecretStore)
+    clock: FakeClock = field(default_factory=FakeClock)
+    confirmation: FakeReplaceConfirmation = field(default_factory=FakeReplaceConfirmation)
+    api: ApiUrl = API
+
+    def authenticate(self) -> Authenticate:
+        return Authenticate(
+            self.flag,
+            self.env,
+            self.prompt,
+            self.validator,
+            self.store,
+            self.clock,
+            self.confirmation,
+            self.api,
+        )
+
+    def logout(self) -> Logout:
+        return Logout(self.store, self.env)
+
+    def status(self) -> Status:
+        resolve = ResolveCredential(self.env, self.store, self.clock, self.api)
+        return Status(resolve, self.validator, self.store, self.clock)

@@ -1,0 +1,196 @@
+"""Authenticate against fakes: precedence, what gets stored, what is left untouched."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from domain.errors import (
+    ApiUnreachable,
+    Cancelled,
+    ExpiredToken,
+    InvalidToken,
+    MalformedToken,
+    NoTokenAvailable,
+    StorageError,
+)
+from domain.model import Identity, TokenOrigin
+from tests.fakes import FakeReplaceConfirmation, FakeTokenSource, FakeTokenValidator
+from tests.unit.builders import ADA, API, NOW, OTHER_API, World, credential
+
+
+def world_with(**sources: str) -> World:
+    world = World(
+        validator=FakeTokenValidator(
+            {"flag-token": ADA, "env-token": Identity("eve"), "typed-token": ADA}
+        )
+    )
+    for name, value in sources.items():
+        origin = {
+            "flag": TokenOrigin.FLAG,
+            "env": TokenOrigin.ENVIRONMENT,
+            "prompt": TokenOrigin.PROMPT,
+        }[name]
+        setattr(world, name, FakeTokenSource(origin, value))
+    return world
+
+
+@pytest.mark.parametrize(
+    ("sources", "want_origin", "want_token"),
+    [
+        pytest.param(
+            {"flag": "flag-token", "env": "env-token", "prompt": "typed-token"},
+            TokenOrigin.FLAG,
+            "flag-token",
+            id="flag beats env and prompt",
+        ),
+        pytest.param(
+            {"env": "env-token", "prompt": "typed-token"},
+            TokenOrigin.ENVIRONMENT,
+            "env-token",
+            id="env beats prompt",
+        ),
+        pytest.param({"prompt": "typed-token"}, TokenOrigin.PROMPT, "typed-token", id="prompt"),
+    ],
+)
+def test_token_precedence(
+    sources: dict[str, str], want_origin: TokenOrigin, want_token: str
+) -> None:
+    world = world_with(**sources)
+    result = world.authenticate().login()
+    assert result.origin is want_origin
+    assert world.validator.seen == [(want_token, API.value)]
+
+
+@pytest.mark.parametrize("source", ["flag", "env"])
+def test_flag_and_env_tokens_are_never_stored_nor_read_from_the_store(source: str) -> None:
+    world = world_with(**{source: f"{source}-token"})
+    world.store.load_error = StorageError("broken store")  # must not matter
+    result = world.authenticate().login()
+    assert result.stored is False
+    assert world.store.saves == 0
+    assert world.prompt.reads == 0
+
+
+def test_prompted_token_is_stored_with_identity_api_and_time() -> None:
+    world = world_with(prompt="typed-token")
+    result = world.authenticate().login()
+    assert result.stored is True
+    assert result.identity == ADA
+    stored = world.store.credential
+    assert stored is not None
+    assert stored.token.reveal() == "typed-token"
+    assert stored.api_url == API
+    assert stored.identity == ADA
+    assert stored.saved_at == NOW
+
+
+@pytest.mark.parametrize(
+    "error",
+    [InvalidToken(), ApiUnreachable("https://x", "connection refused"), Cancelled()],
+    ids=["invalid", "network", "cancelled"],
+)
+def test_failed_interactive_login_leaves_stored_credential_untouched(error: Exception) -> None:
+    world = world_with(prompt="typed-token")
+    old = credential(api=OTHER_API)  # for another API: no "already logged in" question
+    world.store.credential = old
+    if isinstance(error, Cancelled):
+        world.prompt.error = error
+    else:
+        world.validator = FakeTokenValidator({"typed-token": error})
+    with pytest.raises(type(error)):
+        world.authenticate().login()
+    assert world.store.credential is old
+    assert world.store.saves == 0
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["", "   ", "two\nlines", "tab\tinside", "nul\x00", "caf\u00e9", "x" * 4097, "cr\rlf"],
+    ids=["empty", "spaces", "newline", "tab", "nul", "non-ascii", "too-long", "cr"],
+)
+@pytest.mark.parametrize("source", ["flag", "env", "prompt"])
+def test_malformed_tokens_never_reach_the_validator(raw: str, source: str) -> None:
+    world = world_with(**{source: raw})
+    with pytest.raises(MalformedToken) as caught:
+        world.authenticate().login()
+    assert world.validator.seen == []
+    assert world.store.saves == 0
+    if raw.strip():
+        assert raw.strip() not in str(caught.value)
+
+
+def test_surrounding_whitespace_is_trimmed() -> None:
+    world = world_with(flag="  flag-token\n")
+    world.authenticate().login()
+    assert world.validator.seen == [("flag-token", API.value)]
+
+
+def test_no_terminal_and_no_token_fails_before_any_request() -> None:
+    world = world_with()
+    world.prompt.error = NoTokenAvailable(ci=False)
+    with pytest.raises(NoTokenAvailable):
+        world.authenticate().login()
+    assert world.validator.seen == []
+
+
+def test_token_past_its_expiry_is_rejected_even_if_the_api_says_active() -> None:
+    world = world_with(prompt="typed-token")
+    world.validator = FakeTokenValidator({"typed-token": Identity("ada", NOW - timedelta(days=1))})
+    with pytest.raises(ExpiredToken):
+        world.authenticate().login()
+    assert world.store.credential is None
+
+
+def test_already_logged_in_and_declined_keeps_the_credential_without_prompting() -> None:
+    world = world_with(prompt="typed-token")
+    old = credential()
+    world.store.credential = old
+    result = world.authenticate().login()
+    assert result.kept is True
+    assert result.identity == ADA
+    assert world.confirmation.asked == [old]
+    assert world.prompt.reads == 0
+    assert world.store.credential is old
+
+
+def test_already_logged_in_and_accepted_replaces_the_credential() -> None:
+    world = world_with(prompt="typed-token")
+    world.store.credential = credential()
+    world.confirmation = FakeReplaceConfirmation(True)
+    result = world.authenticate().login()
+    assert result.stored is True
+    assert world.store.credential is not None
+    assert world.store.credential.token.reveal() == "typed-token"
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        pytest.param(credential(identity=Identity("ada", NOW - timedelta(days=1))), id="expired"),
+        pytest.param(credential(api=OTHER_API), id="other api"),
+    ],
+)
+def test_unusable_stored_credential_is_replaced_without_asking(old: object) -> None:
+    world = world_with(prompt="typed-token")
+    world.store.credential = old  # type: ignore[assignment]
+    world.authenticate().login()
+    assert world.confirmation.asked == []
+    assert world.store.saves == 1
+
+
+def test_unreadable_store_is_reported_before_prompting_and_never_overwritten() -> None:
+    world = world_with(prompt="typed-token")
+    world.store.load_error = StorageError("corrupted")
+    with pytest.raises(StorageError):
+        world.authenticate().login()
+    assert world.prompt.reads == 0
+    assert world.store.saves == 0
+
+
+def test_failed_save_is_reported_as_a_storage_error() -> None:
+    world = world_with(prompt="typed-token")
+    world.store.save_error = StorageError("disk full")
+    with pytest.raises(StorageError):
+        world.authenticate().login()

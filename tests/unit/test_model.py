@@ -1,0 +1,76 @@
+"""The token and API URL value objects: what users type and what must never leak."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.errors import InsecureApiUrl, InvalidApiUrl, MalformedToken, NanoctlError
+from domain.model import ApiUrl, Token, TokenOrigin
+
+SECRET = "nano_secret_value_1234"
+
+
+def test_token_never_shows_in_repr_str_or_format() -> None:
+    token = Token.parse(SECRET, TokenOrigin.FLAG)
+    for text in (repr(token), str(token), f"{token}", f"{token!r}", repr([token])):
+        assert SECRET not in text
+
+
+def test_token_cannot_be_pickled() -> None:
+    with pytest.raises(TypeError):
+        pickle.dumps(Token.parse(SECRET, TokenOrigin.FLAG))
+
+
+def test_masked_token_shows_only_a_prefix_and_the_last_four() -> None:
+    assert Token.parse(SECRET, TokenOrigin.FLAG).masked() == "nano…1234"
+    assert Token.parse("short", TokenOrigin.FLAG).masked() == "****"
+
+
+@given(st.text(max_size=5000))
+def test_any_input_is_a_token_or_a_malformed_error_that_does_not_echo_it(raw: str) -> None:
+    try:
+        token = Token.parse(raw, TokenOrigin.PROMPT)
+    except MalformedToken as error:
+        stripped = raw.strip()
+        if len(stripped) >= 12:  # shorter strings can occur in any sentence
+            assert stripped not in str(error)
+    else:
+        value = token.reveal()
+        assert 1 <= len(value) <= 4096
+        assert all(0x21 <= ord(c) <= 0x7E for c in value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        ("https://api.example.com/public/deployment/", "https://api.example.com/public/deployment"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ("http://localhost:1/x", "http://localhost:1/x"),
+        ("http://[::1]:8080", "http://[::1]:8080"),
+    ],
+)
+def test_api_url_keeps_its_path_prefix(raw: str, want: str) -> None:
+    url = ApiUrl.parse(raw)
+    assert url.value == want
+    assert url.join("login") == f"{want}/login"
+
+
+@pytest.mark.parametrize(
+    ("raw", "error"),
+    [
+        ("http://api.example.com", InsecureApiUrl),
+        ("http://10.0.0.1", InsecureApiUrl),
+        ("ftp://api.example.com", InvalidApiUrl),
+        ("api.example.com", InvalidApiUrl),
+        ("https://user:pw@api.example.com", InvalidApiUrl),
+        ("https://api.example.com:99999", InvalidApiUrl),
+        ("https://", InvalidApiUrl),
+    ],
+)
+def test_unusable_api_urls_are_refused(raw: str, error: type[NanoctlError]) -> None:
+    with pytest.raises(error):
+        ApiUrl.parse(raw)
