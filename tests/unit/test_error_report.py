@@ -1,0 +1,89 @@
+"""The error boundary: exit codes, one line, and nothing foreign rendered."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain import errors
+from entrypoints.cli import normalize_argv
+from entrypoints.error_report import as_domain_error, exit_code_of, safe_traceback
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (errors.MalformedToken("it is empty", "x"), 2),
+        (errors.NoTokenAvailable(ci=False), 2),
+        (errors.InsecureApiUrl("http://x"), 2),
+        (errors.NotLoggedIn(), 1),
+        (errors.CredentialForOtherApi("https://a", "https://b"), 1),
+        (errors.InvalidToken(), 3),
+        (errors.InactiveToken(), 3),
+        (errors.ExpiredToken("", "2020-01-01"), 3),
+        (errors.ForbiddenToken(), 3),
+        (errors.ApiUnreachable("https://x", "refused"), 4),
+        (errors.TlsFailure("https://x"), 4),
+        (errors.RateLimited("https://x", 3600), 4),
+        (errors.ServerError("https://x", 500), 4),
+        (errors.UnexpectedResponse("https://x", "not JSON"), 4),
+        (errors.StorageError("x"), 5),
+        (errors.CorruptedStore("x"), 5),
+        (errors.UnsafeStore("x"), 5),
+        (errors.StoreWriteFailed("x"), 5),
+        (errors.Cancelled(), 130),
+        (errors.InternalError("x", "Report it."), 1),
+    ],
+)
+def test_every_error_maps_to_its_documented_exit_code(
+    error: errors.NanoctlError, code: int
+) -> None:
+    assert exit_code_of(error) == code
+    assert "\n" not in str(error)
+    assert error.hint or isinstance(error, errors.Cancelled)
+
+
+def test_foreign_exception_text_is_never_rendered() -> None:
+    secret = "nano_secret_in_a_foreign_message"
+    try:
+        try:
+            raise ValueError(f"Invalid header value b'Bearer {secret}\\n'")
+        except ValueError as inner:
+            raise RuntimeError(secret) from inner
+    except RuntimeError as error:
+        rendered = as_domain_error(error)
+        assert secret not in str(rendered)
+        assert "RuntimeError" in str(rendered)
+        trace = safe_traceback(error)
+    assert secret not in trace
+    assert "ValueError" in trace
+    assert "test_error_report.py" in trace
+
+
+def test_cleo_usage_errors_do_not_echo_what_looks_like_a_token() -> None:
+    from cleo.exceptions import CleoCommandNotFoundError, CleoRuntimeError
+
+    pasted = "nano_valid_ada_7Kq2xR9mZ4"
+    for error in (
+        CleoRuntimeError(f'No arguments expected for "login" command, got "{pasted}"'),
+        CleoCommandNotFoundError(pasted, ["login", "logout"]),
+    ):
+        rendered = as_domain_error(error)
+        assert isinstance(rendered, errors.UsageError)
+        assert pasted not in str(rendered)
+    typo = as_domain_error(CleoCommandNotFoundError("logn", ["login"]))
+    assert '"logn"' in str(typo)
+
+
+@pytest.mark.parametrize(
+    ("argv", "want"),
+    [
+        (["login", "--token", "-"], ["login", "--token=-"]),
+        (["login", "-t", "-"], ["login", "--token=-"]),
+        (["login", "-t-"], ["login", "--token=-"]),
+        (["login", "--token=-"], ["login", "--token=-"]),
+        (["login", "--token", "abc"], ["login", "--token", "abc"]),
+        (["login", "--", "--token", "-"], ["login", "--", "--token", "-"]),
+    ],
+)
+def test_both_spellings_of_token_dash_work(argv: list[str], want: list[str]) -> None:
+    assert normalize_argv(argv) == want

@@ -1,0 +1,138 @@
+"""Token sources and the prompt: what is read, from where, and when we refuse to ask."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pydantic import SecretStr
+
+from adapters.confirmation import TerminalReplaceConfirmation
+from adapters.prompt import PROMPT, PromptTokenSource
+from adapters.terminal import Terminal
+from adapters.token_sources import EnvironmentTokenSource, FlagTokenSource
+from domain.errors import Cancelled, MalformedToken, NoTokenAvailable, UsageError
+from domain.model import TokenOrigin
+from tests.unit.builders import credential
+
+
+def terminal(
+    stdin: str = "", *, tty: bool = True, interactive: bool = True, ci: bool = False
+) -> Terminal:
+    return Terminal(
+        stdin=io.StringIO(stdin),
+        stderr=io.StringIO(),
+        stdin_isatty=tty,
+        interactive=interactive,
+        ci=ci,
+    )
+
+
+def test_environment_source_reads_nanoservices_token() -> None:
+    token = EnvironmentTokenSource({"NANOSERVICES_TOKEN": " env-token "}).read()
+    assert token is not None
+    assert token.reveal() == "env-token"
+
+
+def test_unset_environment_gives_no_token() -> None:
+    assert EnvironmentTokenSource({}).read() is None
+
+
+def test_set_but_empty_environment_token_is_an_error_naming_the_variable() -> None:
+    with pytest.raises(MalformedToken, match="NANOSERVICES_TOKEN"):
+        EnvironmentTokenSource({"NANOSERVICES_TOKEN": ""}).read()
+
+
+def test_flag_source_uses_the_literal_value() -> None:
+    source = FlagTokenSource(SecretStr("flag-token"), terminal())
+    assert source.origin is TokenOrigin.FLAG
+    token = source.read()
+    assert token is not None
+    assert token.reveal() == "flag-token"
+
+
+def test_dash_reads_one_token_from_piped_stdin() -> None:
+    source = FlagTokenSource(SecretStr("-"), terminal("piped-token\n", tty=False))
+    assert source.origin is TokenOrigin.STDIN
+    token = source.read()
+    assert token is not None
+    assert token.reveal() == "piped-token"
+
+
+@pytest.mark.parametrize(
+    "piped", ["", "\n", "one\ntwo\n", "x" * 5000], ids=["empty", "blank", "two", "huge"]
+)
+def test_bad_stdin_is_malformed(piped: str) -> None:
+    with pytest.raises(MalformedToken, match="standard input"):
+        FlagTokenSource(SecretStr("-"), terminal(piped, tty=False)).read()
+
+
+def test_dash_with_a_terminal_on_stdin_refuses_instead_of_echoing_typed_input() -> None:
+    with pytest.raises(UsageError, match="pipe"):
+        FlagTokenSource(SecretStr("-"), terminal(tty=True)).read()
+
+
+def test_prompt_asks_with_the_documented_text_and_returns_the_typed_token() -> None:
+    asked: list[str] = []
+
+    def getpass(prompt: str, stream: object) -> str:
+        asked.append(prompt)
+        return "typed-token"
+
+    token = PromptTokenSource(terminal(), getpass).read()
+    assert token.reveal() == "typed-token"
+    assert asked[0].startswith(PROMPT)
+    assert PROMPT == (
+        "Please provide the token for authentication. "
+        "You can create it on https://atomic.deskree.com/auth/access/token"
+    )
+
+
+@pytest.mark.parametrize(
+    ("tty", "interactive"), [(False, True), (True, False)], ids=["no tty", "-n"]
+)
+def test_prompt_refuses_at_once_without_a_terminal(tty: bool, interactive: bool) -> None:
+    def getpass(prompt: str, stream: object) -> str:
+        raise AssertionError("must not prompt")
+
+    with pytest.raises(NoTokenAvailable) as caught:
+        PromptTokenSource(terminal(tty=tty, interactive=interactive), getpass).read()
+    assert "NANOSERVICES_TOKEN" in str(caught.value)
+    assert "--token -" in str(caught.value)
+
+
+def test_no_terminal_hint_is_written_for_ci_when_ci_is_set() -> None:
+    with pytest.raises(NoTokenAvailable, match="In CI"):
+        PromptTokenSource(terminal(tty=False, ci=True)).read()
+
+
+@pytest.mark.parametrize("interrupt", [EOFError, KeyboardInterrupt])
+def test_eof_or_ctrl_c_at_the_prompt_cancels(interrupt: type[BaseException]) -> None:
+    def getpass(prompt: str, stream: object) -> str:
+        raise interrupt
+
+    with pytest.raises(Cancelled, match="Authentication cancelled."):
+        PromptTokenSource(terminal(), getpass).read()
+
+
+@pytest.mark.parametrize(
+    ("answer", "want"), [("y\n", True), ("YES\n", True), ("\n", False), ("n\n", False)]
+)
+def test_replace_question_defaults_to_no(answer: str, want: bool) -> None:
+    term = terminal(answer)
+    assert TerminalReplaceConfirmation(term).confirm_replace(credential()) is want
+    question = term.stderr.getvalue()  # type: ignore[attr-defined]
+    assert "already logged in" in question
+    assert "ada" in question
+    assert "[y/N]" in question
+
+
+def test_replace_question_is_not_asked_with_no_interaction() -> None:
+    term = terminal("y\n", interactive=False)
+    assert TerminalReplaceConfirmation(term).confirm_replace(credential()) is False
+    assert term.stderr.getvalue() == ""  # type: ignore[attr-defined]
+
+
+def test_eof_at_the_replace_question_cancels() -> None:
+    with pytest.raises(Cancelled):
+        TerminalReplaceConfirmation(terminal("")).confirm_replace(credential())
