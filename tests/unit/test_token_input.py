@@ -111,7 +111,7 @@ def test_eof_or_ctrl_c_at_the_prompt_cancels(interrupt: type[BaseException]) -> 
     def getpass(prompt: str, stream: object) -> str:
         raise interrupt
 
-    with pytest.raises(Cancelled, match="Authentication cancelled."):
+    with pytest.raises(Cancelled, match=r"^Authentication cancelled\.$"):
         PromptTokenSource(terminal(), getpass).read()
 
 
