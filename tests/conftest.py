@@ -1,4 +1,9 @@
-"""Isolation for every test: no test may read or write a real credential or keyring."""
+"""Isolation for every test, and the leak sweep over the whole run.
+
+No test may read or write a real credential or keyring: HOME, the config dir and
+the keyring backend are per test. After each test, every file under its HOME is
+searched for known tokens; after the run, every test's captured output is.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests import leaks
 
 _SCRUBBED = (
     "NANOSERVICES_TOKEN",
@@ -32,7 +39,10 @@ _SCRUBBED = (
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh HOME and config dir; keyring forced to the key file; env scrubbed."""
+    """A fresh HOME and config dir; keyring forced to the key file; env scrubbed.
+
+    On teardown, no file under HOME may hold a known token in plaintext.
+    """
     home = tmp_path / "home"
     home.mkdir()
     for name in _SCRUBBED:
@@ -43,3 +53,25 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,127.0.0.2,localhost")
     yield home
+    hits = leaks.find_in_files(home, leaks.known_tokens())
+    assert not hits, f"plaintext token in {sorted({str(p) for p, _ in hits})}"
+
+
+_output_leaks: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    texts = [content for _, content in report.sections]
+    found = leaks.find_in_text(texts, leaks.known_tokens())
+    if found:
+        _output_leaks.append(f"{report.nodeid} ({report.when}): {len(found)} token(s)")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _output_leaks:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("TOKEN LEAK in captured output:", red=True)
+            for line in _output_leaks:
+                reporter.write_line(f"  {line}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
