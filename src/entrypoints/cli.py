@@ -53,9 +53,9 @@ COMMANDS: dict[str, Callable[[], Command]] = {
 
 
 class NanoctlApplication(Application):
-    def __init__(self) -> None:
+    def __init__(self, commands: dict[str, Callable[[], Command]] | None = None) -> None:
         super().__init__("nanoctl", __version__)
-        self.set_command_loader(FactoryCommandLoader(COMMANDS))
+        self.set_command_loader(FactoryCommandLoader(COMMANDS if commands is None else commands))
 
     @property
     def long_version(self) -> str:

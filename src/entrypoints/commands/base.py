@@ -82,8 +82,12 @@ class NanoctlCommand(Command):
         self.io.write_line(text)
 
     def warn(self, text: str) -> None:
-        """A one-line warning on stderr (yellow on a colour terminal)."""
-        self.io.write_error_line(f"<comment>Warning:</comment> {esc(text)}")
+        """A one-line warning on stderr (yellow on a colour terminal). With --json,
+        stderr stays machine-readable: one ``{"warning": ...}`` object per line."""
+        if self.json_output:
+            self.io.error_output.write_line(json.dumps({"warning": text}), type=Type.RAW)
+        else:
+            self.io.write_error_line(f"<comment>Warning:</comment> {esc(text)}")
 
     def verbose(self, text: str) -> None:
         if self.io.is_verbose():

@@ -1,0 +1,62 @@
+"""nanoctl as a library: the same use cases and container as the CLI, no terminal.
+
+Future nanoctl commands (deploy, build, ...) and other tools call these to find
+"the current credential" exactly as `nanoctl status` does. Errors are the domain
+errors of ``domain.errors``; nothing here prints or exits.
+
+    from entrypoints import api
+    current = api.current_credential()      # NANOSERVICES_TOKEN, else the stored one
+    token = current.credential.token.reveal()
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
+
+if TYPE_CHECKING:
+    from domain.authenticate import LoginResult
+    from domain.current_credential import CurrentCredential
+    from domain.logout import LogoutResult
+    from entrypoints.container import Container
+
+
+def container(*, api_url: str | None = None, environ: Mapping[str, str] | None = None) -> Container:
+    """A container configured like the CLI's, never prompting; override its providers
+    (``container.validator.override(...)``) to swap adapters."""
+    from adapters.terminal import Terminal
+    from entrypoints.container import build_container
+    from entrypoints.settings import Settings
+
+    env = os.environ if environ is None else environ
+    built = build_container(Settings.from_environment(env, api_url=api_url))
+    built.environ.override(env)
+    built.terminal.override(Terminal.from_process(interactive=False, environ=env))
+    return built
+
+
+def login(token: str, *, api_url: str | None = None, using: Container | None = None) -> LoginResult:
+    """Validate ``token`` against the API, like `nanoctl login --token`; never stores it."""
+    c = using or container(api_url=api_url)
+    flag = c.flag_token(value=SecretStr(token))
+    return c.authenticate(flag=flag).login()  # type: ignore[no-any-return]
+
+
+def logout(*, using: Container | None = None) -> LogoutResult:
+    """Remove the stored credential and its key; idempotent."""
+    c = using or container()
+    return c.logout().logout()  # type: ignore[no-any-return]
+
+
+def current_credential(
+    *, api_url: str | None = None, using: Container | None = None
+) -> CurrentCredential:
+    """The credential commands should use: NANOSERVICES_TOKEN, else the stored one.
+
+    Offline and fast; raises NotLoggedIn, ExpiredToken or StorageError.
+    """
+    c = using or container(api_url=api_url)
+    return c.resolve_credential().resolve()  # type: ignore[no-any-return]

@@ -1,0 +1,57 @@
+"""The Python API other tools use: same use cases, adapters swapped by overrides."""
+
+from __future__ import annotations
+
+import pytest
+from dependency_injector import providers
+
+from domain.errors import InvalidToken, NotLoggedIn
+from domain.model import TokenOrigin
+from entrypoints import api
+from tests.fakes import FakeClock, FakeSecretStore, FakeTokenValidator
+from tests.unit.builders import ADA, credential
+
+URL = "https://api.example.test/base"
+
+
+def container(environ: dict[str, str], store: FakeSecretStore) -> api.Container:  # type: ignore[name-defined]
+    c = api.container(api_url=URL, environ=environ)
+    c.validator.override(providers.Object(FakeTokenValidator({"good-token-0001": ADA})))
+    c.store.override(providers.Object(store))
+    c.clock.override(providers.Object(FakeClock()))
+    return c
+
+
+def test_login_validates_without_storing() -> None:
+    store = FakeSecretStore()
+    result = api.login("good-token-0001", using=container({}, store))
+    assert result.identity == ADA
+    assert store.saves == 0
+    with pytest.raises(InvalidToken):
+        api.login("bad-token-0001", using=container({}, store))
+
+
+def test_current_credential_prefers_the_environment() -> None:
+    store = FakeSecretStore(credential("stored-token-0001"))
+    current = api.current_credential(
+        using=container({"NANOSERVICES_TOKEN": "env-token-0001"}, store)
+    )
+    assert current.origin is TokenOrigin.ENVIRONMENT
+    assert current.credential.token.reveal() == "env-token-0001"
+    stored = api.current_credential(using=container({}, store))
+    assert stored.origin is TokenOrigin.STORED
+
+
+def test_logout_then_no_current_credential() -> None:
+    store = FakeSecretStore(credential())
+    c = container({}, store)
+    assert api.logout(using=c).removed is True
+    with pytest.raises(NotLoggedIn):
+        api.current_credential(using=c)
+
+
+def test_the_real_container_wires_every_dependency() -> None:
+    c = api.container(api_url=URL, environ={})
+    c.check_dependencies()
+    assert type(c.store()).__name__ == "EncryptedFileStore"
+    assert type(c.validator()).__name__ == "RequestsTokenValidator"
