@@ -42,13 +42,13 @@ def login(token: str, *, api_url: str | None = None, using: Container | None = N
     """Validate ``token`` against the API, like `nanoctl login --token`; never stores it."""
     c = using or container(api_url=api_url)
     flag = c.flag_token(value=SecretStr(token))
-    return c.authenticate(flag=flag).login()  # type: ignore[no-any-return]
+    return c.authenticate(flag=flag).login()
 
 
 def logout(*, using: Container | None = None) -> LogoutResult:
     """Remove the stored credential and its key; idempotent."""
     c = using or container()
-    return c.logout().logout()  # type: ignore[no-any-return]
+    return c.logout().logout()
 
 
 def current_credential(
@@ -59,4 +59,4 @@ def current_credential(
     Offline and fast; raises NotLoggedIn, ExpiredToken or StorageError.
     """
     c = using or container(api_url=api_url)
-    return c.resolve_credential().resolve()  # type: ignore[no-any-return]
+    return c.resolve_credential().resolve()
