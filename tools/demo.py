@@ -111,9 +111,10 @@ def prompt_login(nanoctl: str, env: dict[str, str]) -> None:
     except ImportError:
         print("  (pexpect is not installed: skipped)\n")
         return
-    child = pexpect.spawn(nanoctl, ["login"], env=env, encoding="utf-8", timeout=30)
+    colour = {} if sys.stdout.isatty() else {"NO_COLOR": "1"}
+    child = pexpect.spawn(nanoctl, ["login"], env={**env, **colour}, encoding="utf-8", timeout=30)
     child.expect("Token: ")
-    print("  " + child.before.strip().replace("\n", "\n  ") + " Token: ", end="")
+    print("  " + child.before.strip().replace("\n", "\n  ") + "\n  Token: ", end="")
     child.sendline(api.VALID)
     child.expect(pexpect.EOF)
     child.close()

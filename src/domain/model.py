@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -170,9 +171,12 @@ class Expiry:
 
     @property
     def days_left(self) -> int | None:
+        """Whole days until expiry, counting a started day (29.9 days left is 30);
+        0 or negative once expired."""
         if self.expires_at is None:
             return None
-        return (self.expires_at - self.now).days
+        seconds = (self.expires_at - self.now).total_seconds()
+        return math.ceil(seconds / 86400) if seconds > 0 else math.floor(seconds / 86400)
 
     @property
     def soon(self) -> bool:
@@ -194,5 +198,5 @@ class Expiry:
         if left < timedelta(days=1):
             hours = max(1, int(left.total_seconds() // 3600))
             return f"{date} (in {hours} hour{'s' if hours != 1 else ''})"
-        days = left.days
+        days = self.days_left
         return f"{date} (in {days} day{'s' if days != 1 else ''})"

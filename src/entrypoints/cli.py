@@ -100,6 +100,11 @@ def normalize_argv(argv: Sequence[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     from cleo.io.inputs.argv_input import ArgvInput
 
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal in a non-UTF-8 locale must not turn "✓" into a crash.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     args = normalize_argv(sys.argv[1:] if argv is None else argv)
     app = NanoctlApplication()
     app.auto_exits(False)
