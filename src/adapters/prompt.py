@@ -37,7 +37,10 @@ class PromptTokenSource:
 
     def read(self) -> Token:
         if not self._terminal.can_prompt:
-            raise NoTokenAvailable(ci=self._terminal.ci)
+            raise NoTokenAvailable(
+                ci=self._terminal.ci,
+                no_interaction=self._terminal.stdin_isatty and not self._terminal.interactive,
+            )
         try:
             value = self._getpass(f"{PROMPT}\nToken: ", self._terminal.stderr)
         except (EOFError, KeyboardInterrupt):

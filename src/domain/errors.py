@@ -48,7 +48,7 @@ class MalformedToken(UsageError):
 class NoTokenAvailable(UsageError):
     kind = "no_token"
 
-    def __init__(self, *, ci: bool) -> None:
+    def __init__(self, *, ci: bool, no_interaction: bool = False) -> None:
         if ci:
             hint = (
                 "In CI, store the token as a secret and expose it as NANOSERVICES_TOKEN, "
@@ -59,7 +59,12 @@ class NoTokenAvailable(UsageError):
                 "Set NANOSERVICES_TOKEN, pipe it to `nanoctl login --token -`, "
                 "or run `nanoctl login` in a terminal."
             )
-        super().__init__("No token given and no terminal to prompt for one.", hint)
+        cause = (
+            "No token given, and --no-interaction forbids prompting for one."
+            if no_interaction
+            else "No token given and no terminal to prompt for one."
+        )
+        super().__init__(cause, hint)
 
 
 class InsecureApiUrl(UsageError):

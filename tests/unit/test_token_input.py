@@ -99,6 +99,7 @@ def test_prompt_refuses_at_once_without_a_terminal(tty: bool, interactive: bool)
         PromptTokenSource(terminal(tty=tty, interactive=interactive), getpass).read()
     assert "NANOSERVICES_TOKEN" in str(caught.value)
     assert "--token -" in str(caught.value)
+    assert ("--no-interaction" in str(caught.value)) is (not interactive)
 
 
 def test_no_terminal_hint_is_written_for_ci_when_ci_is_set() -> None:

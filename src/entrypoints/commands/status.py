@@ -55,7 +55,10 @@ Exit codes: 0 usable, 1 not logged in, 3 rejected or expired, 4 API unreachable,
             "" if report.validated else " <comment>(offline: not checked with the API)</comment>"
         )
         api = esc(report.api_url.value)
-        self.say(f"<info>✓</info> Logged in to {api} as <info>{who}</info>{checked}")
+        if report.identity.username is None and not report.validated:
+            self.say(f"<info>✓</info> Token available for {api}{checked}")
+        else:
+            self.say(f"<info>✓</info> Logged in to {api} as <info>{who}</info>{checked}")
         if report.origin is TokenOrigin.ENVIRONMENT:
             source = "NANOSERVICES_TOKEN environment variable"
         else:
