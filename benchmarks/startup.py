@@ -1,0 +1,500 @@
+"""Startup time of the installed `nanoctl`, as ratios to bare-interpreter baselines.
+
+A login CLI is run constantly, so every 100 ms is felt. Each command below runs as a
+whole subprocess (wall time, ``time.perf_counter``), interleaved with the baselines
+round by round in a shuffled order, so machine noise hits all alike:
+
+    F0  python -I -c pass
+    F1  python -c "import cleo.application"
+    F2  F1 + dependency_injector.containers
+    F2c F2 + cryptography.hazmat.primitives.ciphers.aead
+    F3  F2 + requests + cryptography.hazmat.primitives.ciphers.aead
+
+| command                         | baseline | target  |
+| `nanoctl --version`, `--help`   | F1       | <= 1.10 |
+| `nanoctl logout` (nothing kept) | F2       | <= 1.15 |
+| `nanoctl status --offline`      | F2c      | <= 1.15 |
+| `nanoctl login` (env token)     | F3       | <= 1.15 |
+
+Each command has its own fresh temporary HOME (NANOCTL_CONFIG_DIR inside it,
+NANOCTL_KEYRING=0, a minimal environment). For `status --offline` a credential is
+stored first by a real interactive login through a pty (pexpect), typing the
+reference server's valid token; `--seed adapters` stores it with the project's
+adapters instead. The reference server (tools/reference_server.py) is started here.
+
+The installed executable is what is measured: after changing src/, run
+``uv sync --no-editable --quiet`` first (a stale install is detected and refused).
+
+    uv run python benchmarks/startup.py [--runs 15] [--warmup 2] [--json] [--no-fail]
+
+Exit status: 0 all targets met (or --no-fail), 1 a target missed, 2 a command
+misbehaved (wrong exit status or output) or the install is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import reference_server  # noqa: E402
+from reference_server import ReferenceServer  # noqa: E402
+
+PROMPT = "Please provide the token for authentication."
+
+CLEO = "import cleo.application"
+DI = "dependency_injector.containers"
+AEAD = "cryptography.hazmat.primitives.ciphers.aead"
+BASELINE_CODE: dict[str, tuple[list[str], str]] = {
+    # name: (interpreter flags + code, description)
+    "F0": (["-I", "-c", "pass"], "python -I -c pass"),
+    "F1": (["-c", CLEO], CLEO),
+    "F2": (["-c", f"{CLEO}, {DI}"], f"{CLEO}, {DI}"),
+    "F2c": (["-c", f"{CLEO}, {DI}, {AEAD}"], f"{CLEO}, {DI}, {AEAD}"),
+    "F3": (["-c", f"{CLEO}, {DI}, requests, {AEAD}"], f"{CLEO}, {DI}, requests, {AEAD}"),
+}
+
+
+@dataclass
+class Case:
+    """One thing to time: a command line in an environment, with what must come out."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    baseline: str | None = None
+    target: float | None = None
+    expect_stdout: str | None = None
+    """A substring stdout must contain on every run (None: not checked)."""
+    expect_empty_stdout: bool = False
+    samples: list[float] = field(default_factory=list)
+
+    def run_once(self) -> float:
+        start = time.perf_counter()
+        done = subprocess.run(
+            self.argv,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+        elapsed = (time.perf_counter() - start) * 1000.0
+        self._check(done)
+        return elapsed
+
+    def _check(self, done: subprocess.CompletedProcess[bytes]) -> None:
+        out = done.stdout.decode("utf-8", "replace")
+        err = done.stderr.decode("utf-8", "replace")
+        problem = None
+        if done.returncode != 0:
+            problem = f"exit status {done.returncode}"
+        elif self.expect_stdout is not None and self.expect_stdout not in out:
+            problem = f"stdout lacks {self.expect_stdout!r}"
+        elif self.expect_empty_stdout and out.strip():
+            problem = "stdout is not empty"
+        if problem:
+            raise Misbehaved(f"{self.name}: {problem}\n--- stdout\n{out}--- stderr\n{err}")
+
+
+class Misbehaved(Exception):
+    """A timed command did not do what it is timed for: its time would mean nothing."""
+
+
+# --- environment -----------------------------------------------------------------------
+
+_KEPT_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "SYSTEMROOT")
+
+
+def base_env(home: Path, api_url: str) -> dict[str, str]:
+    """A minimal, reproducible environment: no user config, no proxies, no keyring."""
+    env = {name: os.environ[name] for name in _KEPT_ENV if name in os.environ}
+    env.update(
+        HOME=str(home),
+        NANOCTL_CONFIG_DIR=str(home / ".config" / "nanoctl"),
+        NANOCTL_KEYRING="0",
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+        NANOSERVICES_API_URL=api_url,
+        NO_PROXY="127.0.0.1,localhost",
+        NO_COLOR="1",
+        TERM="dumb",
+    )
+    return env
+
+
+def fresh_home(stack: ExitStack, name: str) -> Path:
+    root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"nanoctl-bench-{name}-")))
+    home = root / "home"
+    home.mkdir()
+    return home
+
+
+# --- the installed executable ----------------------------------------------------------
+
+
+def find_executable(bin_dir: Path) -> tuple[Path, Path]:
+    """``nanoctl`` and the interpreter its shebang names (the one baselines must use)."""
+    script = bin_dir / "nanoctl"
+    if not script.is_file():
+        raise SystemExit(f"no nanoctl in {bin_dir}: run `uv sync --no-editable` first")
+    first = script.read_text(encoding="utf-8", errors="replace").splitlines()[0]
+    python = Path(first[2:].strip()) if first.startswith("#!") else bin_dir / "python"
+    if not python.is_file():
+        python = bin_dir / "python"
+    return script, python
+
+
+def installed_package_dir(python: Path, env: dict[str, str]) -> Path:
+    code = "import entrypoints, pathlib; print(pathlib.Path(entrypoints.__file__).parent.parent)"
+    done = subprocess.run(
+        [str(python), "-c", code], env=env, capture_output=True, text=True, check=True, cwd="/"
+    )
+    return Path(done.stdout.strip())
+
+
+def stale_files(python: Path, env: dict[str, str]) -> list[str]:
+    """Files of src/ whose installed copy differs: the install would not be what is timed."""
+    site = installed_package_dir(python, env)
+    src = ROOT / "src"
+    if site.resolve() == src.resolve():
+        return ["(editable install: entrypoints is imported from src/)"]
+    stale = []
+    for path in sorted(src.rglob("*.py")):
+        installed = site / path.relative_to(src)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if not installed.is_file() or hashlib.sha256(installed.read_bytes()).hexdigest() != digest:
+            stale.append(str(path.relative_to(ROOT)))
+    return stale
+
+
+# --- seeding a stored credential ------------------------------------------------------
+
+
+def seed_with_pty(script: Path, env: dict[str, str]) -> None:
+    """A real interactive login: the prompt, hidden input, encryption, the store."""
+    import pexpect
+
+    child = pexpect.spawn(
+        str(script), ["login"], env=env, encoding="utf-8", timeout=30, dimensions=(24, 200)
+    )
+    try:
+        child.expect_exact(PROMPT)
+        child.sendline(reference_server.VALID)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    if child.exitstatus != 0:
+        raise Misbehaved(f"interactive login exited {child.exitstatus}: {child.before!r}")
+
+
+def seed_with_adapters(python: Path, env: dict[str, str]) -> None:
+    """The same credential stored by the installed adapters, without a pty."""
+    code = """
+import os, sys
+from datetime import UTC, datetime
+from pathlib import Path
+from pydantic import SecretStr
+from adapters.encrypted_store import EncryptedFileStore
+from adapters.key_store import choose_key_store
+from domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+directory = Path(os.environ["NANOCTL_CONFIG_DIR"])
+store = EncryptedFileStore(directory, choose_key_store(directory, use_keyring=False))
+store.save(Credential(
+    Token.parse(SecretStr(sys.stdin.read()), TokenOrigin.PROMPT),
+    ApiUrl.parse(os.environ["NANOSERVICES_API_URL"]),
+    Identity("ada", datetime(2099, 1, 1, tzinfo=UTC)),
+    datetime.now(UTC),
+))
+"""
+    subprocess.run(
+        [str(python), "-c", code],
+        env=env,
+        input=reference_server.VALID,
+        text=True,
+        check=True,
+        cwd="/",
+    )
+
+
+# --- measuring -------------------------------------------------------------------------
+
+
+def build_cases(
+    stack: ExitStack, script: Path, python: Path, server_url: str, seed: str
+) -> list[Case]:
+    def env_for(name: str) -> dict[str, str]:
+        return base_env(fresh_home(stack, name), server_url)
+
+    nanoctl = [str(script)]
+    cases = [
+        Case(
+            "nanoctl --version",
+            [*nanoctl, "--version"],
+            env_for("version"),
+            "F1",
+            1.10,
+            expect_stdout="nanoctl",
+        ),
+        Case(
+            "nanoctl --help",
+            [*nanoctl, "--help"],
+            env_for("help"),
+            "F1",
+            1.10,
+            expect_stdout="login",
+        ),
+        Case(
+            "nanoctl logout",
+            [*nanoctl, "logout"],
+            env_for("logout"),
+            "F2",
+            1.15,
+            expect_stdout="Not logged in",
+        ),
+    ]
+    status_env = env_for("status")
+    if seed == "pty":
+        seed_with_pty(script, status_env)
+    else:
+        seed_with_adapters(python, status_env)
+    cases.append(
+        Case(
+            "nanoctl status --offline",
+            [*nanoctl, "status", "--offline"],
+            status_env,
+            "F2c",
+            1.15,
+            expect_stdout="Logged in",
+        )
+    )
+    login_env = env_for("login")
+    login_env["NANOSERVICES_TOKEN"] = reference_server.VALID
+    cases.append(
+        Case(
+            "nanoctl login (env token)",
+            [*nanoctl, "login"],
+            login_env,
+            "F3",
+            1.15,
+            expect_empty_stdout=True,
+        )
+    )
+    baseline_env = env_for("baselines")
+    for name, (args, _) in BASELINE_CODE.items():
+        cases.append(Case(name, [str(python), *args], baseline_env))
+    return cases
+
+
+def measure(
+    cases: Sequence[Case],
+    runs: int,
+    warmup: int,
+    rng: random.Random,
+    progress: Callable[[str], None],
+) -> None:
+    for round_ in range(-warmup, runs):
+        order = list(cases)
+        rng.shuffle(order)
+        for case in order:
+            elapsed = case.run_once()
+            if round_ >= 0:
+                case.samples.append(elapsed)
+        progress(f"round {round_ + 1}/{runs}" if round_ >= 0 else "warm-up")
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    median: float
+    minimum: float
+    maximum: float
+    baseline: str | None
+    ratio: float | None
+    target: float | None
+    passed: bool | None
+    ratio_f0: float
+    samples: list[float]
+
+
+def summarise(cases: Sequence[Case]) -> list[Row]:
+    medians = {case.name: statistics.median(case.samples) for case in cases}
+    rows = []
+    for case in cases:
+        median = medians[case.name]
+        ratio = median / medians[case.baseline] if case.baseline else None
+        passed = None if ratio is None or case.target is None else ratio <= case.target
+        rows.append(
+            Row(
+                case.name,
+                median,
+                min(case.samples),
+                max(case.samples),
+                case.baseline,
+                ratio,
+                case.target,
+                passed,
+                median / medians["F0"],
+                list(case.samples),
+            )
+        )
+    return rows
+
+
+def render(rows: Sequence[Row], meta: dict[str, object]) -> str:
+    header = ("command", "median", "min", "max", "baseline", "ratio", "target", "result", "vs F0")
+    table = [header]
+    for row in rows:
+        table.append(
+            (
+                row.name,
+                f"{row.median:.1f}",
+                f"{row.minimum:.1f}",
+                f"{row.maximum:.1f}",
+                row.baseline or "-",
+                f"{row.ratio:.3f}" if row.ratio is not None else "-",
+                f"<= {row.target:.2f}" if row.target is not None else "-",
+                "-" if row.passed is None else ("PASS" if row.passed else "FAIL"),
+                f"{row.ratio_f0:.2f}",
+            )
+        )
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    lines = [
+        f"nanoctl startup benchmark, {meta['date']}, {meta['runs']} runs "
+        f"(+{meta['warmup']} warm-up), wall ms",
+        f"{meta['cpu']}, nproc {meta['nproc']}, "
+        f"Python {meta['python_version']}, {meta['platform']}",
+        "",
+    ]
+    for i, line in enumerate(table):
+        cells = [
+            cell.ljust(widths[j]) if j in (0, 4, 6, 7) else cell.rjust(widths[j])
+            for j, cell in enumerate(line)
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    lines.append("")
+    for name, (_, code) in BASELINE_CODE.items():
+        lines.append(f"{name:<3}  {code}")
+    return "\n".join(lines)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+@contextmanager
+def running_server() -> Iterator[ReferenceServer]:
+    with ReferenceServer() as server:
+        yield server
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=15, help="timed runs per command (15)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed rounds first (2)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--no-fail", action="store_true", help="exit 0 even if a target is missed")
+    parser.add_argument(
+        "--seed",
+        choices=("pty", "adapters"),
+        default="pty",
+        help="store the credential for `status --offline` by an interactive login in a pty "
+        "(default) or with the installed adapters",
+    )
+    parser.add_argument(
+        "--bin-dir",
+        type=Path,
+        default=Path(sys.executable).parent,
+        help="where the installed nanoctl is (default: this interpreter's bin directory)",
+    )
+    parser.add_argument("--shuffle-seed", type=int, default=None, help="fix the run order")
+    parser.add_argument(
+        "--allow-stale", action="store_true", help="time even if the install differs from src/"
+    )
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+
+    script, python = find_executable(args.bin_dir.absolute())
+    progress: Callable[[str], None] = (
+        (lambda text: None) if args.json else (lambda text: print(text, file=sys.stderr))
+    )
+    meta: dict[str, object] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "runs": args.runs,
+        "warmup": args.warmup,
+        "nproc": os.cpu_count(),
+        "cpu": cpu_model(),
+        "python_version": platform.python_version(),
+        "platform": platform.platform(),
+        "executable": str(script),
+        "python": str(python),
+    }
+    try:
+        with ExitStack() as stack:
+            server = stack.enter_context(running_server())
+            probe_env = base_env(fresh_home(stack, "probe"), server.url)
+            stale = stale_files(python, probe_env)
+            if stale and not args.allow_stale:
+                print(
+                    "The installed nanoctl is not what src/ holds (run "
+                    "`uv sync --no-editable --quiet`): " + ", ".join(stale[:8]),
+                    file=sys.stderr,
+                )
+                return 2
+            cases = build_cases(stack, script, python, server.url, args.seed)
+            measure(cases, args.runs, args.warmup, random.Random(args.shuffle_seed), progress)
+    except Misbehaved as error:
+        print(f"benchmark aborted, a command misbehaved: {error}", file=sys.stderr)
+        return 2
+    rows = summarise(cases)
+    failed = [row.name for row in rows if row.passed is False]
+    if args.json:
+        results = [
+            {
+                "command": row.name,
+                "median_ms": round(row.median, 2),
+                "min_ms": round(row.minimum, 2),
+                "max_ms": round(row.maximum, 2),
+                "baseline": row.baseline,
+                "ratio": None if row.ratio is None else round(row.ratio, 4),
+                "target": row.target,
+                "passed": row.passed,
+                "ratio_to_f0": round(row.ratio_f0, 4),
+                "samples_ms": [round(s, 2) for s in row.samples],
+            }
+            for row in rows
+        ]
+        baselines = {name: code for name, (_, code) in BASELINE_CODE.items()}
+        print(json.dumps({"meta": meta, "baselines": baselines, "results": results}, indent=2))
+    else:
+        print(render(rows, meta))
+        print()
+        print("FAILED: " + ", ".join(failed) if failed else "All targets met.")
+    return 1 if failed and not args.no_fail else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,293 @@
+"""What each command of the installed `nanoctl` imports (not timed, deterministic).
+
+Startup time is mostly import time, and one eager import at the top of a module
+(requests, cryptography, pydantic, keyring, the container) puts its cost on every
+command. Each test runs the installed console script in a fresh interpreter, exactly
+as the `nanoctl` executable does (``runpy`` on the script file), and records
+``sorted(sys.modules)`` when the process exits. A command must not load what it
+does not use:
+
+- ``--version``, ``--help``, ``help <command>``, ``list``: no HTTP, crypto, pydantic,
+  dependency-injector, keyring, platformdirs, nor the container;
+- ``logout``: no HTTP, no crypto; no keyring with ``NANOCTL_KEYRING=0``;
+- ``status --offline``: no HTTP; no keyring with ``NANOCTL_KEYRING=0``;
+- ``login`` with ``NANOSERVICES_TOKEN`` or ``--token -``: never touches the store,
+  so neither cryptography nor keyring.
+
+benchmarks/startup.py measures the time; these tests keep the imports honest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import reference_server
+from reference_server import ReferenceServer
+
+PROMPT = "Please provide the token for authentication."
+
+# Runs the console script as its own file would run, then writes the module names
+# loaded by the end of the process (taken before the dump imports json).
+RUNNER = r"""
+import atexit, runpy, sys
+_out, _script, *_args = sys.argv[1:]
+def _dump():
+    names = sorted(sys.modules)
+    import json
+    with open(_out, "w", encoding="utf-8") as f:
+        json.dump(names, f)
+atexit.register(_dump)
+sys.argv = [_script, *_args]
+runpy.run_path(_script, run_name="__main__")
+"""
+
+HTTP = ("requests", "urllib3", "charset_normalizer", "idna", "certifi")
+CRYPTO = ("cryptography",)
+KEYRING = ("keyring",)
+HEAVY = (
+    *HTTP,
+    *CRYPTO,
+    *KEYRING,
+    "pydantic",
+    "pydantic_core",
+    "dependency_injector",
+    "platformdirs",
+    "entrypoints.container",
+    "entrypoints.settings",
+)
+
+
+def _installed_script() -> Path:
+    script = Path(sys.executable).parent / "nanoctl"
+    if not script.is_file():
+        pytest.fail(f"no installed nanoctl next to {sys.executable}: run `uv sync`")
+    return script
+
+
+def _interpreter_of(script: Path) -> str:
+    first = script.read_text(encoding="utf-8", errors="replace").splitlines()[0]
+    if first.startswith("#!") and Path(first[2:].strip()).is_file():
+        return first[2:].strip()
+    return sys.executable
+
+
+@dataclass(frozen=True)
+class Run:
+    argv: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+    modules: frozenset[str]
+
+    def loaded(self, packages: Sequence[str]) -> list[str]:
+        """The loaded modules that are, or are inside, one of ``packages``."""
+        return sorted(
+            name
+            for name in self.modules
+            if any(name == pkg or name.startswith(pkg + ".") for pkg in packages)
+        )
+
+    def assert_not_loaded(self, packages: Sequence[str]) -> None:
+        found = self.loaded(packages)
+        tops = sorted({name.split(".")[0] if "." in name else name for name in found})
+        assert not found, (
+            f"`nanoctl {' '.join(self.argv)}` imported {tops} ({len(found)} modules, "
+            f"e.g. {found[:5]}); import them inside the function that needs them. "
+            "Find who imports them with `python -X importtime`."
+        )
+
+
+def run_nanoctl(*args: str, env: dict[str, str], workdir: Path, stdin: str | None = None) -> Run:
+    script = _installed_script()
+    out = workdir / "modules.json"
+    out.unlink(missing_ok=True)
+    done = subprocess.run(
+        [_interpreter_of(script), "-c", RUNNER, str(out), str(script), *args],
+        env=env,
+        cwd=workdir,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert out.is_file(), f"the runner wrote no module list; stderr:\n{done.stderr}"
+    modules = frozenset(json.loads(out.read_text(encoding="utf-8")))
+    return Run(tuple(args), done.returncode, done.stdout, done.stderr, modules)
+
+
+@pytest.fixture(scope="module")
+def api_server() -> Iterator[ReferenceServer]:
+    with ReferenceServer() as server:
+        yield server
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    path = tmp_path / "work"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def env(isolated_home: Path, api_server: ReferenceServer) -> dict[str, str]:
+    """The isolated test environment (HOME, config dir, NANOCTL_KEYRING=0) for a child."""
+    environ = dict(os.environ)
+    for name in ("PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME"):
+        environ.pop(name, None)
+    environ["NANOSERVICES_API_URL"] = api_server.url
+    environ["NANOCTL_KEYRING"] = "0"
+    environ["NO_COLOR"] = "1"
+    return environ
+
+
+def store_credential(env: dict[str, str]) -> None:
+    """A real interactive login through a pty: prompt, hidden input, encrypted store."""
+    pexpect = pytest.importorskip("pexpect")
+    child = pexpect.spawn(
+        str(_installed_script()), ["login"], env=env, encoding="utf-8", timeout=30
+    )
+    try:
+        child.expect_exact(PROMPT)
+        child.sendline(reference_server.VALID)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0, "the interactive login used to store a credential failed"
+    assert (Path(env["NANOCTL_CONFIG_DIR"]) / "credentials.json").is_file()
+
+
+# --- the commands that only talk about nanoctl -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--version",),
+        ("-V",),
+        ("--help",),
+        ("list",),
+        ("help", "login"),
+        ("help", "logout"),
+        ("help", "status"),
+        ("login", "--help"),
+        ("status", "--help"),
+    ],
+    ids=" ".join,
+)
+def test_version_and_help_import_nothing_heavy(
+    args: tuple[str, ...], env: dict[str, str], workdir: Path
+) -> None:
+    run = run_nanoctl(*args, env=env, workdir=workdir)
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip()
+    run.assert_not_loaded(HEAVY)
+
+
+# --- logout -------------------------------------------------------------------------
+
+
+def test_logout_with_nothing_stored_imports_no_http_crypto_or_keyring(
+    env: dict[str, str], workdir: Path
+) -> None:
+    run = run_nanoctl("logout", env=env, workdir=workdir)
+
+    assert run.returncode == 0, run.stderr
+    assert "Not logged in" in run.stdout
+    run.assert_not_loaded((*HTTP, *CRYPTO, *KEYRING))
+
+
+def test_logout_of_a_stored_credential_imports_no_http_or_crypto(
+    env: dict[str, str], workdir: Path
+) -> None:
+    store_credential(env)
+
+    run = run_nanoctl("logout", env=env, workdir=workdir)
+
+    assert run.returncode == 0, run.stderr
+    assert "Logged out" in run.stdout
+    assert not (Path(env["NANOCTL_CONFIG_DIR"]) / "credentials.json").exists()
+    run.assert_not_loaded((*HTTP, *CRYPTO, *KEYRING))
+
+
+# --- status --------------------------------------------------------------------------
+
+
+def test_status_offline_imports_no_http_or_keyring(
+    env: dict[str, str], workdir: Path, api_server: ReferenceServer
+) -> None:
+    store_credential(env)
+    api_server.reset()
+
+    run = run_nanoctl("status", "--offline", env=env, workdir=workdir)
+
+    assert run.returncode == 0, run.stderr
+    assert "Logged in" in run.stdout
+    assert "ada" in run.stdout
+    assert api_server.requests == []
+    # it did decrypt the stored credential: the check below is about a real path
+    assert run.loaded(CRYPTO)
+    run.assert_not_loaded((*HTTP, *KEYRING))
+
+
+def test_status_offline_not_logged_in_imports_no_http_crypto_or_keyring(
+    env: dict[str, str], workdir: Path
+) -> None:
+    run = run_nanoctl("status", "--offline", env=env, workdir=workdir)
+
+    assert run.returncode == 1
+    run.assert_not_loaded((*HTTP, *CRYPTO, *KEYRING))
+
+
+# --- login without the store ---------------------------------------------------------
+
+
+def test_login_with_environment_token_imports_no_crypto_or_keyring(
+    env: dict[str, str], workdir: Path, api_server: ReferenceServer
+) -> None:
+    env["NANOSERVICES_TOKEN"] = reference_server.VALID
+    api_server.reset()
+
+    run = run_nanoctl("login", env=env, workdir=workdir)
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == ""
+    assert len(api_server.requests_with(reference_server.VALID)) == 1
+    run.assert_not_loaded((*CRYPTO, *KEYRING))
+
+
+def test_login_with_token_from_stdin_imports_no_crypto_or_keyring(
+    env: dict[str, str], workdir: Path, api_server: ReferenceServer
+) -> None:
+    api_server.reset()
+
+    run = run_nanoctl(
+        "login", "--token", "-", env=env, workdir=workdir, stdin=reference_server.VALID + "\n"
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert "Authenticated as ada" in run.stdout
+    assert len(api_server.requests_with(reference_server.VALID)) == 1
+    run.assert_not_loaded((*CRYPTO, *KEYRING))
+
+
+# --- the harness itself ------------------------------------------------------------
+
+
+def test_the_runner_sees_what_a_command_imports(env: dict[str, str], workdir: Path) -> None:
+    """Guards the guard: a command that needs HTTP is seen loading it."""
+    env["NANOSERVICES_TOKEN"] = reference_server.VALID
+
+    run = run_nanoctl("login", env=env, workdir=workdir)
+
+    assert run.loaded(("requests",)), "the runner did not record the imports of the command"
+    assert "entrypoints.cli" in run.modules
