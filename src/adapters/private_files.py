@@ -74,21 +74,28 @@ def _checked(fd: int, path: Path, *, check: bool) -> int:
 
 
 def _make_directory(path: Path) -> int:
+    """Make ``path`` and its missing parents, each 0700 whatever the umask."""
+    missing = []
+    current = path
+    while not os.path.lexists(current) and current != current.parent:
+        missing.append(current)
+        current = current.parent
     try:
-        path.parent.mkdir(mode=_DIR_MODE, parents=True, exist_ok=True)
-        created = True
-        try:
-            os.mkdir(path, _DIR_MODE)
-        except FileExistsError:
-            created = False
-        fd = os.open(path, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+        for directory in reversed(missing):
+            try:
+                os.mkdir(directory, _DIR_MODE)
+            except FileExistsError:
+                continue  # made by a concurrent nanoctl: checked like any other
+            # mkdir applied the umask to 0700, so this only adds our own bits back
+            # (a umask of 0 or 077 changes nothing); it is never wider than 0700.
+            fd = os.open(directory, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC)
+            try:
+                os.fchmod(fd, _DIR_MODE)
+            finally:
+                os.close(fd)
+        return os.open(path, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
     except OSError as error:
         raise write_error(f"the directory {path}", path, error) from None
-    if created:
-        # mkdir applied the umask to 0700, so this only ever adds our own bits back
-        # (a umask of 077 or 0 changes nothing); there is no window where it is wider.
-        os.fchmod(fd, _DIR_MODE)
-    return fd
 
 
 def _directory_error(path: Path, error: OSError) -> StorageError:

@@ -1,0 +1,178 @@
+"""Helpers for the credential store tests: credentials, snapshots, an unprivileged child.
+
+Tests run as root, and root passes every permission check. ``as_nobody`` forks
+and drops to nobody/nogroup (no supplementary groups) in the child before running
+the code under test, so a permission fault is what the kernel says to a normal
+user, not what root gets away with.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import pickle
+import signal
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from adapters.encrypted_store import CREDENTIAL_FILE, EncryptedFileStore
+from adapters.key_store import KEY_FILE, FileKeyStore
+from domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from tests import leaks
+
+NOBODY_UID = 65534
+NOGROUP_GID = 65534
+
+TOKEN_A = "nano_store_token_A_1f3c9e7d5b"
+TOKEN_B = "nano_store_token_B_8a6e4c2d0f"
+leaks.register(TOKEN_A, TOKEN_B)
+
+
+def credential(
+    token: str = TOKEN_A,
+    *,
+    username: str | None = "ada",
+    expires_at: datetime | None = datetime(2027, 1, 31, tzinfo=UTC),
+    saved_at: datetime | None = datetime(2026, 11, 28, 12, 0, 30, 123456, tzinfo=UTC),
+    api_url: str = "https://api.example.test/base",
+) -> Credential:
+    leaks.register(token)
+    return Credential(
+        Token.parse(token, TokenOrigin.PROMPT),
+        ApiUrl.parse(api_url),
+        Identity(username=username, expires_at=expires_at),
+        saved_at=saved_at,
+    )
+
+
+def file_store(directory: Path) -> EncryptedFileStore:
+    """The store with its key in ``<directory>/credentials.key``."""
+    return EncryptedFileStore(directory, FileKeyStore(directory / KEY_FILE))
+
+
+def credential_path(directory: Path) -> Path:
+    return directory / CREDENTIAL_FILE
+
+
+def key_path(directory: Path) -> Path:
+    return directory / KEY_FILE
+
+
+@dataclass(frozen=True)
+class Entry:
+    mode: int
+    uid: int
+    content: bytes | str  # bytes of a file, target of a symlink
+
+
+def snapshot(directory: Path) -> dict[str, Entry]:
+    """Every entry of ``directory``: mode, owner, bytes (or link target)."""
+    result: dict[str, Entry] = {}
+    if not directory.exists():
+        return result
+    for name in sorted(os.listdir(directory)):
+        path = directory / name
+        st = path.lstat()
+        if stat.S_ISLNK(st.st_mode):
+            content: bytes | str = os.readlink(path)
+        elif stat.S_ISREG(st.st_mode):
+            content = path.read_bytes()
+        else:
+            content = ""
+        result[name] = Entry(st.st_mode, st.st_uid, content)
+    return result
+
+
+def temporaries(directory: Path) -> list[str]:
+    return sorted(n for n in os.listdir(directory) if n.endswith(".tmp"))
+
+
+def secrets_in_files(root: Path, *tokens: str) -> list[tuple[Path, str]]:
+    """Each (file, needle) where a token or its base64 appears under ``root``."""
+    needles: list[bytes] = []
+    for token in tokens:
+        raw = token.encode()
+        needles += [raw, base64.b64encode(raw).rstrip(b"="), base64.urlsafe_b64encode(raw)]
+    hits = []
+    for path in root.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            data = path.read_bytes()
+            hits += [(path, n.decode()) for n in needles if n in data]
+    return hits
+
+
+def chown_tree(root: Path, uid: int, gid: int) -> None:
+    os.chown(root, uid, gid, follow_symlinks=False)
+    for path in root.rglob("*"):
+        os.chown(path, uid, gid, follow_symlinks=False)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a child returned, or the error it raised (class, kind, message)."""
+
+    value: Any = None
+    error: str | None = None
+    kind: str | None = None
+    message: str = ""
+
+
+def in_child(
+    function: Callable[[], Any],
+    *,
+    uid: int | None = None,
+    gid: int | None = None,
+    fsize_limit: int | None = None,
+) -> Outcome:
+    """Run ``function`` in a forked child, optionally as another user or with a
+    file size limit (SIGXFSZ ignored, so writes past it fail with EFBIG).
+
+    The child inherits the imported modules: import what it needs beforehand
+    (nobody cannot read the interpreter's library under /root).
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        status = 0
+        try:
+            os.close(read_end)
+            if fsize_limit is not None:
+                import resource
+
+                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+                resource.setrlimit(resource.RLIMIT_FSIZE, (fsize_limit, fsize_limit))
+            if gid is not None:
+                os.setgroups([])
+                os.setgid(gid)
+            if uid is not None:
+                os.setuid(uid)
+                assert os.geteuid() == uid and os.getegid() == gid and os.getgroups() == []
+            try:
+                outcome = Outcome(value=function())
+            except Exception as error:
+                outcome = Outcome(
+                    error=type(error).__name__,
+                    kind=getattr(error, "kind", None),
+                    message=str(error),
+                )
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(pickle.dumps(outcome))
+        except BaseException:
+            status = 70
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the child failed before reporting"
+    result: Outcome = pickle.loads(data)  # noqa: S301 - our own child's bytes
+    return result
+
+
+def as_nobody(function: Callable[[], Any]) -> Outcome:
+    return in_child(function, uid=NOBODY_UID, gid=NOGROUP_GID)
