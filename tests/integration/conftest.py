@@ -1,0 +1,200 @@
+"""Real servers on loopback for the integration tests: the reference API (plain and TLS),
+a second host for redirects, and a forwarding/CONNECT proxy.
+
+Each server is started per test on port 0 (a start costs a few milliseconds), so state
+such as the flaky token's first failure or the recorded requests never leaks between
+tests.
+"""
+
+from __future__ import annotations
+
+import http.client
+import select
+import socket
+import ssl
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import trustme
+
+from reference_server import ReferenceServer
+
+
+@pytest.fixture
+def reference_server() -> Iterator[ReferenceServer]:
+    """The reference API on http://127.0.0.1:<random port>/public/deployment."""
+    with ReferenceServer() as server:
+        yield server
+
+
+@pytest.fixture
+def other_host_server() -> Iterator[ReferenceServer]:
+    """A second reference API on 127.0.0.2: where hostile redirects point."""
+    with ReferenceServer(host="127.0.0.2") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def tls_ca() -> trustme.CA:
+    """A throwaway certificate authority (no system store trusts it)."""
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def tls_server_context(tls_ca: trustme.CA) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls_ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    return context
+
+
+@pytest.fixture
+def ca_bundle(tls_ca: trustme.CA, tmp_path: Path) -> Path:
+    """The CA certificate as a PEM file, for REQUESTS_CA_BUNDLE / SSL_CERT_FILE."""
+    path = tmp_path / "test-ca.pem"
+    tls_ca.cert_pem.write_to_path(str(path))
+    return path
+
+
+@pytest.fixture
+def tls_reference_server(tls_server_context: ssl.SSLContext) -> Iterator[ReferenceServer]:
+    """The reference API over HTTPS on 127.0.0.1, with a certificate from ``tls_ca``."""
+    with ReferenceServer(ssl_context=tls_server_context) as server:
+        yield server
+
+
+# --- a forwarding proxy ------------------------------------------------------------------
+
+_HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "proxy-authorization",
+        "proxy-authenticate",
+        "te",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+
+
+class ForwardingProxy:
+    """An HTTP proxy on 127.0.0.1: forwards absolute-URI GETs and tunnels CONNECT.
+
+    ``seen`` lists ``(method, target)`` for every request it handled, so a test can
+    prove that traffic went through it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: list[tuple[str, str]] = []
+        self._httpd = _ProxyServer(("127.0.0.1", 0), self)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    @property
+    def seen(self) -> list[tuple[str, str]]:
+        with self._lock:
+            return list(self._seen)
+
+    def record(self, method: str, target: str) -> None:
+        with self._lock:
+            self._seen.append((method, target))
+
+    def start(self) -> ForwardingProxy:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+class _ProxyServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], owner: ForwardingProxy) -> None:
+        self.owner = owner
+        super().__init__(address, _ProxyHandler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass
+
+
+class _ProxyHandler(BaseHTTPRequestHandler):
+    server: _ProxyServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.server.owner.record("GET", self.path)
+        target = urlsplit(self.path)
+        if target.scheme != "http" or not target.hostname:
+            self.send_error(400, "absolute http URI expected")
+            return
+        upstream = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=10)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+        path = target.path + (f"?{target.query}" if target.query else "")
+        upstream.request("GET", path or "/", headers=headers)
+        answer = upstream.getresponse()
+        body = answer.read()
+        upstream.close()
+        self.send_response(answer.status)
+        for name, value in answer.getheaders():
+            if name.lower() not in _HOP_BY_HOP and name.lower() != "content-length":
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        self.wfile.write(body)
+
+    def do_CONNECT(self) -> None:
+        self.server.owner.record("CONNECT", self.path)
+        host, _, port = self.path.rpartition(":")
+        try:
+            upstream = socket.create_connection((host, int(port)), timeout=10)
+        except (OSError, ValueError):
+            self.send_error(502, "cannot reach the target")
+            return
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.close_connection = True
+        with upstream:
+            _relay(self.connection, upstream)
+
+
+def _relay(client: socket.socket, upstream: socket.socket) -> None:
+    peers = {client: upstream, upstream: client}
+    while True:
+        readable, _, _ = select.select(list(peers), [], [], 10)
+        if not readable:
+            return
+        for sock in readable:
+            try:
+                data = sock.recv(65536)
+                if not data:
+                    return
+                peers[sock].sendall(data)
+            except OSError:
+                return
+
+
+@pytest.fixture
+def forwarding_proxy() -> Iterator[ForwardingProxy]:
+    proxy = ForwardingProxy().start()
+    yield proxy
+    proxy.stop()
