@@ -95,7 +95,7 @@ def _make_directory(path: Path) -> int:
                 os.close(fd)
         return os.open(path, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
     except OSError as error:
-        raise write_error(f"the directory {path}", path, error) from None
+        raise write_error("the config directory", path, error, verb="create") from None
 
 
 def _directory_error(path: Path, error: OSError) -> StorageError:
@@ -127,11 +127,10 @@ def _owner_of(path: Path) -> int | None:
 
 
 def fsync_directory(dir_fd: int) -> None:
-    try:
+    """Make a rename durable. Best effort: some file systems cannot fsync a directory,
+    and once the rename is done there is nothing better to do with an error."""
+    with contextlib.suppress(OSError):
         os.fsync(dir_fd)
-    except OSError as error:
-        if error.errno not in (errno.EINVAL, errno.ENOTSUP):  # fs without dir fsync
-            raise
 
 
 # --- ownership and mode ----------------------------------------------------------------
@@ -277,18 +276,15 @@ def write_private(dir_fd: int, name: str, data: bytes, path: Path, what: str) ->
         os.fchmod(fd, _FILE_MODE)  # the umask may have narrowed it; never widens past 0600
         _write_all(fd, data)
         os.fsync(fd)
-        os.close(fd)
-        fd = -1
+        closing, fd = fd, -1
+        os.close(closing)
         os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except OSError as error:
         if fd >= 0:
             os.close(fd)
         _discard(dir_fd, temp)
         raise write_error(what, path, error) from None
-    try:
-        fsync_directory(dir_fd)
-    except OSError as error:
-        raise write_error(what, path, error) from None
+    fsync_directory(dir_fd)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -336,7 +332,11 @@ def remove(dir_fd: int, name: str, path: Path, what: str) -> bool:
 
 
 def write_error(what: str, path: Path, error: OSError, verb: str = "save") -> StoreWriteFailed:
-    """A write failure, named: disk full, read-only, permission denied, or the OS reason."""
+    """A write failure, named: disk full, read-only, permission denied, or the OS reason.
+
+    ``verb`` is "save", "create" or "remove"; the message reads "Could not <verb>
+    <what> at <path>: <cause>."
+    """
     code = error.errno
     if code in _DISK_FULL:
         cause = "the disk is full (or a quota or file size limit was reached)"
@@ -350,7 +350,7 @@ def write_error(what: str, path: Path, error: OSError, verb: str = "save") -> St
     else:
         cause = _reason(error)
         hint = "Check the disk and the directory, then try again."
-    if verb == "save":
+    if verb in ("save", "create"):
         hint += " Any previously stored credential was kept unchanged."
     return StoreWriteFailed(f"Could not {verb} {what} at {path}: {cause}.", hint)
 
