@@ -1,0 +1,226 @@
+"""Run the installed `nanoctl` as a user does: in a subprocess, or in a pseudo-terminal.
+
+Every run is echoed with ``print()`` so that pytest's capture holds it and the leak
+sweep of tests/conftest.py scans it; every run also asserts on the spot that no token
+(the ones the test names, plus every known one) shows up in what nanoctl printed.
+The environment is the test's ``os.environ`` (already isolated by tests/conftest.py)
+plus the overrides a test passes; a ``None`` value removes a variable.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tests import leaks
+
+NANOCTL = Path(sys.executable).parent / "nanoctl"
+TIMEOUT = 60.0
+ANSI = "\x1b["
+TOKEN_PAGE = "https://atomic.deskree.com/auth/access/token"
+PROMPT_LINE = (
+    "Please provide the token for authentication. "
+    "You can create it on https://atomic.deskree.com/auth/access/token"
+)
+
+Env = Mapping[str, str | None]
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one run of nanoctl did."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+    @property
+    def stdout_lines(self) -> list[str]:
+        return self.stdout.splitlines()
+
+    @property
+    def stderr_lines(self) -> list[str]:
+        return self.stderr.splitlines()
+
+
+def environment(overrides: Env | None = None) -> dict[str, str]:
+    """The test's environment with ``overrides`` applied (``None`` removes a variable)."""
+    env = dict(os.environ)
+    env.setdefault("LANG", "C.UTF-8")
+    for name, value in (overrides or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def _secrets(given: Iterable[str]) -> list[str]:
+    wanted = [s for s in given if s.strip()]
+    leaks.register(*wanted)
+    return sorted(set(wanted) | leaks.known_tokens())
+
+
+def _shown(args: Iterable[str], secrets: Iterable[str]) -> str:
+    text = " ".join(args)
+    for secret in secrets:
+        text = text.replace(secret, "<token>")
+    return text
+
+
+def assert_no_secret(text: str, secrets: Iterable[str], where: str) -> None:
+    found = [s for s in secrets if s in text]
+    # Name the leak by length only: printing the token here would leak it again.
+    assert not found, f"a token ({[len(s) for s in found]} chars) appeared in {where}"
+
+
+def run_nanoctl(
+    *args: str,
+    env: Env | None = None,
+    stdin: str | bytes | None = None,
+    secrets: Iterable[str] = (),
+    timeout: float = TIMEOUT,
+    command: Iterable[str] | None = None,
+) -> Result:
+    """Run ``nanoctl *args`` with pipes; ``stdin=None`` is /dev/null (no TTY, at EOF).
+
+    ``secrets`` are the tokens this run must never print (the known ones are added).
+    ``command`` replaces the executable, e.g. ``[sys.executable, "-m", "entrypoints"]``.
+    """
+    argv = [*(command or [str(NANOCTL)]), *args]
+    tokens = _secrets(secrets)
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    started = time.monotonic()
+    done = subprocess.run(
+        argv,
+        env=environment(env),
+        input=data,
+        stdin=subprocess.DEVNULL if data is None else None,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+        start_new_session=True,  # no controlling terminal: getpass cannot find /dev/tty
+    )
+    seconds = time.monotonic() - started
+    result = Result(
+        done.returncode,
+        done.stdout.decode("utf-8", errors="replace"),
+        done.stderr.decode("utf-8", errors="replace"),
+        seconds,
+    )
+    print(f"$ nanoctl {_shown(args, tokens)}  (exit {result.exit_code}, {seconds:.2f} s)")
+    print(f"[stdout]\n{result.stdout}[stderr]\n{result.stderr}[end]")
+    assert_no_secret(result.stdout, tokens, "stdout")
+    assert_no_secret(result.stderr, tokens, "stderr")
+    assert ANSI not in result.stdout + result.stderr, "colour codes written to a pipe"
+    return result
+
+
+@dataclass(frozen=True)
+class PtyResult:
+    exit_code: int
+    transcript: str
+    """Everything the terminal showed, with "\\r\\n" turned into "\\n"."""
+
+    @property
+    def lines(self) -> list[str]:
+        """The transcript's lines without colour codes."""
+        return _SGR.sub("", self.transcript).splitlines()
+
+
+class PtySession:
+    """``nanoctl`` in its own pseudo-terminal and session (pexpect), with a transcript.
+
+    ``child`` is the pexpect child to ``expect``/``send`` on; ``finish()`` waits for the
+    exit, echoes the transcript for the leak sweep and asserts no token was shown.
+    """
+
+    def __init__(self, *args: str, env: Env | None = None, secrets: Iterable[str] = ()) -> None:
+        import pexpect
+
+        self._args = args
+        self._secrets = _secrets(secrets)
+        self._log = io.StringIO()
+        self.child: Any = pexpect.spawn(
+            str(NANOCTL),
+            list(args),
+            env=environment(env),
+            encoding="utf-8",
+            timeout=20,
+            dimensions=(24, 200),
+        )
+        self.child.logfile_read = self._log
+
+    def expect_exact(self, text: str) -> str:
+        """Wait for ``text``; return what came before it (pty line ends normalised)."""
+        self.child.expect_exact(text)
+        return str(self.child.before).replace("\r\n", "\n")
+
+    def finish(self) -> PtyResult:
+        import pexpect
+
+        self.child.expect(pexpect.EOF, timeout=TIMEOUT)
+        self.child.close()
+        status = self.child.exitstatus
+        code = status if status is not None else -int(self.child.signalstatus)
+        transcript = self._log.getvalue().replace("\r\n", "\n")
+        print(f"$ nanoctl {_shown(self._args, self._secrets)}  (pty, exit {code})")
+        print(f"[terminal]\n{transcript}[end]")
+        assert_no_secret(transcript, self._secrets, "the terminal")
+        return PtyResult(code, transcript)
+
+
+def login_interactively(token: str, env: Env | None = None) -> PtyResult:
+    """`nanoctl login` typed into a terminal; asserts it succeeded (a credential is stored)."""
+    session = PtySession("login", env=env, secrets=[token])
+    session.expect_exact("Token: ")
+    session.child.sendline(token)
+    result = session.finish()
+    assert result.exit_code == 0, result.transcript
+    return result
+
+
+# --- expected text --------------------------------------------------------------------
+
+
+def days_left(expires_at: datetime) -> int:
+    """Whole days until ``expires_at``, a started day counting (29.9 days left is 30)."""
+    seconds = (expires_at.replace(microsecond=0) - datetime.now(UTC)).total_seconds()
+    return math.ceil(seconds / 86400)
+
+
+def expiry(expires_at: datetime) -> str:
+    """How nanoctl describes an expiry more than a day away: '2027-01-31 (in 30 days)'.
+
+    ``expires_at`` is what the reference server sent (``server.after(days=...)``).
+    """
+    days = days_left(expires_at)
+    return f"{expires_at.astimezone(UTC):%Y-%m-%d} (in {days} day{'s' if days != 1 else ''})"
+
+
+def files_under(directory: Path) -> dict[str, bytes]:
+    """Every regular file below ``directory`` with its bytes ({} when it does not exist)."""
+    if not directory.exists():
+        return {}
+    return {
+        str(path.relative_to(directory)): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+    }
+
+
+def config_dir() -> Path:
+    """Where nanoctl keeps the credential in this test (set by tests/conftest.py)."""
+    return Path(os.environ["NANOCTL_CONFIG_DIR"])

@@ -1,0 +1,966 @@
+"""The installed `nanoctl` executable, end to end, against the reference API on 127.0.0.1.
+
+Each test runs the real console script in a subprocess (stdin a pipe or /dev/null,
+so never a terminal) and checks the exit code, the whole lines a user sees, and that
+no token is printed (tests/integration/cli_harness.py asserts the last one on every run).
+The interactive prompt through a real terminal is in test_prompt_pty.py; here it is
+only used to store a credential for status and logout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import reference_server as api
+from reference_server import ReferenceServer
+from tests.integration.cli_harness import (
+    ANSI,
+    TOKEN_PAGE,
+    Result,
+    config_dir,
+    days_left,
+    environment,
+    expiry,
+    files_under,
+    login_interactively,
+    run_nanoctl,
+)
+
+UNKNOWN = "nano_unknown_Vz3Qp8Lk"  # well-formed, but the API has never heard of it
+HISTORY_WARNING = (
+    "Warning: a token given on the command line can end up in your shell history and is "
+    "visible in the process list. Prefer `--token -` (reads standard input) or "
+    "NANOSERVICES_TOKEN."
+)
+NOT_STORED = "The token was not stored (run `nanoctl login` without --token to store one)."
+INVALID_LINE = (
+    f"Error: The API rejected the token as invalid. Create a new token on {TOKEN_PAGE} "
+    "and log in again."
+)
+INACTIVE_LINE = (
+    "Error: The token is no longer active (revoked or expired). "
+    f"Create a new token on {TOKEN_PAGE} and log in again."
+)
+FORBIDDEN_LINE = (
+    "Error: The token is valid but lacks permission to log in (HTTP 403). "
+    f"Create a token with access to the platform on {TOKEN_PAGE}."
+)
+NOT_LOGGED_IN_LINE = "Error: You are not logged in. Run `nanoctl login`, or set NANOSERVICES_TOKEN."
+MALFORMED_HINT = "Copy the whole token again; it is 1 to 4096 visible ASCII characters."
+
+
+@pytest.fixture
+def server(reference_server: ReferenceServer) -> ReferenceServer:
+    """The reference API with no request recorded yet."""
+    reference_server.reset()
+    return reference_server
+
+
+@pytest.fixture
+def down_url() -> str:
+    """The URL of an API that is not there: a port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/public/deployment"
+
+
+def url_env(server: ReferenceServer, token: str | None = None) -> dict[str, str | None]:
+    return {"NANOSERVICES_API_URL": server.url, "NANOSERVICES_TOKEN": token}
+
+
+def credential_file() -> Path:
+    return config_dir() / "credentials.json"
+
+
+def key_file() -> Path:
+    return config_dir() / "credentials.key"
+
+
+def one_line(result: Result) -> str:
+    """The one line on stderr (errors are exactly one line)."""
+    assert len(result.stderr_lines) == 1, result.stderr
+    return result.stderr_lines[0]
+
+
+def authenticated_lines(server: ReferenceServer) -> list[str]:
+    return [
+        f"Authenticated as ada — token expires {expiry(server.after(days=30))}.",
+        NOT_STORED,
+    ]
+
+
+def unreachable(url: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"Error: Could not reach the API at {re.escape(url)}(/login)?: [^\n]+\. "
+        r"Check your network; NANOSERVICES_API_URL or --api-url sets the API URL\."
+    )
+
+
+def server_failed(url: str, status: int) -> re.Pattern[str]:
+    return re.compile(
+        rf"Error: The API at {re.escape(url)}(/login)? failed with HTTP {status}\. "
+        r"This is a problem on the server side; try again in a few minutes\."
+    )
+
+
+# --- 1. login with NANOSERVICES_TOKEN -----------------------------------------------------
+
+
+def test_env_login_with_a_valid_token_is_silent_exits_0_and_stores_nothing(
+    server: ReferenceServer,
+) -> None:
+    result = run_nanoctl("login", env=url_env(server, api.VALID))
+
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert len(server.requests_with(api.VALID)) == 1
+    assert files_under(config_dir()) == {}
+
+
+@pytest.mark.parametrize(
+    ("token", "want_line"),
+    [
+        pytest.param(UNKNOWN, INVALID_LINE, id="invalid"),
+        pytest.param(api.INACTIVE, INACTIVE_LINE, id="inactive"),
+        pytest.param(api.FORBIDDEN, FORBIDDEN_LINE, id="forbidden"),
+        pytest.param(api.EXPIRED, "expired", id="expired"),
+    ],
+)
+def test_env_login_with_a_rejected_token_exits_3_with_one_line_naming_cause_and_next_step(
+    server: ReferenceServer, token: str, want_line: str
+) -> None:
+    result = run_nanoctl("login", env=url_env(server, token), secrets=[token])
+
+    if want_line == "expired":
+        date = server.after(days=-2).strftime("%Y-%m-%d")
+        want_line = (
+            f"Error: The token for ada expired on {date}. "
+            f"Create a new token on {TOKEN_PAGE} and run `nanoctl login`."
+        )
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert one_line(result) == want_line
+    assert files_under(config_dir()) == {}
+
+
+def test_env_login_with_the_api_down_exits_4_naming_the_url_and_nanoservices_api_url(
+    down_url: str,
+) -> None:
+    result = run_nanoctl(
+        "login", env={"NANOSERVICES_API_URL": down_url, "NANOSERVICES_TOKEN": api.VALID}
+    )
+
+    assert result.exit_code == 4
+    assert result.stdout == ""
+    assert unreachable(down_url).fullmatch(one_line(result))
+
+
+def test_env_login_with_a_server_error_exits_4_saying_http_500(server: ReferenceServer) -> None:
+    result = run_nanoctl("login", env=url_env(server, api.SERVER_ERROR))
+
+    assert result.exit_code == 4
+    assert result.stdout == ""
+    assert server_failed(server.url, 500).fullmatch(one_line(result))
+
+
+# --- 2. login with --token / -t ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--token", api.VALID], id="--token VALUE"),
+        pytest.param(["-t", api.VALID], id="-t VALUE"),
+        pytest.param([f"--token={api.VALID}"], id="--token=VALUE"),
+    ],
+)
+def test_flag_login_shows_the_user_and_expiry_warns_about_history_and_stores_nothing(
+    server: ReferenceServer, args: list[str]
+) -> None:
+    result = run_nanoctl("login", *args, env=url_env(server))
+
+    assert result.exit_code == 0
+    assert result.stdout_lines == authenticated_lines(server)
+    assert result.stderr_lines == [HISTORY_WARNING]
+    assert len(server.requests_with(api.VALID)) == 1
+    assert files_under(config_dir()) == {}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--token", "-"], id="--token -"),
+        pytest.param(["-t", "-"], id="-t -"),
+        pytest.param(["--token=-"], id="--token=-"),
+    ],
+)
+def test_token_piped_on_stdin_logs_in_without_the_history_warning(
+    server: ReferenceServer, args: list[str]
+) -> None:
+    result = run_nanoctl("login", *args, env=url_env(server), stdin=api.VALID + "\n")
+
+    assert result.exit_code == 0
+    assert result.stdout_lines == authenticated_lines(server)
+    assert result.stderr == ""
+    assert len(server.requests_with(api.VALID)) == 1
+    assert files_under(config_dir()) == {}
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "want_stderr"),
+    [
+        pytest.param(["--token", api.VALID], None, [HISTORY_WARNING], id="flag"),
+        pytest.param(["--token", "-"], api.VALID, [], id="stdin"),
+    ],
+)
+def test_the_token_option_beats_nanoservices_token(
+    server: ReferenceServer, args: list[str], stdin: str | None, want_stderr: list[str]
+) -> None:
+    result = run_nanoctl("login", *args, env=url_env(server, UNKNOWN), stdin=stdin)
+
+    assert result.exit_code == 0
+    assert result.stdout_lines == authenticated_lines(server)
+    assert result.stderr_lines == want_stderr
+    assert [r.bearer for r in server.requests] == [api.VALID]
+
+
+# --- 3. malformed tokens never reach the API -------------------------------------------------
+
+FLAG = "the --token option"
+STDIN = "standard input (--token -)"
+ENV = "NANOSERVICES_TOKEN"
+EMPTY = "it is empty"
+TOO_LONG = "it is longer than 4096 characters"
+LINES = "it spans several lines"
+CHARS = "it contains spaces, control or non-ASCII characters"
+
+
+@pytest.mark.parametrize(
+    ("args", "env_token", "stdin", "origin", "reason", "secrets"),
+    [
+        pytest.param(["--token", ""], None, None, FLAG, EMPTY, [], id="empty flag"),
+        pytest.param(["--token", "-"], None, "", STDIN, EMPTY, [], id="empty stdin"),
+        pytest.param([], "", None, ENV, EMPTY, [], id="empty env"),
+        pytest.param([], "   ", None, ENV, EMPTY, [], id="blank env"),
+        pytest.param(
+            ["--token", "nano_valid ada_7Kq2"],
+            None,
+            None,
+            FLAG,
+            CHARS,
+            ["nano_valid ada_7Kq2"],
+            id="space inside, flag",
+        ),
+        pytest.param(
+            [], "nano_tab\tinside_Wq3", None, ENV, CHARS, ["nano_tab\tinside_Wq3"], id="tab, env"
+        ),
+        pytest.param(
+            ["--token", "-"],
+            None,
+            "nano_first_half_Rt5\nnano_second_half_Yu6\n",
+            STDIN,
+            LINES,
+            ["nano_first_half_Rt5", "nano_second_half_Yu6"],
+            id="newline in the middle, stdin",
+        ),
+        pytest.param(
+            ["--token", "x" * 5000], None, None, FLAG, TOO_LONG, ["x" * 5000], id="5000 chars, flag"
+        ),
+        pytest.param(
+            ["--token", "-"],
+            None,
+            "y" * 5000,
+            STDIN,
+            TOO_LONG,
+            ["y" * 5000],
+            id="5000 chars, stdin",
+        ),
+        pytest.param(
+            ["--token", "nano_tökén_Ab12Cd34"],
+            None,
+            None,
+            FLAG,
+            CHARS,
+            ["nano_tökén_Ab12Cd34", "tökén_Ab12Cd34"],
+            id="non-ASCII, flag",
+        ),
+        pytest.param(
+            [],
+            "nano_émoji_🔑_Xc90",
+            None,
+            ENV,
+            CHARS,
+            ["nano_émoji_🔑_Xc90", "🔑"],
+            id="non-ASCII, env",
+        ),
+        pytest.param(
+            ["--token", "-"],
+            None,
+            "nano_nul\x00byte_Ab12Cd\n",
+            STDIN,
+            CHARS,
+            ["nano_nul\x00byte_Ab12Cd", "byte_Ab12Cd"],
+            id="NUL, stdin",
+        ),
+    ],
+)
+def test_a_malformed_token_exits_2_before_any_request_without_echoing_it(
+    server: ReferenceServer,
+    args: list[str],
+    env_token: str | None,
+    stdin: str | None,
+    origin: str,
+    reason: str,
+    secrets: list[str],
+) -> None:
+    result = run_nanoctl(
+        "login", *args, env=url_env(server, env_token), stdin=stdin, secrets=secrets
+    )
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr_lines[-1] == f"Error: The token from {origin} is malformed: {reason}. " + (
+        MALFORMED_HINT
+    )
+    literal_flag = args[:1] == ["--token"] and args[1] != "-"
+    assert result.stderr_lines[:-1] == ([HISTORY_WARNING] if literal_flag else [])
+    assert server.requests == []
+
+
+def test_a_token_as_positional_argument_exits_2_without_echoing_it(
+    server: ReferenceServer,
+) -> None:
+    secret = "nano_positional_Qw8Er5Ty"
+    result = run_nanoctl("login", secret, env=url_env(server), secrets=[secret])
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    line = one_line(result)
+    assert line.startswith('Error: No arguments expected for "login" command')
+    assert line.endswith("Run `nanoctl help <command>` for usage.")
+    assert server.requests == []
+
+
+# --- 4. no terminal, no token ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ci", "want_line"),
+    [
+        pytest.param(
+            None,
+            "Error: No token given and no terminal to prompt for one. Set NANOSERVICES_TOKEN, "
+            "pipe it to `nanoctl login --token -`, or run `nanoctl login` in a terminal.",
+            id="local",
+        ),
+        pytest.param(
+            "true",
+            "Error: No token given and no terminal to prompt for one. In CI, store the token as "
+            "a secret and expose it as NANOSERVICES_TOKEN, or pipe it to "
+            "`nanoctl login --token -`.",
+            id="CI=true",
+        ),
+    ],
+)
+def test_login_without_a_token_or_a_terminal_exits_2_at_once_naming_the_ways_in(
+    server: ReferenceServer, ci: str | None, want_line: str
+) -> None:
+    result = run_nanoctl("login", env={**url_env(server), "CI": ci}, timeout=15)
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert one_line(result) == want_line
+    assert result.seconds < 10
+    assert server.requests == []
+
+
+# --- 6. status ---------------------------------------------------------------------------------
+
+
+def status_lines(server: ReferenceServer, *, checked: str = "") -> list[str]:
+    return [
+        f"✓ Logged in to {server.url} as ada{checked}",
+        f"  Token source: stored credential ({credential_file()})",
+        f"  Token:        nano…{api.VALID[-4:]}",
+        f"  Expires:      {expiry(server.after(days=30))}",
+        f"  Key:          {key_file()}",
+    ]
+
+
+@pytest.mark.parametrize("command", ["status", "whoami"])
+def test_status_after_a_prompt_login_shows_user_source_path_url_masked_token_and_expiry(
+    server: ReferenceServer, command: str
+) -> None:
+    login_interactively(api.VALID, env=url_env(server))
+    server.reset()
+
+    result = run_nanoctl(command, env=url_env(server))
+
+    assert result.exit_code == 0
+    assert result.stdout_lines == status_lines(server)
+    assert result.stderr == ""
+    assert len(server.requests_with(api.VALID)) == 1
+
+
+def test_status_offline_shows_the_stored_credential_without_asking_the_api(
+    server: ReferenceServer,
+) -> None:
+    login_interactively(api.VALID, env=url_env(server))
+    server.reset()
+
+    result = run_nanoctl("status", "--offline", env=url_env(server))
+
+    assert result.exit_code == 0
+    assert result.stdout_lines == status_lines(
+        server, checked=" (offline: not checked with the API)"
+    )
+    assert server.requests == []
+
+
+def test_status_with_an_environment_token_names_the_environment_as_source(
+    server: ReferenceServer,
+) -> None:
+    result = run_nanoctl("status", env=url_env(server, api.VALID))
+
+    assert result.exit_code == 0
+    assert result.stdout_lines == [
+        f"✓ Logged in to {server.url} as ada",
+        "  Token source: NANOSERVICES_TOKEN environment variable",
+        f"  Token:        nano…{api.VALID[-4:]}",
+        f"  Expires:      {expiry(server.after(days=30))}",
+    ]
+    assert result.stderr == ""
+    assert files_under(config_dir()) == {}
+
+
+def test_status_when_not_logged_in_exits_1(server: ReferenceServer) -> None:
+    result = run_nanoctl("status", env=url_env(server))
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert one_line(result) == NOT_LOGGED_IN_LINE
+    assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("token", "want_code", "want_line"),
+    [
+        pytest.param(UNKNOWN, 3, INVALID_LINE, id="invalid"),
+        pytest.param(api.INACTIVE, 3, INACTIVE_LINE, id="inactive"),
+    ],
+)
+def test_status_with_a_rejected_environment_token_exits_3(
+    server: ReferenceServer, token: str, want_code: int, want_line: str
+) -> None:
+    result = run_nanoctl("status", env=url_env(server, token))
+
+    assert result.exit_code == want_code
+    assert result.stdout == ""
+    assert one_line(result) == want_line
+
+
+@pytest.mark.parametrize(
+    ("command", "want_stdout"),
+    [
+        pytest.param("login", [], id="login"),
+        pytest.param("status", ["✓ Logged in to {url} as ada"], id="status"),
+    ],
+)
+def test_a_token_expiring_soon_gives_a_one_line_warning_on_stderr(
+    server: ReferenceServer, command: str, want_stdout: list[str]
+) -> None:
+    result = run_nanoctl(command, env=url_env(server, api.EXPIRING_SOON))
+
+    assert result.exit_code == 0
+    soon = expiry(server.after(days=3))
+    assert result.stderr_lines == [
+        f"Warning: the token expires {soon}. Create a new one soon on {TOKEN_PAGE}."
+    ]
+    assert result.stdout_lines[: len(want_stdout)] == [
+        line.format(url=server.url) for line in want_stdout
+    ]
+
+
+def test_status_against_another_api_than_the_one_logged_in_to_exits_1_and_sends_nothing(
+    server: ReferenceServer, other_host_server: ReferenceServer
+) -> None:
+    login_interactively(api.VALID, env=url_env(server))
+    other_host_server.reset()
+    other = other_host_server.url
+
+    result = run_nanoctl("status", "--api-url", other, env=url_env(server))
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert one_line(result) == (
+        f"Error: The stored credential is for {server.url}, not {other}; it was not sent. "
+        f"Run `nanoctl login --api-url {other}` to log in there, or use --api-url {server.url}."
+    )
+    assert other_host_server.requests == []
+
+
+def _not_json(data: bytes) -> bytes:
+    return b"\x00\xffgarbage" + data[:10]
+
+
+def _truncated(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def _ciphertext_flipped(data: bytes) -> bytes:
+    document = json.loads(data)
+    cipher = document["ciphertext"]
+    document["ciphertext"] = ("B" if cipher[0] != "B" else "C") + cipher[1:]
+    return json.dumps(document).encode()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(_not_json, id="not JSON"),
+        pytest.param(_truncated, id="truncated"),
+        pytest.param(_ciphertext_flipped, id="ciphertext modified"),
+    ],
+)
+def test_status_with_a_corrupted_credential_file_exits_5_pointing_to_logout_and_keeps_the_file(
+    server: ReferenceServer, damage: object
+) -> None:
+    login_interactively(api.VALID, env=url_env(server))
+    path = credential_file()
+    assert callable(damage)
+    path.write_bytes(damage(path.read_bytes()))
+    before = files_under(config_dir())
+    server.reset()
+
+    result = run_nanoctl("status", env=url_env(server))
+
+    assert result.exit_code == 5
+    assert result.stdout == ""
+    line = one_line(result)
+    assert line.startswith(f"Error: The stored credential {path} is damaged")
+    assert "`nanoctl logout`" in line
+    assert files_under(config_dir()) == before
+    assert server.requests == []
+
+
+def test_status_with_the_api_down_exits_4(down_url: str) -> None:
+    result = run_nanoctl(
+        "status", env={"NANOSERVICES_API_URL": down_url, "NANOSERVICES_TOKEN": api.VALID}
+    )
+
+    assert result.exit_code == 4
+    assert result.stdout == ""
+    assert unreachable(down_url).fullmatch(one_line(result))
+
+
+# --- 7. --json ----------------------------------------------------------------------------------
+
+ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+
+
+def single_json_object(text: str) -> dict[str, object]:
+    assert ANSI not in text
+    document = json.loads(text)
+    assert isinstance(document, dict)
+    return document
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "env_token", "want_source"),
+    [
+        pytest.param(["--token", "-"], api.VALID, None, "stdin", id="stdin"),
+        pytest.param([], None, api.VALID, "environment", id="environment"),
+    ],
+)
+def test_login_json_prints_exactly_one_object_with_the_documented_keys(
+    server: ReferenceServer,
+    args: list[str],
+    stdin: str | None,
+    env_token: str | None,
+    want_source: str,
+) -> None:
+    result = run_nanoctl("login", "--json", *args, env=url_env(server, env_token), stdin=stdin)
+
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    document = single_json_object(result.stdout)
+    assert set(document) == {
+        "authenticated",
+        "username",
+        "source",
+        "api_url",
+        "expires_at",
+        "days_left",
+        "stored",
+    }
+    assert document["authenticated"] is True
+    assert document["username"] == "ada"
+    assert document["source"] == want_source
+    assert document["api_url"] == server.url
+    assert isinstance(document["expires_at"], str)
+    assert ISO_UTC.fullmatch(document["expires_at"])
+    assert document["expires_at"].startswith(server.after(days=30).strftime("%Y-%m-%dT"))
+    assert type(document["days_left"]) is int
+    assert document["days_left"] == days_left(server.after(days=30))
+    assert document["stored"] is False
+
+
+STATUS_KEYS = {
+    "logged_in",
+    "username",
+    "source",
+    "location",
+    "key_location",
+    "api_url",
+    "token",
+    "expires_at",
+    "days_left",
+    "expired",
+    "validated",
+    "saved_at",
+}
+
+
+def test_status_json_of_a_stored_credential_has_the_documented_keys_and_types(
+    server: ReferenceServer,
+) -> None:
+    login_interactively(api.VALID, env=url_env(server))
+
+    result = run_nanoctl("status", "--json", env=url_env(server))
+
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    document = single_json_object(result.stdout)
+    assert set(document) == STATUS_KEYS
+    assert document["logged_in"] is True
+    assert document["username"] == "ada"
+    assert document["source"] == "stored"
+    assert document["location"] == str(credential_file())
+    assert document["key_location"] == str(key_file())
+    assert document["api_url"] == server.url
+    token_hint = document["token"]
+    assert isinstance(token_hint, str)
+    assert token_hint.endswith(api.VALID[-4:])
+    assert api.VALID not in token_hint
+    assert isinstance(document["expires_at"], str)
+    assert ISO_UTC.fullmatch(document["expires_at"])
+    assert type(document["days_left"]) is int
+    assert document["expired"] is False
+    assert document["validated"] is True
+    assert isinstance(document["saved_at"], str)
+    assert ISO_UTC.fullmatch(document["saved_at"])
+
+
+def test_status_json_of_an_environment_token_has_no_location(server: ReferenceServer) -> None:
+    result = run_nanoctl("status", "--json", "--offline", env=url_env(server, api.VALID))
+
+    assert result.exit_code == 0
+    document = single_json_object(result.stdout)
+    assert set(document) == STATUS_KEYS
+    assert (document["source"], document["location"], document["key_location"]) == (
+        "environment",
+        None,
+        None,
+    )
+    assert (document["validated"], document["saved_at"]) == (False, None)
+    assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("args", "env_token", "stdin", "want_code", "want_kind"),
+    [
+        pytest.param(["login"], UNKNOWN, None, 3, "invalid_token", id="login, invalid token"),
+        pytest.param(["login"], api.FORBIDDEN, None, 3, "forbidden_token", id="login, forbidden"),
+        pytest.param(
+            ["login", "--token", "-"], None, "", 2, "malformed_token", id="login, empty stdin"
+        ),
+        pytest.param(["login"], None, None, 2, "no_token", id="login, no terminal"),
+        pytest.param(["login", "--bogus"], None, None, 2, "usage", id="login, unknown option"),
+        pytest.param(
+            ["login", "--api-url", "http://example.com"],
+            api.VALID,
+            None,
+            2,
+            "insecure_api_url",
+            id="login, plain http",
+        ),
+        pytest.param(["status"], None, None, 1, "not_logged_in", id="status, not logged in"),
+        pytest.param(["status"], api.SERVER_ERROR, None, 4, "server_error", id="status, 500"),
+    ],
+)
+def test_errors_with_json_are_one_object_on_stderr_whose_code_is_the_exit_code(
+    server: ReferenceServer,
+    args: list[str],
+    env_token: str | None,
+    stdin: str | None,
+    want_code: int,
+    want_kind: str,
+) -> None:
+    result = run_nanoctl(*args, "--json", env=url_env(server, env_token), stdin=stdin)
+
+    assert result.exit_code == want_code
+    assert result.stdout == ""
+    document = single_json_object(result.stderr)
+    assert list(document) == ["error"]
+    error = document["error"]
+    assert isinstance(error, dict)
+    assert set(error) == {"code", "kind", "message"}
+    assert (error["code"], error["kind"]) == (want_code, want_kind)
+    assert isinstance(error["message"], str)
+    assert error["message"]
+    assert "\n" not in error["message"]
+
+
+# --- 8. logout ---------------------------------------------------------------------------------
+
+
+def test_logout_removes_the_stored_credential_and_a_second_logout_says_nothing_is_stored(
+    server: ReferenceServer,
+) -> None:
+    login_interactively(api.VALID, env=url_env(server))
+    assert credential_file().exists()
+
+    first = run_nanoctl("logout", env=url_env(server))
+
+    assert first.exit_code == 0
+    assert first.stdout_lines == [
+        f"Logged out: removed the stored credential ({credential_file()})."
+    ]
+    assert first.stderr == ""
+    assert not credential_file().exists()
+    assert not key_file().exists()
+
+    again = run_nanoctl("logout", env=url_env(server))
+
+    assert again.exit_code == 0
+    assert again.stdout_lines == [f"Not logged in: nothing stored at {credential_file()}."]
+    assert again.stderr == ""
+    assert server.requests_with(api.VALID) == server.requests[:1]  # only the login's
+
+
+def test_logout_with_nanoservices_token_set_warns_that_it_still_authenticates(
+    server: ReferenceServer,
+) -> None:
+    result = run_nanoctl("logout", env=url_env(server, api.VALID))
+
+    assert result.exit_code == 0
+    assert result.stdout_lines == [f"Not logged in: nothing stored at {credential_file()}."]
+    assert result.stderr_lines == [
+        "Warning: NANOSERVICES_TOKEN is set and still authenticates nanoctl commands; "
+        "unset it to log out completely."
+    ]
+    assert server.requests == []
+
+
+def test_status_after_logout_says_not_logged_in(server: ReferenceServer) -> None:
+    login_interactively(api.VALID, env=url_env(server))
+    assert run_nanoctl("logout", env=url_env(server)).exit_code == 0
+
+    result = run_nanoctl("status", env=url_env(server))
+
+    assert result.exit_code == 1
+    assert one_line(result) == NOT_LOGGED_IN_LINE
+
+
+# --- 9. verbosity --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "env_token", "stdin", "want_source"),
+    [
+        pytest.param(["login", "--token", "-"], None, api.VALID, STDIN, id="login, stdin"),
+        pytest.param(["login"], api.VALID, None, "NANOSERVICES_TOKEN", id="login, environment"),
+        pytest.param(["status"], api.VALID, None, "NANOSERVICES_TOKEN", id="status, environment"),
+    ],
+)
+def test_verbose_shows_the_token_source_and_the_api_url_on_stderr(
+    server: ReferenceServer,
+    args: list[str],
+    env_token: str | None,
+    stdin: str | None,
+    want_source: str,
+) -> None:
+    result = run_nanoctl(*args, "-v", env=url_env(server, env_token), stdin=stdin)
+
+    assert result.exit_code == 0
+    assert f"nanoctl: API URL: {server.url}" in result.stderr_lines
+    assert f"nanoctl: token source: {want_source}" in result.stderr_lines
+    assert "nanoctl:" not in result.stdout
+
+
+def test_debug_verbosity_shows_the_request_with_the_authorization_header_redacted(
+    server: ReferenceServer,
+) -> None:
+    result = run_nanoctl("login", "-vvv", env=url_env(server, api.VALID))
+
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    debug = [line for line in result.stderr_lines if line.startswith("nanoctl: ")]
+    login_url = f"{server.url}/login"
+    wire = [line for line in debug if "GET" in line and login_url in line]
+    assert wire, result.stderr
+    assert any(
+        re.search(r"\b200\b", line) and re.search(r"\d+(\.\d+)? ?m?s\b", line) for line in debug
+    ), result.stderr
+    authorization = [line for line in debug if "authorization" in line.lower()]
+    assert authorization, "the Authorization header is not shown (redacted) with -vvv"
+    assert all("redacted" in line.lower() or "***" in line for line in authorization)
+
+
+@pytest.mark.parametrize(
+    ("token", "want_code"),
+    [
+        pytest.param(UNKNOWN, 3, id="invalid"),
+        pytest.param(api.FORBIDDEN, 3, id="forbidden"),
+        pytest.param(api.SERVER_ERROR, 4, id="server error"),
+        pytest.param(api.NOT_JSON, 4, id="not JSON"),
+        pytest.param(api.WRONG_TYPES, 4, id="wrong types"),
+    ],
+)
+def test_debug_verbosity_on_an_error_shows_a_traceback_but_never_the_token(
+    server: ReferenceServer, token: str, want_code: int
+) -> None:
+    result = run_nanoctl("login", "-vvv", env=url_env(server, token), secrets=[token])
+
+    assert result.exit_code == want_code
+    assert "Traceback (most recent call last):" in result.stderr
+    assert result.stderr_lines[-1].startswith("Error: ")
+
+
+# --- 10. colour ----------------------------------------------------------------------------------
+
+
+def test_nothing_is_coloured_when_output_is_piped(server: ReferenceServer) -> None:
+    runs = [
+        run_nanoctl("login", "--token", UNKNOWN, env=url_env(server)),
+        run_nanoctl("login", env=url_env(server, api.EXPIRING_SOON)),
+        run_nanoctl("status", env=url_env(server, api.VALID)),
+        run_nanoctl("status", env=url_env(server)),
+    ]
+
+    assert [r.exit_code for r in runs] == [3, 0, 0, 1]
+    for result in runs:
+        assert ANSI not in result.stdout
+        assert ANSI not in result.stderr
+
+
+# --- 11. the executable itself -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completions_are_printed_for_every_shell_and_know_the_commands(shell: str) -> None:
+    result = run_nanoctl("completions", shell)
+
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    for command in ("login", "logout", "status"):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(None, id="nanoctl"),
+        pytest.param([sys.executable, "-m", "entrypoints"], id="python -m entrypoints"),
+    ],
+)
+def test_version_prints_the_name_and_version(command: list[str] | None) -> None:
+    result = run_nanoctl("--version", command=command)
+
+    assert result.exit_code == 0
+    assert result.stdout_lines == ["nanoctl 0.1.0"]
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        pytest.param(["--api-url", "http://example.com"], {}, id="--api-url"),
+        pytest.param([], {"NANOSERVICES_API_URL": "http://example.com"}, id="env"),
+    ],
+)
+def test_plain_http_to_a_non_loopback_host_is_refused_before_any_request(
+    server: ReferenceServer, args: list[str], env: dict[str, str]
+) -> None:
+    # Route any request that might still be made through the reference server as a
+    # proxy, so that "no request anywhere" is observable.
+    proxy = f"http://127.0.0.1:{server.port}"
+    result = run_nanoctl(
+        "login",
+        *args,
+        env={
+            "NANOSERVICES_TOKEN": api.VALID,
+            "HTTP_PROXY": proxy,
+            "HTTPS_PROXY": proxy,
+            "http_proxy": proxy,
+            "https_proxy": proxy,
+            "NO_PROXY": "",
+            **env,
+        },
+    )
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert one_line(result) == (
+        "Error: Refusing to send the token over plain HTTP to http://example.com. "
+        "Use an https:// API URL (plain http is allowed only for loopback addresses)."
+    )
+    assert server.requests == []
+
+
+# --- 12. the wheel -------------------------------------------------------------------------------
+
+
+def uv(*args: str, cwd: Path | None = None) -> None:
+    """Run uv as the developer would: their HOME (and so their uv cache), not the test's."""
+    executable = os.environ.get("UV") or shutil.which("uv") or "uv"
+    env = environment({"HOME": pwd.getpwuid(os.getuid()).pw_dir, "VIRTUAL_ENV": None})
+    subprocess.run([executable, *args], cwd=cwd, env=env, check=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    uv("build", "--wheel", "--quiet", "-o", str(out), cwd=Path(__file__).resolve().parents[2])
+    (built,) = out.glob("nanoctl-0.1.0-*.whl")
+    return built
+
+
+def test_the_wheel_ships_the_three_packages_and_no_tests(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    top_level = {name.split("/", 1)[0] for name in names if "/" in name}
+
+    assert {"domain", "adapters", "entrypoints"} <= top_level
+    assert not any(name.startswith(("tests/", "tools/", "src/")) for name in names)
+    assert top_level - {"domain", "adapters", "entrypoints"} == {"nanoctl-0.1.0.dist-info"}
+
+
+def test_the_wheel_installed_in_a_fresh_venv_runs_nanoctl(wheel: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    uv("venv", "--quiet", str(venv))
+    uv("pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), str(wheel))
+
+    result = run_nanoctl("--version", command=[str(venv / "bin" / "nanoctl")])
+
+    assert result.exit_code == 0
+    assert result.stdout_lines == ["nanoctl 0.1.0"]
+    imported = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import entrypoints.cli, tests"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert "No module named 'tests'" in imported.stderr

@@ -1,0 +1,192 @@
+"""`nanoctl login` typed into a real pseudo-terminal (pexpect): the hidden prompt, what is
+stored, cancelling, replacing a stored credential, and colour on a terminal.
+
+pexpect gives the child its own pty and session, so getpass reads that terminal and
+never the developer's. The transcript is everything the terminal showed; a typed token
+must never be in it.
+"""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+import reference_server as api
+from reference_server import ReferenceServer
+from tests.integration.cli_harness import (
+    ANSI,
+    PROMPT_LINE,
+    TOKEN_PAGE,
+    PtySession,
+    config_dir,
+    expiry,
+    files_under,
+    login_interactively,
+)
+
+UNKNOWN = "nano_unknown_typed_Hd4Ks9"
+INVALID_LINE = (
+    f"Error: The API rejected the token as invalid. Create a new token on {TOKEN_PAGE} "
+    "and log in again."
+)
+
+
+@pytest.fixture
+def server(reference_server: ReferenceServer) -> ReferenceServer:
+    reference_server.reset()
+    return reference_server
+
+
+def url_env(server: ReferenceServer, **more: str | None) -> dict[str, str | None]:
+    return {"NANOSERVICES_API_URL": server.url, **more}
+
+
+def welcome(server: ReferenceServer) -> list[str]:
+    return [
+        f"Welcome, ada! Your token expires {expiry(server.after(days=30))}.",
+        "The token is stored encrypted; `nanoctl logout` removes it.",
+    ]
+
+
+def replace_question(server: ReferenceServer) -> str:
+    return (
+        f"You are already logged in to {server.url} as ada "
+        f"(token expires {expiry(server.after(days=30))})."
+    )
+
+
+def test_login_prompts_with_the_documented_line_hides_the_token_and_stores_it_encrypted(
+    server: ReferenceServer,
+) -> None:
+    session = PtySession("login", env=url_env(server), secrets=[api.VALID])
+    assert session.expect_exact("Token: ") == PROMPT_LINE + "\n"
+    session.child.sendline(api.VALID)
+    result = session.finish()
+
+    assert result.exit_code == 0
+    assert result.lines == [PROMPT_LINE, "Token: ", *welcome(server)]
+    assert api.VALID not in result.transcript
+    assert len(server.requests_with(api.VALID)) == 1
+    stored = files_under(config_dir())
+    assert "credentials.json" in stored
+    assert not any(api.VALID.encode() in data for data in stored.values())
+
+
+def test_the_stored_credential_is_private_to_the_user(server: ReferenceServer) -> None:
+    login_interactively(api.VALID, env=url_env(server))
+
+    directory = config_dir()
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    for path in directory.iterdir():
+        assert stat.S_IMODE(path.lstat().st_mode) == 0o600, path.name
+
+
+def test_an_invalid_typed_token_exits_3_and_stores_nothing(server: ReferenceServer) -> None:
+    session = PtySession("login", env=url_env(server), secrets=[UNKNOWN])
+    session.expect_exact("Token: ")
+    session.child.sendline(UNKNOWN)
+    result = session.finish()
+
+    assert result.exit_code == 3
+    assert result.lines == [PROMPT_LINE, "Token: ", INVALID_LINE]
+    assert len(server.requests_with(UNKNOWN)) == 1
+    assert "credentials.json" not in files_under(config_dir())
+
+
+def test_an_invalid_token_typed_to_replace_a_stored_one_leaves_it_byte_identical(
+    server: ReferenceServer,
+) -> None:
+    login_interactively(api.VALID, env=url_env(server))
+    before = files_under(config_dir())
+    assert "credentials.json" in before
+
+    session = PtySession("login", env=url_env(server), secrets=[UNKNOWN])
+    session.expect_exact("[y/N] ")
+    session.child.sendline("y")
+    session.expect_exact("Token: ")
+    session.child.sendline(UNKNOWN)
+    result = session.finish()
+
+    assert result.exit_code == 3
+    assert result.lines[-1] == INVALID_LINE
+    assert files_under(config_dir()) == before
+
+
+@pytest.mark.parametrize(
+    "key",
+    [pytest.param("sendintr", id="Ctrl-C"), pytest.param("sendeof", id="Ctrl-D (EOF)")],
+)
+def test_cancelling_at_the_prompt_exits_130_and_writes_nothing(
+    server: ReferenceServer, key: str
+) -> None:
+    session = PtySession("login", env=url_env(server))
+    session.expect_exact("Token: ")
+    getattr(session.child, key)()
+    result = session.finish()
+
+    assert result.exit_code == 130
+    assert result.lines[-1] == "Authentication cancelled."
+    assert files_under(config_dir()) == {}
+    assert server.requests == []
+
+
+def test_a_second_login_asks_before_replacing_and_enter_keeps_the_credential(
+    server: ReferenceServer,
+) -> None:
+    login_interactively(api.VALID, env=url_env(server))
+    before = files_under(config_dir())
+    server.reset()
+
+    session = PtySession("login", env=url_env(server))
+    asked = session.expect_exact("[y/N] ")
+    session.child.sendline("")
+    result = session.finish()
+
+    assert asked.splitlines() == [replace_question(server), "Replace the stored credential? "]
+    assert result.exit_code == 0
+    assert result.lines[-2:] == [
+        f"Already logged in as ada, expires {expiry(server.after(days=30))}. "
+        "Kept the stored credential.",
+        "Run `nanoctl logout` first to log in with another token.",
+    ]
+    assert "Token: " not in result.transcript
+    assert files_under(config_dir()) == before
+    assert server.requests == []
+
+
+def test_no_interaction_keeps_the_stored_credential_without_asking(
+    server: ReferenceServer,
+) -> None:
+    login_interactively(api.VALID, env=url_env(server))
+    before = files_under(config_dir())
+
+    result = PtySession("login", "-n", env=url_env(server)).finish()
+
+    assert result.exit_code == 0
+    assert "[y/N]" not in result.transcript
+    assert "Token: " not in result.transcript
+    assert result.lines[0].startswith("Already logged in as ada")
+    assert files_under(config_dir()) == before
+
+
+# --- colour on a terminal ------------------------------------------------------------------
+
+
+def test_no_color_keeps_the_terminal_free_of_colour_codes(server: ReferenceServer) -> None:
+    result = PtySession(
+        "login", "--token", UNKNOWN, env=url_env(server, NO_COLOR="1"), secrets=[UNKNOWN]
+    ).finish()
+
+    assert result.exit_code == 3
+    assert ANSI not in result.transcript
+    assert result.lines[-1] == INVALID_LINE
+
+
+def test_without_no_color_the_error_line_is_red_on_a_terminal(server: ReferenceServer) -> None:
+    result = PtySession(
+        "login", "--token", UNKNOWN, env=url_env(server, TERM="xterm"), secrets=[UNKNOWN]
+    ).finish()
+
+    assert result.exit_code == 3
+    assert f"\x1b[31m{INVALID_LINE}\x1b[0m" in result.transcript.splitlines()
