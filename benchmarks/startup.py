@@ -24,8 +24,9 @@ adapters instead. The reference server (tools/reference_server.py) is started he
 
 The installed executable is what is measured: after changing src/, run
 ``uv sync --no-editable --quiet`` first (a stale install is detected and refused).
+Use ``uv run --no-sync``: a plain ``uv run`` re-installs the project *editable*.
 
-    uv run python benchmarks/startup.py [--runs 15] [--warmup 2] [--json] [--no-fail]
+    uv run --no-sync python benchmarks/startup.py [--runs 15] [--warmup 2] [--json] [--no-fail]
 
 Exit status: 0 all targets met (or --no-fail), 1 a target missed, 2 a command
 misbehaved (wrong exit status or output) or the install is stale.
@@ -39,6 +40,7 @@ import json
 import os
 import platform
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -84,8 +86,11 @@ class Case:
     """A substring stdout must contain on every run (None: not checked)."""
     expect_empty_stdout: bool = False
     samples: list[float] = field(default_factory=list)
+    cpu_samples: list[float] = field(default_factory=list)
 
-    def run_once(self) -> float:
+    def run_once(self) -> tuple[float, float]:
+        """Wall ms and CPU ms (user + system) of one run."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(
             self.argv,
@@ -95,8 +100,10 @@ class Case:
             check=False,
         )
         elapsed = (time.perf_counter() - start) * 1000.0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000.0
         self._check(done)
-        return elapsed
+        return elapsed, cpu
 
     def _check(self, done: subprocess.CompletedProcess[bytes]) -> None:
         out = done.stdout.decode("utf-8", "replace")
@@ -256,7 +263,7 @@ def build_cases(
             env_for("help"),
             "F1",
             1.10,
-            expect_stdout="login",
+            expect_stdout="Usage",
         ),
         Case(
             "nanoctl logout",
@@ -311,9 +318,10 @@ def measure(
         order = list(cases)
         rng.shuffle(order)
         for case in order:
-            elapsed = case.run_once()
+            elapsed, cpu = case.run_once()
             if round_ >= 0:
                 case.samples.append(elapsed)
+                case.cpu_samples.append(cpu)
         progress(f"round {round_ + 1}/{runs}" if round_ >= 0 else "warm-up")
 
 
@@ -329,14 +337,19 @@ class Row:
     passed: bool | None
     ratio_f0: float
     samples: list[float]
+    cpu_median: float
+    cpu_ratio: float | None
+    cpu_samples: list[float]
 
 
 def summarise(cases: Sequence[Case]) -> list[Row]:
     medians = {case.name: statistics.median(case.samples) for case in cases}
+    cpu = {case.name: statistics.median(case.cpu_samples) for case in cases}
     rows = []
     for case in cases:
         median = medians[case.name]
         ratio = median / medians[case.baseline] if case.baseline else None
+        cpu_ratio = cpu[case.name] / cpu[case.baseline] if case.baseline else None
         passed = None if ratio is None or case.target is None else ratio <= case.target
         rows.append(
             Row(
@@ -350,13 +363,28 @@ def summarise(cases: Sequence[Case]) -> list[Row]:
                 passed,
                 median / medians["F0"],
                 list(case.samples),
+                cpu[case.name],
+                cpu_ratio,
+                list(case.cpu_samples),
             )
         )
     return rows
 
 
 def render(rows: Sequence[Row], meta: dict[str, object]) -> str:
-    header = ("command", "median", "min", "max", "baseline", "ratio", "target", "result", "vs F0")
+    header = (
+        "command",
+        "median",
+        "min",
+        "max",
+        "baseline",
+        "ratio",
+        "target",
+        "result",
+        "vs F0",
+        "cpu",
+        "cpu ratio",
+    )
     table = [header]
     for row in rows:
         table.append(
@@ -370,6 +398,8 @@ def render(rows: Sequence[Row], meta: dict[str, object]) -> str:
                 f"<= {row.target:.2f}" if row.target is not None else "-",
                 "-" if row.passed is None else ("PASS" if row.passed else "FAIL"),
                 f"{row.ratio_f0:.2f}",
+                f"{row.cpu_median:.1f}",
+                f"{row.cpu_ratio:.3f}" if row.cpu_ratio is not None else "-",
             )
         )
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
@@ -391,7 +421,19 @@ def render(rows: Sequence[Row], meta: dict[str, object]) -> str:
     lines.append("")
     for name, (_, code) in BASELINE_CODE.items():
         lines.append(f"{name:<3}  {code}")
+    lines.append(
+        "median/min/max: wall ms; ratio: median / its baseline's median (the target); "
+        "cpu: median user+system ms of the process, cpu ratio likewise (less sensitive "
+        f"to load). Load average before/after: {meta['load_before']} / {meta['load_after']}."
+    )
     return "\n".join(lines)
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "?"
 
 
 def cpu_model() -> str:
@@ -451,6 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "platform": platform.platform(),
         "executable": str(script),
         "python": str(python),
+        "load_before": _load(),
     }
     try:
         with ExitStack() as stack:
@@ -459,8 +502,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             stale = stale_files(python, probe_env)
             if stale and not args.allow_stale:
                 print(
-                    "The installed nanoctl is not what src/ holds (run "
-                    "`uv sync --no-editable --quiet`): " + ", ".join(stale[:8]),
+                    "The installed nanoctl is not what src/ holds: run "
+                    "`uv sync --no-editable --quiet`, then `uv run --no-sync python "
+                    "benchmarks/startup.py` (a plain `uv run` installs editable). "
+                    "Differs: " + ", ".join(stale[:8]),
                     file=sys.stderr,
                 )
                 return 2
@@ -469,6 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Misbehaved as error:
         print(f"benchmark aborted, a command misbehaved: {error}", file=sys.stderr)
         return 2
+    meta["load_after"] = _load()
     rows = summarise(cases)
     failed = [row.name for row in rows if row.passed is False]
     if args.json:
@@ -484,6 +530,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "passed": row.passed,
                 "ratio_to_f0": round(row.ratio_f0, 4),
                 "samples_ms": [round(s, 2) for s in row.samples],
+                "cpu_median_ms": round(row.cpu_median, 2),
+                "cpu_ratio": None if row.cpu_ratio is None else round(row.cpu_ratio, 4),
+                "cpu_samples_ms": [round(s, 2) for s in row.cpu_samples],
             }
             for row in rows
         ]

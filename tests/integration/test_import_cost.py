@@ -23,16 +23,14 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-import reference_server
-from reference_server import ReferenceServer
-
-PROMPT = "Please provide the token for authentication."
+from reference_server import VALID, ReferenceServer
+from tests.integration.cli_harness import assert_no_secret, login_interactively
 
 # Runs the console script as its own file would run, then writes the module names
 # loaded by the end of the process (taken before the dump imports json).
@@ -119,15 +117,13 @@ def run_nanoctl(*args: str, env: dict[str, str], workdir: Path, stdin: str | Non
         timeout=60,
         check=False,
     )
+    # Echoed for the leak sweep of tests/conftest.py, and checked here on the spot.
+    print(f"$ nanoctl {' '.join(args)}  (exit {done.returncode})")
+    print(f"[stdout]\n{done.stdout}[stderr]\n{done.stderr}[end]")
+    assert_no_secret(done.stdout + done.stderr, [VALID], "the output")
     assert out.is_file(), f"the runner wrote no module list; stderr:\n{done.stderr}"
     modules = frozenset(json.loads(out.read_text(encoding="utf-8")))
     return Run(tuple(args), done.returncode, done.stdout, done.stderr, modules)
-
-
-@pytest.fixture(scope="module")
-def api_server() -> Iterator[ReferenceServer]:
-    with ReferenceServer() as server:
-        yield server
 
 
 @pytest.fixture
@@ -138,12 +134,12 @@ def workdir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def env(isolated_home: Path, api_server: ReferenceServer) -> dict[str, str]:
+def env(isolated_home: Path, reference_server: ReferenceServer) -> dict[str, str]:
     """The isolated test environment (HOME, config dir, NANOCTL_KEYRING=0) for a child."""
     environ = dict(os.environ)
     for name in ("PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME"):
         environ.pop(name, None)
-    environ["NANOSERVICES_API_URL"] = api_server.url
+    environ["NANOSERVICES_API_URL"] = reference_server.url
     environ["NANOCTL_KEYRING"] = "0"
     environ["NO_COLOR"] = "1"
     return environ
@@ -151,17 +147,7 @@ def env(isolated_home: Path, api_server: ReferenceServer) -> dict[str, str]:
 
 def store_credential(env: dict[str, str]) -> None:
     """A real interactive login through a pty: prompt, hidden input, encrypted store."""
-    pexpect = pytest.importorskip("pexpect")
-    child = pexpect.spawn(
-        str(_installed_script()), ["login"], env=env, encoding="utf-8", timeout=30
-    )
-    try:
-        child.expect_exact(PROMPT)
-        child.sendline(reference_server.VALID)
-        child.expect(pexpect.EOF)
-    finally:
-        child.close()
-    assert child.exitstatus == 0, "the interactive login used to store a credential failed"
+    login_interactively(VALID, env=env)
     assert (Path(env["NANOCTL_CONFIG_DIR"]) / "credentials.json").is_file()
 
 
@@ -223,17 +209,17 @@ def test_logout_of_a_stored_credential_imports_no_http_or_crypto(
 
 
 def test_status_offline_imports_no_http_or_keyring(
-    env: dict[str, str], workdir: Path, api_server: ReferenceServer
+    env: dict[str, str], workdir: Path, reference_server: ReferenceServer
 ) -> None:
     store_credential(env)
-    api_server.reset()
+    reference_server.reset()
 
     run = run_nanoctl("status", "--offline", env=env, workdir=workdir)
 
     assert run.returncode == 0, run.stderr
     assert "Logged in" in run.stdout
     assert "ada" in run.stdout
-    assert api_server.requests == []
+    assert reference_server.requests == []
     # it did decrypt the stored credential: the check below is about a real path
     assert run.loaded(CRYPTO)
     run.assert_not_loaded((*HTTP, *KEYRING))
@@ -252,31 +238,29 @@ def test_status_offline_not_logged_in_imports_no_http_crypto_or_keyring(
 
 
 def test_login_with_environment_token_imports_no_crypto_or_keyring(
-    env: dict[str, str], workdir: Path, api_server: ReferenceServer
+    env: dict[str, str], workdir: Path, reference_server: ReferenceServer
 ) -> None:
-    env["NANOSERVICES_TOKEN"] = reference_server.VALID
-    api_server.reset()
+    env["NANOSERVICES_TOKEN"] = VALID
+    reference_server.reset()
 
     run = run_nanoctl("login", env=env, workdir=workdir)
 
     assert run.returncode == 0, run.stderr
     assert run.stdout == ""
-    assert len(api_server.requests_with(reference_server.VALID)) == 1
+    assert len(reference_server.requests_with(VALID)) == 1
     run.assert_not_loaded((*CRYPTO, *KEYRING))
 
 
 def test_login_with_token_from_stdin_imports_no_crypto_or_keyring(
-    env: dict[str, str], workdir: Path, api_server: ReferenceServer
+    env: dict[str, str], workdir: Path, reference_server: ReferenceServer
 ) -> None:
-    api_server.reset()
+    reference_server.reset()
 
-    run = run_nanoctl(
-        "login", "--token", "-", env=env, workdir=workdir, stdin=reference_server.VALID + "\n"
-    )
+    run = run_nanoctl("login", "--token", "-", env=env, workdir=workdir, stdin=VALID + "\n")
 
     assert run.returncode == 0, run.stderr
     assert "Authenticated as ada" in run.stdout
-    assert len(api_server.requests_with(reference_server.VALID)) == 1
+    assert len(reference_server.requests_with(VALID)) == 1
     run.assert_not_loaded((*CRYPTO, *KEYRING))
 
 
@@ -285,7 +269,7 @@ def test_login_with_token_from_stdin_imports_no_crypto_or_keyring(
 
 def test_the_runner_sees_what_a_command_imports(env: dict[str, str], workdir: Path) -> None:
     """Guards the guard: a command that needs HTTP is seen loading it."""
-    env["NANOSERVICES_TOKEN"] = reference_server.VALID
+    env["NANOSERVICES_TOKEN"] = VALID
 
     run = run_nanoctl("login", env=env, workdir=workdir)
 
