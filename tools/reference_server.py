@@ -57,6 +57,7 @@ HUGE_UNSIZED = "nano_huge_unsized_Nh3Kw8Lu"
 GZIP_BOMB = "nano_gzip_bomb_Am7Jt2Ds5"
 SLOW = "nano_slow_Ez4Rb9Wm1"
 DRIP = "nano_drip_Yq6Lg3Cx8"
+DRIP_HEADERS = "nano_drip_headers_Vb4Sn9Ke"
 REDIRECT = "nano_redirect_Kt1Mv5Pn"
 RESET = "nano_reset_Fw8Hd2Zs4"
 
@@ -81,6 +82,7 @@ TOKENS: dict[str, str] = {
     "gzip_bomb": GZIP_BOMB,
     "slow": SLOW,
     "drip": DRIP,
+    "drip_headers": DRIP_HEADERS,
     "redirect": REDIRECT,
     "reset": RESET,
 }
@@ -297,6 +299,23 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(body[index : index + 1])
                 if owner._stopping.wait(owner.drip_interval):
                     return
+
+    def drip_headers(self, owner: ReferenceServer) -> None:
+        # The status line, then a header one byte at a time: no read ever times out.
+        count = max(1, int(owner.drip_seconds / owner.drip_interval))
+        with _client_gone():
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Drip: ")
+            for _ in range(count):
+                if owner._stopping.wait(owner.drip_interval):
+                    return
+                self.wfile.write(b"x")
+            body = b'{"active": true, "username": "ada"}'
+            self.wfile.write(
+                b"\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+        self.close_connection = True
 
     def redirect(self, owner: ReferenceServer) -> None:
         target = owner.redirect_target or (f"http://127.0.0.2:{owner.port}{owner.prefix}/login")

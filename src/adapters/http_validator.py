@@ -18,10 +18,15 @@ tests/integration/test_http_validator.py:
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from contextvars import Token as Token_
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from adapters.diagnostics import Diagnostics, Silent
 from domain.errors import (
@@ -39,6 +44,7 @@ from domain.model import MAX_TOKEN_LENGTH, ApiUrl, Identity, Token
 
 if TYPE_CHECKING:
     import requests
+    import requests.adapters
 
 MAX_BODY = 1024 * 1024
 """The largest decoded body accepted (SPEC section 3)."""
@@ -133,7 +139,7 @@ class RequestsTokenValidator:
         url = api_url.join("login")
         base = api_url.value
         verify = self._verify(base)
-        with self._session() as session:
+        with self._session() as session, _Watchdog(self._deadline):
             attempt = 1
             while True:
                 outcome = self._attempt(session, token, url, base, verify, end, attempt)
@@ -184,16 +190,17 @@ class RequestsTokenValidator:
                 verify=verify,
             )
         except Exception as error:  # every kind: its text may carry the token
-            failure = _classify(error, base)
+            failure = self._timed_out(base, end) or _classify(error, base)
         if response is None:
             failure = failure or _Failure(ApiUnreachable(base, "the request failed"))
-            debug(f"! {_reason(failure.error)} after {self._ms_since(started)} ms")
+            debug(f"! no answer after {self._ms_since(started)} ms: {failure.error.message}")
             return failure
         try:
             debug(f"< HTTP {response.status_code} in {self._ms_since(started)} ms")
             return self._answer(response, token, url, base, end)
         finally:
-            response.close()
+            with contextlib.suppress(Exception):  # nothing foreign may escape, even here
+                response.close()
 
     def _answer(
         self, response: requests.Response, token: Token, url: str, base: str, end: float
@@ -228,7 +235,7 @@ class RequestsTokenValidator:
         except _BodyRefused as refused:
             failure = refused.failure
         except Exception as error:  # reset, timeout, bad encoding: never show its text
-            failure = _classify(error, base)
+            failure = self._timed_out(base, end) or _classify(error, base)
         if body is None:
             return failure or _Failure(ApiUnreachable(base, _CUT), retryable=True)
         self._diagnostics.debug(f"< {len(body)} bytes of body")
@@ -299,7 +306,6 @@ class RequestsTokenValidator:
 
     def _session(self) -> requests.Session:
         import requests
-        from requests.adapters import HTTPAdapter
         from urllib3.util.retry import Retry
 
         session = requests.Session()
@@ -316,7 +322,7 @@ class RequestsTokenValidator:
             raise_on_redirect=False,
             raise_on_status=False,
         )
-        adapter = HTTPAdapter(max_retries=no_retries)
+        adapter = _tracking_adapter()(max_retries=no_retries)
         session.mount("https://", adapter)
         session.mount("http://", adapter)
         return session
@@ -339,8 +345,113 @@ class RequestsTokenValidator:
                 return path
         return True
 
+    def _timed_out(self, base: str, end: float) -> _Failure | None:
+        """A failure at or past the deadline is the deadline's doing (the watchdog's cut)."""
+        if self._clock() >= end:
+            return _Failure(ApiUnreachable(base, "timed out"))
+        return None
+
     def _ms_since(self, started: float) -> int:
         return round((self._clock() - started) * 1000)
+
+
+# The connections opened by the validate() call running in this thread/context, so the
+# watchdog can cut them when the deadline passes.
+_CONNECTIONS: ContextVar[list[Any] | None] = ContextVar("nanoctl_connections", default=None)
+
+
+class _Watchdog:
+    """Cuts every connection of the current validate() call once the deadline passes.
+
+    The body loop checks the deadline between reads and each read is bounded, but while
+    requests reads the status line and headers nothing of ours runs: a server sending
+    its headers one byte at a time would hold us for as long as it likes. So a timer
+    shuts the sockets down (which wakes the blocked read) when the time is up.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._connections: list[Any] = []
+        self._timer: threading.Timer | None = None
+        self._reset: Token_[list[Any] | None] | None = None
+
+    def __enter__(self) -> None:
+        self._reset = _CONNECTIONS.set(self._connections)
+        self._timer = threading.Timer(self._seconds, self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._reset is not None:
+            _CONNECTIONS.reset(self._reset)
+
+    def _cut(self) -> None:
+        import socket
+
+        for connection in list(self._connections):
+            sock = getattr(connection, "sock", None)
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
+def _register(connection: object) -> None:
+    connections = _CONNECTIONS.get()
+    if connections is not None:
+        connections.append(connection)
+
+
+@functools.cache
+def _tracking_adapter() -> type[requests.adapters.HTTPAdapter]:
+    """An HTTPAdapter whose connections register with the current watchdog.
+
+    urllib3 picks connection classes through its pools (``ConnectionCls``) and pools
+    through ``PoolManager.pool_classes_by_scheme``; we swap both for thin subclasses
+    that only register the connection before connecting. SOCKS proxies keep their own.
+    """
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+    from urllib3.poolmanager import PoolManager, ProxyManager
+
+    class TrackedHTTPConnection(HTTPConnection):
+        def connect(self) -> None:
+            _register(self)
+            super().connect()
+
+    class TrackedHTTPSConnection(HTTPSConnection):
+        def connect(self) -> None:
+            _register(self)
+            super().connect()
+
+    class TrackedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = TrackedHTTPConnection
+
+    class TrackedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = TrackedHTTPSConnection
+
+    pools: dict[str, type[HTTPConnectionPool]] = {
+        "http": TrackedHTTPPool,
+        "https": TrackedHTTPSPool,
+    }
+
+    def track(manager: PoolManager) -> None:
+        if type(manager) in (PoolManager, ProxyManager):
+            manager.pool_classes_by_scheme = pools
+
+    class TrackingAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            track(self.poolmanager)
+
+        def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+            track(manager)
+            return manager
+
+    return TrackingAdapter
 
 
 class _BodyRefused(Exception):
@@ -373,8 +484,8 @@ def _classify(error: BaseException, base: str) -> _Failure:
     import requests
     import urllib3.exceptions as u3
 
-    # First match wins: certificate problems before other TLS errors, timeouts before
-    # the connection errors they are also instances of.
+    # First match wins: certificate problems before other TLS errors, specific causes
+    # before the generic connection errors they are also instances of.
     rules: list[tuple[tuple[type[BaseException], ...], str | None, bool]] = [
         ((ssl.SSLCertVerificationError, ssl.CertificateError), None, False),
         (
@@ -387,9 +498,10 @@ def _classify(error: BaseException, base: str) -> _Failure:
             "the proxy set by HTTPS_PROXY/HTTP_PROXY could not be used",
             True,
         ),
-        ((requests.exceptions.Timeout, u3.TimeoutError, TimeoutError), "timed out", True),
         ((u3.NameResolutionError, socket.gaierror), "host not found", False),
         ((ConnectionRefusedError,), "connection refused", True),
+        # Not urllib3's TimeoutError: its NewConnectionError is one, refused or not.
+        ((requests.exceptions.Timeout, u3.ReadTimeoutError, TimeoutError), "timed out", True),
         (
             (http.client.RemoteDisconnected,),
             "the server closed the connection without answering",
@@ -439,10 +551,6 @@ def _causes(error: BaseException) -> Iterator[BaseException]:
         wrapped = [current.__cause__, current.__context__, getattr(current, "reason", None)]
         wrapped.extend(current.args)
         pending.extend(item for item in wrapped if isinstance(item, BaseException))
-
-
-def _reason(error: NanoctlError) -> str:
-    return error.message
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -449,6 +449,28 @@ def test_slow_drip_is_cut_off_by_the_total_deadline(
     assert time.monotonic() - started < 8
 
 
+def test_headers_dripped_byte_by_byte_are_cut_off_by_the_total_deadline(
+    reference_server: ReferenceServer, recorder: Recorder
+) -> None:
+    # While requests reads the headers none of our code runs: the watchdog has to cut it.
+    started = time.monotonic()
+    error = fail(make(recorder, timeout=5, deadline=1.5), ref.DRIP_HEADERS, reference_server.url)
+    assert isinstance(error, ApiUnreachable)
+    assert "timed out" in error.message
+    assert time.monotonic() - started < 8
+
+
+def test_the_deadline_watchdog_does_not_disturb_a_fast_answer(
+    reference_server: ReferenceServer, recorder: Recorder
+) -> None:
+    validator = make(recorder, deadline=0.3)
+    for _ in range(3):
+        identity = validator.validate(token(ref.VALID), ApiUrl.parse(reference_server.url))
+        assert identity.username == "ada"
+    time.sleep(0.4)  # the watchdogs' timers have expired or been cancelled: nothing breaks
+    assert validator.validate(token(ref.VALID), ApiUrl.parse(reference_server.url))
+
+
 def test_reset_mid_body_is_reported_as_a_cut_connection(
     reference_server: ReferenceServer, recorder: Recorder
 ) -> None:
