@@ -339,7 +339,7 @@ def write_error(what: str, path: Path, error: OSError, verb: str = "save") -> St
     """
     code = error.errno
     if code in _DISK_FULL:
-        cause = "the disk is full (or a quota or file size limit was reached)"
+        cause = "disk full (no space left, or a quota or file size limit was reached)"
         hint = "Free some space, then try again."
     elif code == errno.EROFS:
         cause = "the file system is read-only"

@@ -480,7 +480,7 @@ def test_disk_full_as_a_real_file_size_limit_keeps_the_previous_credential(
 
     outcome = in_child(save, fsize_limit=1024)
     assert outcome.error == "StoreWriteFailed", outcome
-    assert "disk is full" in outcome.message
+    assert "disk full" in outcome.message
     assert snapshot(stored) == before
     assert temporaries(stored) == []
     assert_decrypts_to(stored, TOKEN_A)
@@ -489,9 +489,9 @@ def test_disk_full_as_a_real_file_size_limit_keeps_the_previous_credential(
 @pytest.mark.parametrize(
     ("code", "words"),
     [
-        (errno.ENOSPC, "disk is full"),
-        (errno.EDQUOT, "disk is full"),
-        (errno.EFBIG, "disk is full"),
+        (errno.ENOSPC, "disk full"),
+        (errno.EDQUOT, "disk full"),
+        (errno.EFBIG, "disk full"),
         (errno.EROFS, "read-only"),
         (errno.EIO, os.strerror(errno.EIO)),
     ],
@@ -526,7 +526,7 @@ def test_disk_full_on_the_first_save_leaves_no_credential_and_no_temp_file(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(private_files, "_write_all", full)
-    with pytest.raises(StoreWriteFailed, match="disk is full"):
+    with pytest.raises(StoreWriteFailed, match="disk full"):
         file_store(directory).save(credential(TOKEN_A))
     assert not (directory / CREDENTIAL_FILE).exists()
     assert not (directory / KEY_FILE).exists()
