@@ -174,6 +174,19 @@ def test_env_login_with_a_server_error_exits_4_saying_http_500(server: Reference
     assert server_failed(server.url, 500).fullmatch(one_line(result))
 
 
+def test_env_login_rate_limited_for_an_hour_exits_4_at_once_saying_when_to_retry(
+    server: ReferenceServer,
+) -> None:
+    result = run_nanoctl("login", env=url_env(server, api.RATE_LIMITED_LONG), timeout=20)
+
+    assert result.exit_code == 4
+    assert result.stdout == ""
+    assert one_line(result) == (
+        f"Error: The API at {server.url} is rate limiting requests (HTTP 429). Try again in 3600 s."
+    )
+    assert result.seconds < 10
+
+
 # --- 2. login with --token / -t ------------------------------------------------------------
 
 
@@ -182,7 +195,6 @@ def test_env_login_with_a_server_error_exits_4_saying_http_500(server: Reference
     [
         pytest.param(["--token", api.VALID], id="--token VALUE"),
         pytest.param(["-t", api.VALID], id="-t VALUE"),
-        pytest.param([f"--token={api.VALID}"], id="--token=VALUE"),
     ],
 )
 def test_flag_login_shows_the_user_and_expiry_warns_about_history_and_stores_nothing(
@@ -221,7 +233,6 @@ def test_token_piped_on_stdin_logs_in_without_the_history_warning(
     ("args", "stdin", "want_stderr"),
     [
         pytest.param(["--token", api.VALID], None, [HISTORY_WARNING], id="flag"),
-        pytest.param(["--token", "-"], api.VALID, [], id="stdin"),
     ],
 )
 def test_the_token_option_beats_nanoservices_token(
@@ -252,7 +263,6 @@ CHARS = "it contains spaces, control or non-ASCII characters"
         pytest.param(["--token", ""], None, None, FLAG, EMPTY, [], id="empty flag"),
         pytest.param(["--token", "-"], None, "", STDIN, EMPTY, [], id="empty stdin"),
         pytest.param([], "", None, ENV, EMPTY, [], id="empty env"),
-        pytest.param([], "   ", None, ENV, EMPTY, [], id="blank env"),
         pytest.param(
             ["--token", "nano_valid ada_7Kq2"],
             None,
@@ -261,9 +271,6 @@ CHARS = "it contains spaces, control or non-ASCII characters"
             CHARS,
             ["nano_valid ada_7Kq2"],
             id="space inside, flag",
-        ),
-        pytest.param(
-            [], "nano_tab\tinside_Wq3", None, ENV, CHARS, ["nano_tab\tinside_Wq3"], id="tab, env"
         ),
         pytest.param(
             ["--token", "-"],
@@ -278,15 +285,6 @@ CHARS = "it contains spaces, control or non-ASCII characters"
             ["--token", "x" * 5000], None, None, FLAG, TOO_LONG, ["x" * 5000], id="5000 chars, flag"
         ),
         pytest.param(
-            ["--token", "-"],
-            None,
-            "y" * 5000,
-            STDIN,
-            TOO_LONG,
-            ["y" * 5000],
-            id="5000 chars, stdin",
-        ),
-        pytest.param(
             ["--token", "nano_tökén_Ab12Cd34"],
             None,
             None,
@@ -294,15 +292,6 @@ CHARS = "it contains spaces, control or non-ASCII characters"
             CHARS,
             ["nano_tökén_Ab12Cd34", "tökén_Ab12Cd34"],
             id="non-ASCII, flag",
-        ),
-        pytest.param(
-            [],
-            "nano_émoji_🔑_Xc90",
-            None,
-            ENV,
-            CHARS,
-            ["nano_émoji_🔑_Xc90", "🔑"],
-            id="non-ASCII, env",
         ),
         pytest.param(
             ["--token", "-"],
@@ -338,17 +327,34 @@ def test_a_malformed_token_exits_2_before_any_request_without_echoing_it(
     assert server.requests == []
 
 
-def test_a_token_as_positional_argument_exits_2_without_echoing_it(
-    server: ReferenceServer,
+POSITIONAL = "nano_positional_Qw8Er5Ty"
+USAGE_HINT = "Run `nanoctl help <command>` for usage."
+
+
+@pytest.mark.parametrize(
+    ("args", "want_cause"),
+    [
+        pytest.param(
+            ["login", POSITIONAL],
+            'No arguments expected for "login" command, got (value not shown).',
+            id="token as positional argument",
+        ),
+        pytest.param(
+            ["login", "--bogus-option"],
+            'The option "--bogus-option" does not exist.',
+            id="unknown option",
+        ),
+        pytest.param(["login", "-t"], 'The "--token" option requires a value.', id="-t, no value"),
+    ],
+)
+def test_a_usage_error_exits_2_with_one_sentence_and_the_help_hint_never_echoing_a_token(
+    server: ReferenceServer, args: list[str], want_cause: str
 ) -> None:
-    secret = "nano_positional_Qw8Er5Ty"
-    result = run_nanoctl("login", secret, env=url_env(server), secrets=[secret])
+    result = run_nanoctl(*args, env=url_env(server), secrets=[POSITIONAL])
 
     assert result.exit_code == 2
     assert result.stdout == ""
-    line = one_line(result)
-    assert line.startswith('Error: No arguments expected for "login" command')
-    assert line.endswith("Run `nanoctl help <command>` for usage.")
+    assert one_line(result) == f"Error: {want_cause} {USAGE_HINT}"
     assert server.requests == []
 
 
@@ -398,14 +404,13 @@ def status_lines(server: ReferenceServer, *, checked: str = "") -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("command", ["status", "whoami"])
 def test_status_after_a_prompt_login_shows_user_source_path_url_masked_token_and_expiry(
-    server: ReferenceServer, command: str
+    server: ReferenceServer,
 ) -> None:
     login_interactively(api.VALID, env=url_env(server))
     server.reset()
 
-    result = run_nanoctl(command, env=url_env(server))
+    result = run_nanoctl("status", env=url_env(server))
 
     assert result.exit_code == 0
     assert result.stdout_lines == status_lines(server)
@@ -428,10 +433,11 @@ def test_status_offline_shows_the_stored_credential_without_asking_the_api(
     assert server.requests == []
 
 
+@pytest.mark.parametrize("command", ["status", "whoami"])
 def test_status_with_an_environment_token_names_the_environment_as_source(
-    server: ReferenceServer,
+    server: ReferenceServer, command: str
 ) -> None:
-    result = run_nanoctl("status", env=url_env(server, api.VALID))
+    result = run_nanoctl(command, env=url_env(server, api.VALID))
 
     assert result.exit_code == 0
     assert result.stdout_lines == [
@@ -453,21 +459,12 @@ def test_status_when_not_logged_in_exits_1(server: ReferenceServer) -> None:
     assert server.requests == []
 
 
-@pytest.mark.parametrize(
-    ("token", "want_code", "want_line"),
-    [
-        pytest.param(UNKNOWN, 3, INVALID_LINE, id="invalid"),
-        pytest.param(api.INACTIVE, 3, INACTIVE_LINE, id="inactive"),
-    ],
-)
-def test_status_with_a_rejected_environment_token_exits_3(
-    server: ReferenceServer, token: str, want_code: int, want_line: str
-) -> None:
-    result = run_nanoctl("status", env=url_env(server, token))
+def test_status_with_a_rejected_environment_token_exits_3(server: ReferenceServer) -> None:
+    result = run_nanoctl("status", env=url_env(server, UNKNOWN))
 
-    assert result.exit_code == want_code
+    assert result.exit_code == 3
     assert result.stdout == ""
-    assert one_line(result) == want_line
+    assert one_line(result) == INVALID_LINE
 
 
 @pytest.mark.parametrize(
@@ -510,10 +507,6 @@ def test_status_against_another_api_than_the_one_logged_in_to_exits_1_and_sends_
     assert other_host_server.requests == []
 
 
-def _not_json(data: bytes) -> bytes:
-    return b"\x00\xffgarbage" + data[:10]
-
-
 def _truncated(data: bytes) -> bytes:
     return data[: len(data) // 2]
 
@@ -528,7 +521,6 @@ def _ciphertext_flipped(data: bytes) -> bytes:
 @pytest.mark.parametrize(
     "damage",
     [
-        pytest.param(_not_json, id="not JSON"),
         pytest.param(_truncated, id="truncated"),
         pytest.param(_ciphertext_flipped, id="ciphertext modified"),
     ],
@@ -681,20 +673,11 @@ def test_status_json_of_an_environment_token_has_no_location(server: ReferenceSe
     ("args", "env_token", "stdin", "want_code", "want_kind"),
     [
         pytest.param(["login"], UNKNOWN, None, 3, "invalid_token", id="login, invalid token"),
-        pytest.param(["login"], api.FORBIDDEN, None, 3, "forbidden_token", id="login, forbidden"),
         pytest.param(
             ["login", "--token", "-"], None, "", 2, "malformed_token", id="login, empty stdin"
         ),
         pytest.param(["login"], None, None, 2, "no_token", id="login, no terminal"),
         pytest.param(["login", "--bogus"], None, None, 2, "usage", id="login, unknown option"),
-        pytest.param(
-            ["login", "--api-url", "http://example.com"],
-            api.VALID,
-            None,
-            2,
-            "insecure_api_url",
-            id="login, plain http",
-        ),
         pytest.param(["status"], None, None, 1, "not_logged_in", id="status, not logged in"),
         pytest.param(["status"], api.SERVER_ERROR, None, 4, "server_error", id="status, 500"),
     ],
@@ -725,7 +708,7 @@ def test_errors_with_json_are_one_object_on_stderr_whose_code_is_the_exit_code(
 # --- 8. logout ---------------------------------------------------------------------------------
 
 
-def test_logout_removes_the_stored_credential_and_a_second_logout_says_nothing_is_stored(
+def test_logout_removes_the_credential_then_says_nothing_is_stored_and_status_exits_1(
     server: ReferenceServer,
 ) -> None:
     login_interactively(api.VALID, env=url_env(server))
@@ -748,6 +731,11 @@ def test_logout_removes_the_stored_credential_and_a_second_logout_says_nothing_i
     assert again.stderr == ""
     assert server.requests_with(api.VALID) == server.requests[:1]  # only the login's
 
+    status = run_nanoctl("status", env=url_env(server))
+
+    assert status.exit_code == 1
+    assert one_line(status) == NOT_LOGGED_IN_LINE
+
 
 def test_logout_with_nanoservices_token_set_warns_that_it_still_authenticates(
     server: ReferenceServer,
@@ -763,16 +751,6 @@ def test_logout_with_nanoservices_token_set_warns_that_it_still_authenticates(
     assert server.requests == []
 
 
-def test_status_after_logout_says_not_logged_in(server: ReferenceServer) -> None:
-    login_interactively(api.VALID, env=url_env(server))
-    assert run_nanoctl("logout", env=url_env(server)).exit_code == 0
-
-    result = run_nanoctl("status", env=url_env(server))
-
-    assert result.exit_code == 1
-    assert one_line(result) == NOT_LOGGED_IN_LINE
-
-
 # --- 9. verbosity --------------------------------------------------------------------------------
 
 
@@ -780,7 +758,6 @@ def test_status_after_logout_says_not_logged_in(server: ReferenceServer) -> None
     ("args", "env_token", "stdin", "want_source"),
     [
         pytest.param(["login", "--token", "-"], None, api.VALID, STDIN, id="login, stdin"),
-        pytest.param(["login"], api.VALID, None, "NANOSERVICES_TOKEN", id="login, environment"),
         pytest.param(["status"], api.VALID, None, "NANOSERVICES_TOKEN", id="status, environment"),
     ],
 )
@@ -822,10 +799,8 @@ def test_debug_verbosity_shows_the_request_with_the_authorization_header_redacte
     ("token", "want_code"),
     [
         pytest.param(UNKNOWN, 3, id="invalid"),
-        pytest.param(api.FORBIDDEN, 3, id="forbidden"),
         pytest.param(api.SERVER_ERROR, 4, id="server error"),
         pytest.param(api.NOT_JSON, 4, id="not JSON"),
-        pytest.param(api.WRONG_TYPES, 4, id="wrong types"),
     ],
 )
 def test_debug_verbosity_on_an_error_shows_a_traceback_but_never_the_token(
@@ -843,13 +818,11 @@ def test_debug_verbosity_on_an_error_shows_a_traceback_but_never_the_token(
 
 def test_nothing_is_coloured_when_output_is_piped(server: ReferenceServer) -> None:
     runs = [
-        run_nanoctl("login", "--token", UNKNOWN, env=url_env(server)),
-        run_nanoctl("login", env=url_env(server, api.EXPIRING_SOON)),
-        run_nanoctl("status", env=url_env(server, api.VALID)),
-        run_nanoctl("status", env=url_env(server)),
+        run_nanoctl("login", "--token", UNKNOWN, env=url_env(server)),  # a warning, an error
+        run_nanoctl("status", env=url_env(server, api.EXPIRING_SOON)),  # a warning, highlights
     ]
 
-    assert [r.exit_code for r in runs] == [3, 0, 0, 1]
+    assert [r.exit_code for r in runs] == [3, 0]
     for result in runs:
         assert ANSI not in result.stdout
         assert ANSI not in result.stderr
@@ -887,7 +860,6 @@ def test_version_prints_the_name_and_version(command: list[str] | None) -> None:
     ("args", "env"),
     [
         pytest.param(["--api-url", "http://example.com"], {}, id="--api-url"),
-        pytest.param([], {"NANOSERVICES_API_URL": "http://example.com"}, id="env"),
     ],
 )
 def test_plain_http_to_a_non_loopback_host_is_refused_before_any_request(

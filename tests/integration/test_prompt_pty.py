@@ -56,7 +56,7 @@ def replace_question(server: ReferenceServer) -> str:
     )
 
 
-def test_login_prompts_with_the_documented_line_hides_the_token_and_stores_it_encrypted(
+def test_login_prompts_with_the_documented_line_hides_the_token_and_stores_it_privately(
     server: ReferenceServer,
 ) -> None:
     session = PtySession("login", env=url_env(server), secrets=[api.VALID])
@@ -71,11 +71,6 @@ def test_login_prompts_with_the_documented_line_hides_the_token_and_stores_it_en
     stored = files_under(config_dir())
     assert "credentials.json" in stored
     assert not any(api.VALID.encode() in data for data in stored.values())
-
-
-def test_the_stored_credential_is_private_to_the_user(server: ReferenceServer) -> None:
-    login_interactively(api.VALID, env=url_env(server))
-
     directory = config_dir()
     assert stat.S_IMODE(directory.stat().st_mode) == 0o700
     for path in directory.iterdir():
@@ -129,6 +124,26 @@ def test_cancelling_at_the_prompt_exits_130_and_writes_nothing(
     assert result.lines[-1] == "Authentication cancelled."
     assert files_under(config_dir()) == {}
     assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    "key",
+    [pytest.param("sendintr", id="Ctrl-C"), pytest.param("sendeof", id="Ctrl-D (EOF)")],
+)
+def test_cancelling_at_the_replace_question_exits_130_and_keeps_the_credential(
+    server: ReferenceServer, key: str
+) -> None:
+    login_interactively(api.VALID, env=url_env(server))
+    before = files_under(config_dir())
+
+    session = PtySession("login", env=url_env(server))
+    session.expect_exact("[y/N] ")
+    getattr(session.child, key)()
+    result = session.finish()
+
+    assert result.exit_code == 130
+    assert result.lines[-1] == "Authentication cancelled."
+    assert files_under(config_dir()) == before
 
 
 def test_a_second_login_asks_before_replacing_and_enter_keeps_the_credential(
