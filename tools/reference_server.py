@@ -59,6 +59,7 @@ SLOW = "nano_slow_Ez4Rb9Wm1"
 DRIP = "nano_drip_Yq6Lg3Cx8"
 DRIP_HEADERS = "nano_drip_headers_Vb4Sn9Ke"
 REDIRECT = "nano_redirect_Kt1Mv5Pn"
+REDIRECT_BOMB = "nano_redirect_bomb_Gs7Yc2Xa"
 RESET = "nano_reset_Fw8Hd2Zs4"
 
 TOKENS: dict[str, str] = {
@@ -84,6 +85,7 @@ TOKENS: dict[str, str] = {
     "drip": DRIP,
     "drip_headers": DRIP_HEADERS,
     "redirect": REDIRECT,
+    "redirect_bomb": REDIRECT_BOMB,
     "reset": RESET,
 }
 
@@ -320,6 +322,12 @@ class _Handler(BaseHTTPRequestHandler):
     def redirect(self, owner: ReferenceServer) -> None:
         target = owner.redirect_target or (f"http://127.0.0.2:{owner.port}{owner.prefix}/login")
         self._json(302, {"moved": True}, {"Location": target})
+
+    def redirect_bomb(self, owner: ReferenceServer) -> None:
+        # A redirect whose body is the gzip bomb: requests reads (and inflates) the whole
+        # body of a 3xx even with allow_redirects=False, to prepare ``Response.next``.
+        target = owner.redirect_target or f"http://127.0.0.2:{owner.port}{owner.prefix}/login"
+        self._send(302, gzip_bomb(), headers={"Content-Encoding": "gzip", "Location": target})
 
     def reset(self, owner: ReferenceServer) -> None:
         body = json.dumps({"active": True, "username": "ada", "padding": "x" * 4000}).encode()

@@ -9,11 +9,14 @@ tests/integration/test_http_validator.py:
 - no foreign exception text is ever shown (some contain the whole header, token
   included): every failure becomes one of our domain errors with our message, raised
   outside the ``except`` block so nothing is chained to it;
-- one total deadline over the whole call, retries included, enforced while the body
-  is read, so a server that drips a byte at a time is cut off;
+- one total deadline over the whole call, retries included, enforced between body
+  reads and by a watchdog that cuts the connection, so a server that drips its body
+  or its headers a byte at a time is cut off;
 - the body is capped on its *decoded* size, so a gzip bomb is refused after 1 MiB;
 - redirects are not followed (they could carry the token to another host or to
-  plain http); urllib3's own retries, which obey Retry-After for hours, are off.
+  plain http), and their body is never read (requests would read all of it, even
+  with allow_redirects=False); urllib3's own retries, which obey Retry-After for
+  hours, are off.
 """
 
 from __future__ import annotations
@@ -305,10 +308,9 @@ class RequestsTokenValidator:
     # --- plumbing ---------------------------------------------------------------------
 
     def _session(self) -> requests.Session:
-        import requests
         from urllib3.util.retry import Retry
 
-        session = requests.Session()
+        session = _session_class()()
         # trust_env stays on: HTTPS_PROXY/NO_PROXY and the CA variables must work. It
         # also enables ~/.netrc, which auth= overrides.
         session.trust_env = True
@@ -401,6 +403,24 @@ def _register(connection: object) -> None:
     connections = _CONNECTIONS.get()
     if connections is not None:
         connections.append(connection)
+
+
+@functools.cache
+def _session_class() -> type[requests.Session]:
+    """A Session that never looks at a redirect.
+
+    Even with ``allow_redirects=False``, requests prepares ``Response.next`` for a 3xx,
+    and to do so reads and decodes the whole redirect body first: no size cap, no
+    deadline of ours, a gzip bomb inflated in full. With no redirect target, it doesn't;
+    we read the Location header ourselves.
+    """
+    import requests
+
+    class NoRedirectSession(requests.Session):
+        def get_redirect_target(self, resp: requests.Response) -> str | None:
+            return None
+
+    return NoRedirectSession
 
 
 @functools.cache

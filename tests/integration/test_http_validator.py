@@ -531,6 +531,23 @@ def test_redirect_location_is_shown_without_query_or_token(
     assert "user" not in error.message and "pw@" not in error.message
 
 
+def test_a_redirect_carrying_a_gzip_bomb_is_reported_without_reading_its_body(
+    reference_server: ReferenceServer, recorder: Recorder
+) -> None:
+    # requests reads the whole body of a 3xx even with allow_redirects=False.
+    ref.gzip_bomb()
+    validator = make(recorder)
+    tracemalloc.start()
+    try:
+        error = fail(validator, ref.REDIRECT_BOMB, reference_server.url)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert isinstance(error, UnexpectedResponse)
+    assert "HTTP 302 redirect to http://127.0.0.2:" in error.message
+    assert peak < 16 * 1024 * 1024
+
+
 def test_https_to_http_redirect_is_not_followed(
     tls_reference_server: ReferenceServer,
     reference_server: ReferenceServer,
