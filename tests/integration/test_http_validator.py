@@ -589,6 +589,19 @@ def test_a_ca_bundle_from_the_environment_is_trusted(
     assert identity.username == "ada"
 
 
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+def test_an_empty_ca_bundle_variable_does_not_turn_verification_off(
+    tls_reference_server: ReferenceServer,
+    recorder: Recorder,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+) -> None:
+    # Old requests treated CURL_CA_BUNDLE="" as "do not verify".
+    monkeypatch.setenv(variable, "")
+    error = fail(make(recorder), ref.VALID, tls_reference_server.url)
+    assert isinstance(error, TlsFailure)
+
+
 def test_a_missing_ca_bundle_is_named(
     tls_reference_server: ReferenceServer,
     tmp_path: Path,
