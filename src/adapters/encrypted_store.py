@@ -38,7 +38,7 @@ from adapters.private_files import (
     remove_stale_temporaries,
     write_private,
 )
-from domain.errors import CorruptedStore, NanoctlError, StorageError
+from domain.errors import CorruptedStore, NanoctlError, NewerStoreFormat, StorageError
 from domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
 
 FORMAT = 1
@@ -94,7 +94,7 @@ def decode_envelope(raw: bytes, path: Path) -> Envelope:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise _damaged(path, "it has no valid format version")
     if version > FORMAT:
-        raise StorageError(
+        raise NewerStoreFormat(
             f"The stored credential {path} was written by a newer nanoctl "
             f"(format {version}; this one reads format {FORMAT}).",
             "Upgrade nanoctl, or run `nanoctl logout` and log in again with this version.",

@@ -27,7 +27,7 @@ from adapters.private_files import (
     remove,
     write_private,
 )
-from domain.errors import CorruptedStore, StorageError
+from domain.errors import CorruptedStore, KeyringUnavailable
 
 KeyPlace = Literal["file", "keyring"]
 KEY_PLACES: tuple[KeyPlace, ...] = ("file", "keyring")
@@ -132,7 +132,7 @@ class FileKeyStore:
 
     def get(self, place: KeyPlace) -> bytes | None:
         if place == "keyring":
-            raise StorageError(
+            raise KeyringUnavailable(
                 f"The stored credential's encryption key is in {KEYRING_LOCATION}, "
                 "which is turned off for this run (NANOCTL_KEYRING=0).",
                 "Unset NANOCTL_KEYRING to use the keyring again, or run `nanoctl logout` "
@@ -231,7 +231,7 @@ class KeyringKeyStore:
         try:
             raw = self._call(lambda keyring: keyring.get_password(self._service, self._account))
         except _KeyringFailure as failure:
-            raise StorageError(
+            raise KeyringUnavailable(
                 f"The stored credential's encryption key is in {KEYRING_LOCATION}, "
                 f"which cannot be used now: {failure.reason}.",
                 "Unlock the keyring (or start its service) and try again, or run "

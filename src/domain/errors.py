@@ -247,6 +247,18 @@ class StoreWriteFailed(StorageError):
     kind = "store_write_failed"
 
 
+class NewerStoreFormat(StorageError):
+    """Written by a newer nanoctl: upgrading fixes it, so it is never overwritten."""
+
+    kind = "newer_store_format"
+
+
+class KeyringUnavailable(StorageError):
+    """The key is in the OS keyring, which is locked or not running right now."""
+
+    kind = "keyring_unavailable"
+
+
 # --- exit 130 ------------------------------------------------------------------
 
 

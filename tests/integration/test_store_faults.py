@@ -31,7 +31,14 @@ from keyring.errors import KeyringLocked, PasswordDeleteError
 from adapters import private_files
 from adapters.encrypted_store import CREDENTIAL_FILE, LOCK_FILE, EncryptedFileStore
 from adapters.key_store import KEY_FILE, FileKeyStore, choose_key_store
-from domain.errors import CorruptedStore, StorageError, StoreWriteFailed, UnsafeStore
+from domain.errors import (
+    CorruptedStore,
+    KeyringUnavailable,
+    NewerStoreFormat,
+    StorageError,
+    StoreWriteFailed,
+    UnsafeStore,
+)
 from tests.store_helpers import (
     NOBODY_UID,
     NOGROUP_GID,
@@ -203,7 +210,8 @@ def test_future_format_version_says_newer_nanoctl_not_corrupted(stored: Path) ->
     _write_envelope(stored, document)
     before = snapshot(stored)
     error = load_error(stored)
-    assert type(error) is StorageError
+    assert type(error) is NewerStoreFormat
+    assert error.kind == "newer_store_format"
     assert "newer nanoctl" in error.message
     assert str(stored / CREDENTIAL_FILE) in error.message
     assert "Upgrade nanoctl" in error.hint and "nanoctl logout" in error.hint
@@ -862,7 +870,7 @@ def test_locked_keyring_at_load_asks_to_unlock_or_logout(
     before = snapshot(directory)
     with pytest.raises(StorageError) as caught:
         keyring_store(directory).load()
-    assert type(caught.value) is StorageError
+    assert type(caught.value) is KeyringUnavailable
     assert "it is locked" in caught.value.message
     assert "Unlock the keyring" in caught.value.hint
     assert "nanoctl logout" in caught.value.hint
