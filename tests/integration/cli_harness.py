@@ -192,6 +192,29 @@ def login_interactively(token: str, env: Env | None = None) -> PtyResult:
     return result
 
 
+def store_credential(api_url: str, token: str, expires_at: datetime, username: str = "ada") -> None:
+    """Arrange a stored credential as a prompt login leaves it, in-process.
+
+    It goes through the real encrypted store and file key store (the keyring is off in
+    every test, as for the nanoctl runs), so nanoctl reads it like its own; it just
+    skips a terminal session where the test is about what comes after the login.
+    """
+    from adapters.encrypted_store import EncryptedFileStore
+    from adapters.key_store import choose_key_store
+    from domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+
+    directory = config_dir()
+    store = EncryptedFileStore(directory, choose_key_store(directory, use_keyring=False))
+    store.save(
+        Credential(
+            Token.parse(token, TokenOrigin.PROMPT),
+            ApiUrl.parse(api_url),
+            Identity(username, expires_at.replace(microsecond=0)),
+            saved_at=datetime.now(UTC),
+        )
+    )
+
+
 # --- expected text --------------------------------------------------------------------
 
 

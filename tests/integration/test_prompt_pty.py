@@ -23,6 +23,7 @@ from tests.integration.cli_harness import (
     expiry,
     files_under,
     login_interactively,
+    store_credential,
 )
 
 UNKNOWN = "nano_unknown_typed_Hd4Ks9"
@@ -133,7 +134,7 @@ def test_cancelling_at_the_prompt_exits_130_and_writes_nothing(
 def test_cancelling_at_the_replace_question_exits_130_and_keeps_the_credential(
     server: ReferenceServer, key: str
 ) -> None:
-    login_interactively(api.VALID, env=url_env(server))
+    store_credential(server.url, api.VALID, server.after(days=30))
     before = files_under(config_dir())
 
     session = PtySession("login", env=url_env(server))
@@ -173,7 +174,7 @@ def test_a_second_login_asks_before_replacing_and_enter_keeps_the_credential(
 def test_no_interaction_keeps_the_stored_credential_without_asking(
     server: ReferenceServer,
 ) -> None:
-    login_interactively(api.VALID, env=url_env(server))
+    store_credential(server.url, api.VALID, server.after(days=30))
     before = files_under(config_dir())
 
     result = PtySession("login", "-n", env=url_env(server)).finish()
