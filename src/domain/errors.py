@@ -193,7 +193,7 @@ class RateLimited(ApiUnavailable):
     kind = "rate_limited"
 
     def __init__(self, url: str, retry_after: float | None) -> None:
-        when = f"in {round(retry_after)} s" if retry_after is not None else "in a minute"
+        when = _after(retry_after) if retry_after is not None else "in a minute"
         super().__init__(
             f"The API at {url} is rate limiting requests (HTTP 429).",
             f"Try again {when}.",
@@ -220,6 +220,15 @@ class UnexpectedResponse(ApiUnavailable):
             f"Unexpected response from the API at {url}: {what}.",
             "Check that NANOSERVICES_API_URL points at the Nanoservices API.",
         )
+
+
+def _after(seconds: float) -> str:
+    """'in 5 s', 'in 3 min', 'in 2 h' — when a rate limit lifts, for humans."""
+    if seconds < 90:
+        return f"in {max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"in {round(seconds / 60)} min"
+    return f"in {round(seconds / 3600)} h"
 
 
 # --- exit 5: the local credential store --------------------------------------

@@ -44,6 +44,7 @@ class Container(containers.DeclarativeContainer):
         RequestsTokenValidator,
         user_agent=config.user_agent,
         timeout=config.http_timeout,
+        deadline=config.http_deadline,
         diagnostics=diagnostics,
     )
     key_store = providers.Singleton(

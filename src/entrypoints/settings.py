@@ -51,6 +51,8 @@ class Settings:
             "config_dir": self.config_dir,
             "use_keyring": self.use_keyring,
             "http_timeout": self.http_timeout,
+            # One login may retry; the total deadline grows with a longer timeout.
+            "http_deadline": max(30.0, 3 * self.http_timeout),
             "user_agent": self.user_agent,
         }
 

@@ -285,7 +285,7 @@ def test_retry_after_of_an_hour_fails_at_once_with_a_hint(
     error = fail(make(recorder), ref.RATE_LIMITED_LONG, reference_server.url)
     assert isinstance(error, RateLimited)
     assert error.retry_after == 3600
-    assert "Try again in 3600 s" in error.hint
+    assert "Try again in 1 h" in error.hint
     assert recorder.sleeps == []
     assert len(reference_server.requests) == 1  # urllib3 did not wait and retry either
     assert time.monotonic() - started < 5
