@@ -226,7 +226,7 @@ def _after(seconds: float) -> str:
     """'in 5 s', 'in 3 min', 'in 2 h' — when a rate limit lifts, for humans."""
     if seconds < 90:
         return f"in {max(1, round(seconds))} s"
-    if seconds < 90 * 60:
+    if seconds < 3600:
         return f"in {round(seconds / 60)} min"
     return f"in {round(seconds / 3600)} h"
 
