@@ -9,6 +9,7 @@ must never be in it.
 from __future__ import annotations
 
 import stat
+import time
 
 import pytest
 
@@ -184,6 +185,24 @@ def test_no_interaction_keeps_the_stored_credential_without_asking(
     assert "Token: " not in result.transcript
     assert result.lines[0].startswith("Already logged in as ada")
     assert files_under(config_dir()) == before
+
+
+@pytest.mark.parametrize("command", ["login", "status"])
+def test_ctrl_c_while_waiting_for_the_api_cancels_with_exit_130_and_a_message(
+    server: ReferenceServer, command: str
+) -> None:
+    server.slow_seconds = 30
+    session = PtySession(command, env=url_env(server, NANOSERVICES_TOKEN=api.SLOW))
+    deadline = time.monotonic() + 15
+    while not server.requests_with(api.SLOW) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.requests_with(api.SLOW), "nanoctl never asked the API"
+    session.child.sendintr()
+    result = session.finish()
+
+    assert result.exit_code == 130
+    assert result.lines[-1] == "Authentication cancelled."
+    assert files_under(config_dir()) == {}
 
 
 # --- colour on a terminal ------------------------------------------------------------------
