@@ -547,6 +547,52 @@ def test_status_with_a_corrupted_credential_file_exits_5_pointing_to_logout_and_
     assert server.requests == []
 
 
+def test_the_logout_hint_of_a_corrupted_store_works(server: ReferenceServer) -> None:
+    store_credential(server.url, api.VALID, server.after(days=30))
+    credential_file().write_bytes(b"{ truncated")
+
+    logout = run_nanoctl("logout", env=url_env(server))
+
+    assert logout.exit_code == 0
+    assert logout.stdout_lines == [
+        f"Logged out: removed the stored credential ({credential_file()})."
+    ]
+    assert not credential_file().exists()
+    status = run_nanoctl("status", env=url_env(server))
+    assert status.exit_code == 1
+    assert one_line(status) == NOT_LOGGED_IN_LINE
+
+
+def test_status_of_a_stored_credential_past_its_expiry_exits_3_without_asking_the_api(
+    server: ReferenceServer,
+) -> None:
+    expired_at = server.after(days=-2)
+    store_credential(server.url, api.VALID, expired_at)
+
+    result = run_nanoctl("status", env=url_env(server))
+
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert one_line(result) == (
+        f"Error: The token for ada expired on {expired_at:%Y-%m-%d}. "
+        f"Create a new token on {TOKEN_PAGE} and run `nanoctl login`."
+    )
+    assert server.requests == []
+
+
+def test_nanoservices_token_beats_the_stored_credential_for_status(
+    server: ReferenceServer,
+) -> None:
+    store_credential(server.url, api.EXPIRING_SOON, server.after(days=3))
+
+    result = run_nanoctl("status", env=url_env(server, api.VALID))
+
+    assert result.exit_code == 0
+    assert result.stdout_lines[1] == "  Token source: NANOSERVICES_TOKEN environment variable"
+    assert result.stderr == ""  # no expiry warning: the stored token is not the one in use
+    assert [r.bearer for r in server.requests] == [api.VALID]
+
+
 def test_status_with_the_api_down_exits_4(down_url: str) -> None:
     result = run_nanoctl(
         "status", env={"NANOSERVICES_API_URL": down_url, "NANOSERVICES_TOKEN": api.VALID}

@@ -8,6 +8,7 @@ must never be in it.
 
 from __future__ import annotations
 
+import json
 import stat
 import time
 
@@ -77,6 +78,27 @@ def test_login_prompts_with_the_documented_line_hides_the_token_and_stores_it_pr
     assert stat.S_IMODE(directory.stat().st_mode) == 0o700
     for path in directory.iterdir():
         assert stat.S_IMODE(path.lstat().st_mode) == 0o600, path.name
+
+
+def test_prompt_login_with_json_prints_one_object_saying_it_was_stored(
+    server: ReferenceServer,
+) -> None:
+    session = PtySession("login", "--json", env=url_env(server), secrets=[api.VALID])
+    session.expect_exact("Token: ")
+    session.child.sendline(api.VALID)
+    result = session.finish()
+
+    assert result.exit_code == 0
+    assert result.lines[:2] == [PROMPT_LINE, "Token: "]
+    (line,) = result.lines[2:]
+    assert ANSI not in line
+    document = json.loads(line)
+    assert (document["source"], document["stored"], document["username"]) == (
+        "prompt",
+        True,
+        "ada",
+    )
+    assert "credentials.json" in files_under(config_dir())
 
 
 def test_an_invalid_typed_token_exits_3_and_stores_nothing(server: ReferenceServer) -> None:
