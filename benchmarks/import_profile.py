@@ -107,6 +107,9 @@ def report(
     lines.append("   by top-level package (ms, modules):")
     for package, us in sorted(packages.items(), key=lambda kv: -kv[1])[:top]:
         lines.append(f"   {us / 1000:7.1f}  {package} ({counts[package]})")
+    lines.append("   by module (self ms  module <- imported by):")
+    for key, value in sorted(extra.items(), key=lambda kv: -kv[1].self_us)[:top]:
+        lines.append(f"   {value.self_us / 1000:7.1f}  {key}  <- {value.parent or '(top level)'}")
     return "\n".join(lines)
 
 

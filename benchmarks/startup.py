@@ -22,6 +22,12 @@ stored first by a real interactive login through a pty (pexpect), typing the
 reference server's valid token; `--seed adapters` stores it with the project's
 adapters instead. The reference server (tools/reference_server.py) is started here.
 
+`nanoctl logout (default dir)` is extra, without a target: the same logout without
+NANOCTL_CONFIG_DIR, as most users run it (the default config directory is looked up).
+
+The children run without PYTHONDONTWRITEBYTECODE, so the warm-up writes the bytecode
+caches any user's first run writes; timed runs then load compiled modules.
+
 The installed executable is what is measured: after changing src/, run
 ``uv sync --no-editable --quiet`` first (a stale install is detected and refused).
 Use ``uv run --no-sync``: a plain ``uv run`` re-installs the project *editable*.
@@ -274,6 +280,20 @@ def build_cases(
             expect_stdout="Not logged in",
         ),
     ]
+    # Not a target of the issue, but what a user without NANOCTL_CONFIG_DIR runs: the
+    # default config dir (XDG) is looked up, which may import platformdirs.
+    default_dir_env = env_for("logout-default-dir")
+    del default_dir_env["NANOCTL_CONFIG_DIR"]
+    cases.append(
+        Case(
+            "nanoctl logout (default dir)",
+            [*nanoctl, "logout"],
+            default_dir_env,
+            "F2",
+            None,
+            expect_stdout="Not logged in",
+        )
+    )
     status_env = env_for("status")
     if seed == "pty":
         seed_with_pty(script, status_env)
