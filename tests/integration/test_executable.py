@@ -840,21 +840,26 @@ def test_debug_verbosity_shows_the_request_with_the_authorization_header_redacte
 
 
 @pytest.mark.parametrize(
-    ("token", "want_code"),
+    ("token", "want_code", "want_line"),
     [
-        pytest.param(UNKNOWN, 3, id="invalid"),
-        pytest.param(api.SERVER_ERROR, 4, id="server error"),
-        pytest.param(api.NOT_JSON, 4, id="not JSON"),
+        pytest.param(UNKNOWN, 3, INVALID_LINE, id="invalid"),
+        pytest.param(api.SERVER_ERROR, 4, "Error: The API at {url} failed with HTTP 500.", id="500"),
+        pytest.param(
+            api.NOT_JSON,
+            4,
+            "Error: Unexpected response from the API at {url}: the body is text/html, not JSON",
+            id="not JSON",
+        ),
     ],
 )
 def test_debug_verbosity_on_an_error_shows_a_traceback_but_never_the_token(
-    server: ReferenceServer, token: str, want_code: int
+    server: ReferenceServer, token: str, want_code: int, want_line: str
 ) -> None:
     result = run_nanoctl("login", "-vvv", env=url_env(server, token), secrets=[token])
 
     assert result.exit_code == want_code
     assert "Traceback (most recent call last):" in result.stderr
-    assert result.stderr_lines[-1].startswith("Error: ")
+    assert result.stderr_lines[-1].startswith(want_line.format(url=server.url))
 
 
 # --- 10. colour ----------------------------------------------------------------------------------
@@ -900,21 +905,16 @@ def test_version_prints_the_name_and_version(command: list[str] | None) -> None:
     assert result.stderr == ""
 
 
-@pytest.mark.parametrize(
-    ("args", "env"),
-    [
-        pytest.param(["--api-url", "http://example.com"], {}, id="--api-url"),
-    ],
-)
 def test_plain_http_to_a_non_loopback_host_is_refused_before_any_request(
-    server: ReferenceServer, args: list[str], env: dict[str, str]
+    server: ReferenceServer,
 ) -> None:
     # Route any request that might still be made through the reference server as a
     # proxy, so that "no request anywhere" is observable.
     proxy = f"http://127.0.0.1:{server.port}"
     result = run_nanoctl(
         "login",
-        *args,
+        "--api-url",
+        "http://example.com",
         env={
             "NANOSERVICES_TOKEN": api.VALID,
             "HTTP_PROXY": proxy,
@@ -922,7 +922,6 @@ def test_plain_http_to_a_non_loopback_host_is_refused_before_any_request(
             "http_proxy": proxy,
             "https_proxy": proxy,
             "NO_PROXY": "",
-            **env,
         },
     )
 
