@@ -843,7 +843,9 @@ def test_debug_verbosity_shows_the_request_with_the_authorization_header_redacte
     ("token", "want_code", "want_line"),
     [
         pytest.param(UNKNOWN, 3, INVALID_LINE, id="invalid"),
-        pytest.param(api.SERVER_ERROR, 4, "Error: The API at {url} failed with HTTP 500.", id="500"),
+        pytest.param(
+            api.SERVER_ERROR, 4, "Error: The API at {url} failed with HTTP 500.", id="500"
+        ),
         pytest.param(
             api.NOT_JSON,
             4,
