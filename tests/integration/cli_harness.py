@@ -32,6 +32,15 @@ PROMPT_LINE = (
     "Please provide the token for authentication. "
     "You can create it on https://atomic.deskree.com/auth/access/token"
 )
+INVALID_LINE = (
+    f"Error: The API rejected the token as invalid. Create a new token on {TOKEN_PAGE} "
+    "and log in again."
+)
+HISTORY_WARNING = (
+    "Warning: a token given on the command line can end up in your shell history and is "
+    "visible in the process list. Prefer `--token -` (reads standard input) or "
+    "NANOSERVICES_TOKEN."
+)
 
 Env = Mapping[str, str | None]
 _SGR = re.compile(r"\x1b\[[0-9;]*m")

@@ -28,6 +28,8 @@ import reference_server as api
 from reference_server import ReferenceServer
 from tests.integration.cli_harness import (
     ANSI,
+    HISTORY_WARNING,
+    INVALID_LINE,
     TOKEN_PAGE,
     Result,
     config_dir,
@@ -41,16 +43,7 @@ from tests.integration.cli_harness import (
 )
 
 UNKNOWN = "nano_unknown_Vz3Qp8Lk"  # well-formed, but the API has never heard of it
-HISTORY_WARNING = (
-    "Warning: a token given on the command line can end up in your shell history and is "
-    "visible in the process list. Prefer `--token -` (reads standard input) or "
-    "NANOSERVICES_TOKEN."
-)
 NOT_STORED = "The token was not stored (run `nanoctl login` without --token to store one)."
-INVALID_LINE = (
-    f"Error: The API rejected the token as invalid. Create a new token on {TOKEN_PAGE} "
-    "and log in again."
-)
 INACTIVE_LINE = (
     "Error: The token is no longer active (revoked or expired). "
     f"Create a new token on {TOKEN_PAGE} and log in again."

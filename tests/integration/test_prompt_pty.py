@@ -18,8 +18,9 @@ import reference_server as api
 from reference_server import ReferenceServer
 from tests.integration.cli_harness import (
     ANSI,
+    HISTORY_WARNING,
+    INVALID_LINE,
     PROMPT_LINE,
-    TOKEN_PAGE,
     PtySession,
     config_dir,
     expiry,
@@ -29,10 +30,6 @@ from tests.integration.cli_harness import (
 )
 
 UNKNOWN = "nano_unknown_typed_Hd4Ks9"
-INVALID_LINE = (
-    f"Error: The API rejected the token as invalid. Create a new token on {TOKEN_PAGE} "
-    "and log in again."
-)
 
 
 @pytest.fixture
@@ -43,6 +40,14 @@ def server(reference_server: ReferenceServer) -> ReferenceServer:
 
 def url_env(server: ReferenceServer, **more: str | None) -> dict[str, str | None]:
     return {"NANOSERVICES_API_URL": server.url, **more}
+
+
+def kept(server: ReferenceServer) -> list[str]:
+    return [
+        f"Already logged in as ada, expires {expiry(server.after(days=30))}. "
+        "Kept the stored credential.",
+        "Run `nanoctl logout` first to log in with another token.",
+    ]
 
 
 def welcome(server: ReferenceServer) -> list[str]:
@@ -184,11 +189,7 @@ def test_a_second_login_asks_before_replacing_and_enter_keeps_the_credential(
 
     assert asked.splitlines() == [replace_question(server), "Replace the stored credential? "]
     assert result.exit_code == 0
-    assert result.lines[-2:] == [
-        f"Already logged in as ada, expires {expiry(server.after(days=30))}. "
-        "Kept the stored credential.",
-        "Run `nanoctl logout` first to log in with another token.",
-    ]
+    assert result.lines[-2:] == kept(server)
     assert "Token: " not in result.transcript
     assert files_under(config_dir()) == before
     assert server.requests == []
@@ -205,7 +206,7 @@ def test_no_interaction_keeps_the_stored_credential_without_asking(
     assert result.exit_code == 0
     assert "[y/N]" not in result.transcript
     assert "Token: " not in result.transcript
-    assert result.lines[0].startswith("Already logged in as ada")
+    assert result.lines == kept(server)
     assert files_under(config_dir()) == before
 
 
@@ -238,7 +239,7 @@ def test_no_color_keeps_the_terminal_free_of_colour_codes(server: ReferenceServe
 
     assert result.exit_code == 3
     assert ANSI not in result.transcript
-    assert result.lines[-1] == INVALID_LINE
+    assert result.lines == [HISTORY_WARNING, INVALID_LINE]
 
 
 def test_without_no_color_the_error_line_is_red_on_a_terminal(server: ReferenceServer) -> None:
