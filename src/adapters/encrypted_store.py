@@ -275,8 +275,14 @@ class EncryptedFileStore:
                 removed_key = self._keys.delete()
         finally:
             os.close(dir_fd)
-        if removed or removed_key:
+        if removed and removed_key:
             self._diagnostics.info(f"Removed the credential {self._path} and its key.")
+        elif removed:
+            self._diagnostics.info(f"Removed the credential {self._path}; its key was not removed.")
+        elif removed_key:
+            self._diagnostics.info(
+                f"Removed a leftover encryption key; {self._path} did not exist."
+            )
         return removed or removed_key
 
     # --- internals ----------------------------------------------------------------------

@@ -64,6 +64,8 @@ class NanoctlApplication(Application):
     def _run(self, io: IO) -> int:
         try:
             return super()._run(io)
+        except BrokenPipeError:
+            raise  # `nanoctl ... | head`: cleo silences the closed pipe
         except (Exception, KeyboardInterrupt) as error:
             from entrypoints.error_report import report
 

@@ -855,7 +855,7 @@ def test_keyring_keyed_credential_with_keyring_turned_off_is_a_storage_error(
     store = EncryptedFileStore(directory, choose_key_store(directory, use_keyring=False))
     with pytest.raises(StorageError) as caught:
         store.load()
-    assert type(caught.value) is StorageError
+    assert type(caught.value) is KeyringUnavailable
     assert "keyring" in caught.value.message
     assert "nanoctl logout" in caught.value.hint
 
