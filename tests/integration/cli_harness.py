@@ -84,7 +84,7 @@ def _secrets(given: Iterable[str]) -> list[str]:
 
 def _shown(args: Iterable[str], secrets: Iterable[str]) -> str:
     text = " ".join(args)
-    for secret in secrets:
+    for secret in sorted(secrets, key=len, reverse=True):  # a part never unmasks the rest
         text = text.replace(secret, "<token>")
     return text
 
