@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 
-from adapters.encrypted_store import EncryptedFileStore
-from adapters.http_validator import RequestsTokenValidator
-from adapters.key_store import choose_key_store
 from dependency_injector import containers, providers
 
 from adapters.clock import SystemClock
 from adapters.confirmation import TerminalReplaceConfirmation
 from adapters.diagnostics import Silent
+from adapters.encrypted_store import EncryptedFileStore
+from adapters.http_validator import RequestsTokenValidator
+from adapters.key_store import choose_key_store
 from adapters.prompt import PromptTokenSource
 from adapters.terminal import Terminal
 from adapters.token_sources import EnvironmentTokenSource, FlagTokenSource

@@ -12,7 +12,7 @@ import re
 import traceback
 from typing import TYPE_CHECKING
 
-from cleo.io.outputs.output import Type
+from cleo.io.outputs.output import Type, Verbosity
 
 from domain.errors import (
     ApiUnavailable,
@@ -69,15 +69,17 @@ def report(error: BaseException, io: IO) -> int:
     code = exit_code_of(domain_error)
     if io.input.has_parameter_option("--json"):
         payload = {"error": {"code": code, "kind": domain_error.kind, "message": str(domain_error)}}
-        io.error_output.write_line(json.dumps(payload), type=Type.RAW)
+        io.error_output.write_line(json.dumps(payload), type=Type.RAW, verbosity=Verbosity.QUIET)
         return code
     if io.is_debug():
-        io.error_output.write(safe_traceback(error), type=Type.RAW)
+        io.error_output.write(safe_traceback(error), type=Type.RAW, verbosity=Verbosity.QUIET)
     line = str(domain_error) if isinstance(domain_error, Cancelled) else f"Error: {domain_error}"
     if io.error_output.is_decorated():
-        io.error_output.write_line(f"\x1b[31m{line}\x1b[0m", type=Type.RAW)
+        io.error_output.write_line(
+            f"\x1b[31m{line}\x1b[0m", type=Type.RAW, verbosity=Verbosity.QUIET
+        )
     else:
-        io.error_output.write_line(line, type=Type.RAW)
+        io.error_output.write_line(line, type=Type.RAW, verbosity=Verbosity.QUIET)
     return code
 
 
@@ -116,4 +118,5 @@ def _sanitized_usage(message: str) -> str:
         word = match.group(1)
         return f'"{word}"' if _SAFE_WORD.match(word) else "(value not shown)"
 
-    return _QUOTED.sub(keep_or_hide, first_line)
+    line = _QUOTED.sub(keep_or_hide, first_line)
+    return line if line.endswith((".", "!", "?")) else f"{line}."

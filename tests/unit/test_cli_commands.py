@@ -265,3 +265,10 @@ def test_dash_vvv_adds_a_traceback_without_foreign_messages(cli: Cli) -> None:
     assert code == 1
     assert "Traceback (most recent call last)" in err
     assert "(message withheld)" in err
+
+
+def test_quiet_silences_output_but_never_the_error(cli: Cli) -> None:
+    assert cli.run("login -q -t good-token-0001")[1] == ""
+    code, _, err = cli.run("login -q -t wrong-token-0001")
+    assert code == 3
+    assert err.strip() == f"Error: {InvalidToken()}"

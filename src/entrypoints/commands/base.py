@@ -64,6 +64,12 @@ class NanoctlCommand(Command):
         self._container_factory = container
         self._container: Container | None = None
 
+    def execute(self, io: IO) -> int:
+        # cleo's Command.execute turns KeyboardInterrupt into a silent exit 1; let it
+        # reach the application's error boundary (Cancelled, exit 130).
+        self._io = io
+        return self.handle()
+
     @property
     def container(self) -> Container:
         if self._container is None:
