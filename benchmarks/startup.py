@@ -360,6 +360,7 @@ class Row:
     cpu_median: float
     cpu_ratio: float | None
     cpu_samples: list[float]
+    min_ratio: float | None
 
 
 def summarise(cases: Sequence[Case]) -> list[Row]:
@@ -370,6 +371,8 @@ def summarise(cases: Sequence[Case]) -> list[Row]:
         median = medians[case.name]
         ratio = median / medians[case.baseline] if case.baseline else None
         cpu_ratio = cpu[case.name] / cpu[case.baseline] if case.baseline else None
+        fastest = {other.name: min(other.samples) for other in cases}
+        min_ratio = fastest[case.name] / fastest[case.baseline] if case.baseline else None
         passed = None if ratio is None or case.target is None else ratio <= case.target
         rows.append(
             Row(
@@ -386,6 +389,7 @@ def summarise(cases: Sequence[Case]) -> list[Row]:
                 cpu[case.name],
                 cpu_ratio,
                 list(case.cpu_samples),
+                min_ratio,
             )
         )
     return rows
@@ -404,6 +408,7 @@ def render(rows: Sequence[Row], meta: dict[str, object]) -> str:
         "vs F0",
         "cpu",
         "cpu ratio",
+        "min ratio",
     )
     table = [header]
     for row in rows:
@@ -420,6 +425,7 @@ def render(rows: Sequence[Row], meta: dict[str, object]) -> str:
                 f"{row.ratio_f0:.2f}",
                 f"{row.cpu_median:.1f}",
                 f"{row.cpu_ratio:.3f}" if row.cpu_ratio is not None else "-",
+                f"{row.min_ratio:.3f}" if row.min_ratio is not None else "-",
             )
         )
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
@@ -443,8 +449,9 @@ def render(rows: Sequence[Row], meta: dict[str, object]) -> str:
         lines.append(f"{name:<3}  {code}")
     lines.append(
         "median/min/max: wall ms; ratio: median / its baseline's median (the target); "
-        "cpu: median user+system ms of the process, cpu ratio likewise (less sensitive "
-        f"to load). Load average before/after: {meta['load_before']} / {meta['load_after']}."
+        "cpu: median user+system ms of the process, cpu ratio likewise; min ratio: fastest "
+        "run / its baseline's fastest (both less sensitive to load than the median). "
+        f"Load average before/after: {meta['load_before']} / {meta['load_after']}."
     )
     return "\n".join(lines)
 
@@ -553,6 +560,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "cpu_median_ms": round(row.cpu_median, 2),
                 "cpu_ratio": None if row.cpu_ratio is None else round(row.cpu_ratio, 4),
                 "cpu_samples_ms": [round(s, 2) for s in row.cpu_samples],
+                "min_ratio": None if row.min_ratio is None else round(row.min_ratio, 4),
             }
             for row in rows
         ]
