@@ -104,11 +104,10 @@ class Run:
 
     def assert_not_loaded(self, packages: Sequence[str]) -> None:
         found = self.loaded(packages)
-        tops = sorted({name.split(".")[0] if "." in name else name for name in found})
         assert not found, (
-            f"`nanoctl {' '.join(self.argv)}` imported {tops} ({len(found)} modules, "
-            f"e.g. {found[:5]}); import them inside the function that needs them. "
-            "Find who imports them with `python -X importtime`."
+            f"`nanoctl {' '.join(self.argv)}` imported {len(found)} modules it does not "
+            f"need: {found[:6]}; import them inside the function that needs them. "
+            "`python benchmarks/import_profile.py` shows who imports what."
         )
 
 
