@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from pydantic import SecretStr
-
 from adapters.terminal import Terminal
 from domain.errors import Cancelled, NoTokenAvailable
 from domain.model import Token, TokenOrigin
@@ -46,4 +44,4 @@ class PromptTokenSource:
         except (EOFError, KeyboardInterrupt):
             self._terminal.stderr.write("\n")
             raise Cancelled() from None
-        return Token.parse(SecretStr(value), self.origin)
+        return Token.parse(value, self.origin)

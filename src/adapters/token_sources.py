@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-
-from pydantic import SecretStr
+from typing import TYPE_CHECKING
 
 from adapters.terminal import Terminal
 from domain.errors import MalformedToken, UsageError
 from domain.model import MAX_TOKEN_LENGTH, Token, TokenOrigin
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
 
 ENV_TOKEN = "NANOSERVICES_TOKEN"
 READ_FROM_STDIN = "-"
@@ -28,7 +30,7 @@ class EnvironmentTokenSource:
         value = self._environ.get(ENV_TOKEN)
         if value is None:
             return None
-        return Token.parse(SecretStr(value), self.origin)
+        return Token.parse(value, self.origin)
 
 
 class FlagTokenSource:
@@ -66,4 +68,4 @@ class FlagTokenSource:
                 f"it is longer than {MAX_TOKEN_LENGTH} characters",
                 TokenOrigin.STDIN.described,
             )
-        return Token.parse(SecretStr(data), TokenOrigin.STDIN)
+        return Token.parse(data, TokenOrigin.STDIN)

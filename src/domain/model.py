@@ -8,11 +8,15 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from pydantic import SecretStr
-
 from domain.errors import InsecureApiUrl, InvalidApiUrl, MalformedToken
+
+if TYPE_CHECKING:
+    # Only for annotations: `from pydantic import SecretStr` loads pydantic.types,
+    # annotated_types, pydantic.json_schema, uuid, zoneinfo (~50-75 ms) on every command.
+    from pydantic import SecretStr
 
 MAX_TOKEN_LENGTH = 4096
 EXPIRY_WARNING = timedelta(days=7)
@@ -48,13 +52,12 @@ class Token:
 
     __slots__ = ("_secret",)
 
-    def __init__(self, secret: SecretStr) -> None:
-        self._secret = secret
+    def __init__(self, secret: str | SecretStr) -> None:
+        self._secret: str = _plain(secret)
 
     @classmethod
     def parse(cls, raw: str | SecretStr, origin: TokenOrigin) -> Token:
-        value = raw.get_secret_value() if isinstance(raw, SecretStr) else raw
-        value = value.strip()
+        value = _plain(raw).strip()
         where = origin.described
         if not value:
             raise MalformedToken("it is empty", where)
@@ -64,11 +67,11 @@ class Token:
             raise MalformedToken("it spans several lines", where)
         if not all("\x21" <= c <= "\x7e" for c in value):
             raise MalformedToken("it contains spaces, control or non-ASCII characters", where)
-        return cls(SecretStr(value))
+        return cls(value)
 
     def reveal(self) -> str:
         """The plain value, for the one place that must send or encrypt it."""
-        return self._secret.get_secret_value()
+        return self._secret
 
     def masked(self) -> str:
         """A hint to recognise the token by: a short prefix and the last 4 characters."""
@@ -92,6 +95,11 @@ class Token:
 
     def __reduce__(self) -> tuple[object, ...]:
         raise TypeError("a Token is not picklable")
+
+
+def _plain(raw: str | SecretStr) -> str:
+    """The string in ``raw``: a str, or a pydantic SecretStr (duck-typed, not imported)."""
+    return raw if isinstance(raw, str) else raw.get_secret_value()
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,6 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from pydantic import SecretStr
-
 if TYPE_CHECKING:
     from domain.authenticate import LoginResult
     from domain.current_credential import CurrentCredential
@@ -40,15 +38,19 @@ def container(*, api_url: str | None = None, environ: Mapping[str, str] | None =
 
 def login(token: str, *, api_url: str | None = None, using: Container | None = None) -> LoginResult:
     """Validate ``token`` against the API, like `nanoctl login --token`; never stores it."""
+    from pydantic import SecretStr  # here, not at import: it loads pydantic.types
+
     c = using or container(api_url=api_url)
     flag = c.flag_token(value=SecretStr(token))
-    return c.authenticate(flag=flag).login()
+    result: LoginResult = c.authenticate(flag=flag).login()
+    return result
 
 
 def logout(*, using: Container | None = None) -> LogoutResult:
     """Remove the stored credential and its key; idempotent."""
     c = using or container()
-    return c.logout().logout()
+    result: LogoutResult = c.logout().logout()
+    return result
 
 
 def current_credential(
@@ -59,4 +61,5 @@ def current_credential(
     Offline and fast; raises NotLoggedIn, ExpiredToken or StorageError.
     """
     c = using or container(api_url=api_url)
-    return c.resolve_credential().resolve()
+    current: CurrentCredential = c.resolve_credential().resolve()
+    return current

@@ -9,24 +9,31 @@ Factories, so an override made in a test is always honoured.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from importlib import import_module
+from typing import Any
 
 from dependency_injector import containers, providers
 
 from adapters.clock import SystemClock
-from adapters.confirmation import TerminalReplaceConfirmation
 from adapters.diagnostics import Silent
-from adapters.encrypted_store import EncryptedFileStore
-from adapters.http_validator import RequestsTokenValidator
-from adapters.key_store import choose_key_store
-from adapters.prompt import PromptTokenSource
 from adapters.terminal import Terminal
-from adapters.token_sources import EnvironmentTokenSource, FlagTokenSource
-from domain.authenticate import Authenticate
-from domain.current_credential import ResolveCredential
-from domain.logout import Logout
+from adapters.token_sources import EnvironmentTokenSource
 from domain.model import ApiUrl
-from domain.status import Status
 from entrypoints.settings import Settings
+
+
+def lazy(target: str) -> Callable[..., Any]:
+    """The callable ``"module:name"``, imported on first call: each command pays only
+    for the adapters and use cases it builds (requests, cryptography and keyring are
+    never imported by a command that does not use them)."""
+    module, _, name = target.partition(":")
+
+    def build(*args: Any, **kwargs: Any) -> Any:
+        return getattr(import_module(module), name)(*args, **kwargs)
+
+    build.__qualname__ = build.__name__ = name
+    return build
 
 
 class Container(containers.DeclarativeContainer):
@@ -41,32 +48,36 @@ class Container(containers.DeclarativeContainer):
 
     # --- adapters -----------------------------------------------------------------
     validator = providers.Singleton(
-        RequestsTokenValidator,
+        lazy("adapters.http_validator:RequestsTokenValidator"),
         user_agent=config.user_agent,
         timeout=config.http_timeout,
         deadline=config.http_deadline,
         diagnostics=diagnostics,
     )
     key_store = providers.Singleton(
-        choose_key_store,
+        lazy("adapters.key_store:choose_key_store"),
         directory=config.config_dir,
         use_keyring=config.use_keyring,
         diagnostics=diagnostics,
     )
     store = providers.Singleton(
-        EncryptedFileStore,
+        lazy("adapters.encrypted_store:EncryptedFileStore"),
         directory=config.config_dir,
         keys=key_store,
         diagnostics=diagnostics,
     )
     environment_token = providers.Factory(EnvironmentTokenSource, environ=environ)
-    flag_token = providers.Factory(FlagTokenSource, value=None, terminal=terminal)
-    prompt_token = providers.Factory(PromptTokenSource, terminal=terminal)
-    confirmation = providers.Factory(TerminalReplaceConfirmation, terminal=terminal, clock=clock)
+    flag_token = providers.Factory(
+        lazy("adapters.token_sources:FlagTokenSource"), value=None, terminal=terminal
+    )
+    prompt_token = providers.Factory(lazy("adapters.prompt:PromptTokenSource"), terminal=terminal)
+    confirmation = providers.Factory(
+        lazy("adapters.confirmation:TerminalReplaceConfirmation"), terminal=terminal, clock=clock
+    )
 
     # --- use cases ------------------------------------------------------------------
     authenticate = providers.Factory(
-        Authenticate,
+        lazy("domain.authenticate:Authenticate"),
         flag=flag_token,
         environment=environment_token,
         prompt=prompt_token,
@@ -76,16 +87,22 @@ class Container(containers.DeclarativeContainer):
         confirmation=confirmation,
         api_url=api_url,
     )
-    logout = providers.Factory(Logout, store=store, environment=environment_token)
+    logout = providers.Factory(
+        lazy("domain.logout:Logout"), store=store, environment=environment_token
+    )
     resolve_credential = providers.Factory(
-        ResolveCredential,
+        lazy("domain.current_credential:ResolveCredential"),
         environment=environment_token,
         store=store,
         clock=clock,
         api_url=api_url,
     )
     status = providers.Factory(
-        Status, resolve=resolve_credential, validator=validator, store=store, clock=clock
+        lazy("domain.status:Status"),
+        resolve=resolve_credential,
+        validator=validator,
+        store=store,
+        clock=clock,
     )
 
 

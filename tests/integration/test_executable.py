@@ -290,6 +290,24 @@ CHARS = "it contains spaces, control or non-ASCII characters"
             ["nano_nul\x00byte_Ab12Cd", "byte_Ab12Cd"],
             id="NUL, stdin",
         ),
+        pytest.param(
+            [],
+            "nano_crlf_Gh7Jk2\r\nX-Injected: yes",
+            None,
+            ENV,
+            LINES,
+            ["nano_crlf_Gh7Jk2"],
+            id="CR/LF header injection, env",
+        ),
+        pytest.param(
+            ["--token", "-"],
+            None,
+            "nano_" + "Zq9" * 34_000 + "\n",
+            STDIN,
+            TOO_LONG,
+            [],
+            id="100 KB, stdin",
+        ),
     ],
 )
 def test_a_malformed_token_exits_2_before_any_request_without_echoing_it(

@@ -14,7 +14,7 @@ does not use:
 - ``status --offline``: no HTTP; no keyring with ``NANOCTL_KEYRING=0``;
 - ``login`` with ``NANOSERVICES_TOKEN`` or ``--token -``: never touches the store,
   so neither cryptography nor keyring;
-- (strict xfail, until fixed) ``logout`` and ``status --offline`` build no pydantic
+- ``logout`` and ``status --offline`` build no pydantic
   model, so they need neither ``pydantic.types`` nor ``pydantic.main``.
 
 benchmarks/startup.py measures the time; these tests keep the imports honest.
@@ -213,15 +213,6 @@ def test_logout_of_a_stored_credential_imports_no_http_or_crypto(
     run.assert_not_loaded((*HTTP, *CRYPTO, *KEYRING, *SLOW_STDLIB))
 
 
-_PYDANTIC_ON_EVERY_COMMAND = pytest.mark.xfail(
-    reason="domain.model, adapters.token_sources and adapters.prompt import "
-    "pydantic.SecretStr at module level, which loads pydantic.types (~50-75 ms) for "
-    "commands that validate nothing; remove this marker once they no longer do",
-    strict=True,
-)
-
-
-@_PYDANTIC_ON_EVERY_COMMAND
 def test_logout_builds_no_pydantic_model(env: dict[str, str], workdir: Path) -> None:
     run = run_nanoctl("logout", env=env, workdir=workdir)
 
@@ -229,7 +220,6 @@ def test_logout_builds_no_pydantic_model(env: dict[str, str], workdir: Path) -> 
     run.assert_not_loaded(PYDANTIC_MODELS)
 
 
-@_PYDANTIC_ON_EVERY_COMMAND
 def test_status_offline_builds_no_pydantic_model(env: dict[str, str], workdir: Path) -> None:
     store_credential(env)
 

@@ -35,8 +35,6 @@ The token is taken, in this order, from:
 Exit codes: 0 ok, 2 usage, 3 token rejected, 4 API unusable, 5 storage, 130 cancelled."""
 
     def handle(self) -> int:
-        from pydantic import SecretStr
-
         raw = self.option("token")
         if raw is not None and raw != "-":
             self.warn(
@@ -45,9 +43,12 @@ Exit codes: 0 ok, 2 usage, 3 token rejected, 4 API unusable, 5 storage, 130 canc
                 "or NANOSERVICES_TOKEN."
             )
         container = self.container
-        authenticate = container.authenticate(
-            flag=container.flag_token(value=None if raw is None else SecretStr(raw))
-        )
+        secret = None
+        if raw is not None:
+            from pydantic import SecretStr  # only here: it loads pydantic.types
+
+            secret = SecretStr(raw)
+        authenticate = container.authenticate(flag=container.flag_token(value=secret))
         self.verbose(f"API URL: {container.api_url()}")
         result = authenticate.login()
         self.verbose(f"token source: {result.origin.described}")

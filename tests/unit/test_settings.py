@@ -1,0 +1,67 @@
+"""Settings from the environment: where the credential lives, timeouts, keyring, API URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from domain.errors import UsageError
+from domain.model import DEFAULT_API_URL
+from entrypoints.settings import Settings
+
+
+def test_config_dir_follows_xdg_config_home_when_absolute(tmp_path: Path) -> None:
+    settings = Settings.from_environment({"XDG_CONFIG_HOME": str(tmp_path)})
+    assert settings.config_dir == tmp_path / "nanoctl"
+
+
+@pytest.mark.parametrize("xdg", [None, "", "relative/dir"], ids=["unset", "empty", "relative"])
+def test_config_dir_defaults_to_dot_config(xdg: str | None, isolated_home: Path) -> None:
+    environ = {} if xdg is None else {"XDG_CONFIG_HOME": xdg}
+    assert Settings.from_environment(environ).config_dir == isolated_home / ".config" / "nanoctl"
+
+
+def test_default_config_dir_matches_platformdirs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    expected = Path(platformdirs.user_config_dir("nanoctl", appauthor=False))
+    assert Settings.from_environment({"XDG_CONFIG_HOME": str(tmp_path / "xdg")}).config_dir == (
+        expected
+    )
+
+
+def test_nanoctl_config_dir_wins(tmp_path: Path) -> None:
+    environ = {"NANOCTL_CONFIG_DIR": str(tmp_path / "here"), "XDG_CONFIG_HOME": "/elsewhere"}
+    assert Settings.from_environment(environ).config_dir == tmp_path / "here"
+
+
+def test_api_url_option_beats_the_environment_which_beats_the_default() -> None:
+    env = {"NANOSERVICES_API_URL": "https://env.example"}
+    assert Settings.from_environment({}).api_url == DEFAULT_API_URL
+    assert Settings.from_environment(env).api_url == "https://env.example"
+    assert Settings.from_environment(env, api_url="https://opt.example").api_url == (
+        "https://opt.example"
+    )
+
+
+@pytest.mark.parametrize(("raw", "want"), [(None, True), ("1", True), ("0", False), ("no", False)])
+def test_keyring_switch(raw: str | None, want: bool) -> None:
+    environ = {} if raw is None else {"NANOCTL_KEYRING": raw}
+    assert Settings.from_environment(environ).use_keyring is want
+
+
+def test_http_timeout_and_the_deadline_that_grows_with_it() -> None:
+    assert Settings.from_environment({}).http_timeout == 10.0
+    settings = Settings.from_environment({"NANOCTL_HTTP_TIMEOUT": "20"})
+    assert settings.http_timeout == 20.0
+    assert settings.as_config()["http_deadline"] == 60.0
+
+
+@pytest.mark.parametrize("raw", ["abc", "0", "-1", "nan", "inf", "601"])
+def test_bad_http_timeout_is_a_usage_error_naming_the_variable(raw: str) -> None:
+    with pytest.raises(UsageError, match="NANOCTL_HTTP_TIMEOUT"):
+        Settings.from_environment({"NANOCTL_HTTP_TIMEOUT": raw})
