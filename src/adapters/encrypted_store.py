@@ -21,7 +21,6 @@ import base64
 import binascii
 import json
 import os
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -136,7 +135,7 @@ def seal(credential: Credential, key: bytes, key_store: KeyPlace) -> Envelope:
             "saved_at": _iso(credential.saved_at),
         }
     ).encode("utf-8")
-    nonce = secrets.token_bytes(NONCE_SIZE)
+    nonce = os.urandom(NONCE_SIZE)
     ciphertext = AESGCM(key).encrypt(nonce, plaintext, _associated_data(FORMAT, key_store))
     return Envelope(key_store, nonce, ciphertext)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-import secrets
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -156,7 +155,7 @@ class FileKeyStore:
                     return "file", _decode_key(raw, str(self._path))
                 except CorruptedStore:
                     pass  # a damaged key unlocks nothing: replace it
-            key = secrets.token_bytes(KEY_SIZE)
+            key = os.urandom(KEY_SIZE)  # the OS CSPRNG, as secrets uses, minus `random`
             data = (_encode_key(key) + "\n").encode("ascii")
             write_private(dir_fd, self._path.name, data, self._path, "the encryption key")
             return "file", key
@@ -250,7 +249,7 @@ class KeyringKeyStore:
                     return _decode_key(str(raw), KEYRING_LOCATION)
                 except CorruptedStore:
                     pass  # a damaged key unlocks nothing: replace it
-            key = secrets.token_bytes(KEY_SIZE)
+            key = os.urandom(KEY_SIZE)
             keyring.set_password(self._service, self._account, _encode_key(key))
             if keyring.get_password(self._service, self._account) != _encode_key(key):
                 raise _KeyringFailure("it did not keep the key it was given")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -264,7 +263,7 @@ def write_private(dir_fd: int, name: str, data: bytes, path: Path, what: str) ->
                 f"{path} is not a regular file.",
                 f"Move it away (`mv {path} {path}.bak`), then log in again.",
             )
-    temp = f".{name}.{secrets.token_hex(8)}.tmp"
+    temp = f".{name}.{os.urandom(8).hex()}.tmp"
     fd = -1
     try:
         fd = os.open(
