@@ -992,3 +992,31 @@ def test_the_wheel_installed_in_a_fresh_venv_runs_nanoctl(wheel: Path, tmp_path:
         cwd=tmp_path,
     )
     assert "No module named 'tests'" in imported.stderr
+
+
+def test_a_closed_stdout_pipe_is_not_reported_as_an_internal_error(
+    server: ReferenceServer,
+) -> None:
+    """`nanoctl login --token - | head -0`: the reader is gone before nanoctl writes."""
+    from tests.integration.cli_harness import NANOCTL, environment
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # writes now fail with EPIPE
+    try:
+        done = subprocess.run(
+            [str(NANOCTL), "login", "--token", "-"],
+            env=environment(url_env(server)),
+            input=f"{api.VALID}\n".encode(),
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    stderr = done.stderr.decode()
+    print(stderr)
+    assert done.returncode == 0
+    assert "internal error" not in stderr
+    assert "Traceback" not in stderr
+    assert "BrokenPipe" not in stderr
