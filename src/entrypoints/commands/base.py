@@ -15,6 +15,7 @@ from cleo.io.outputs.output import Type
 if TYPE_CHECKING:
     from cleo.io.io import IO
 
+    from domain.model import Expiry
     from entrypoints.container import Container
 
 ContainerFactory = Callable[["NanoctlCommand"], "Container"]
@@ -94,6 +95,14 @@ class NanoctlCommand(Command):
             self.io.error_output.write_line(json.dumps({"warning": text}), type=Type.RAW)
         else:
             self.io.write_error_line(f"<comment>Warning:</comment> {esc(text)}")
+
+    def warn_if_expiring_soon(self, expiry: Expiry) -> None:
+        from domain.errors import TOKEN_PAGE
+
+        if expiry.soon:
+            self.warn(
+                f"the token expires {expiry.describe()}. Create a new one soon on {TOKEN_PAGE}."
+            )
 
     def verbose(self, text: str) -> None:
         if self.io.is_verbose():

@@ -58,11 +58,7 @@ Exit codes: 0 ok, 2 usage, 3 token rejected, 4 API unusable, 5 storage, 130 canc
     def _render(self, result: LoginResult) -> None:
         from domain.model import TokenOrigin
 
-        if result.expiry.soon:
-            self.warn(
-                f"the token expires {result.expiry.describe()}. "
-                "Create a new one soon on https://atomic.deskree.com/auth/access/token."
-            )
+        self.warn_if_expiring_soon(result.expiry)
         if self.json_output:
             self.emit_json(login_json(result))
             return

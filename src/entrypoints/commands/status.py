@@ -36,11 +36,7 @@ Exit codes: 0 usable, 1 not logged in, 3 rejected or expired, 4 API unreachable,
         self.verbose(f"API URL: {container.api_url()}")
         report = container.status().check(offline=offline)
         self.verbose(f"token source: {report.origin.described}")
-        if report.expiry.soon:
-            self.warn(
-                f"the token expires {report.expiry.describe()}. "
-                "Create a new one soon on https://atomic.deskree.com/auth/access/token."
-            )
+        self.warn_if_expiring_soon(report.expiry)
         if self.json_output:
             self.emit_json(status_json(report))
         else:
