@@ -265,13 +265,14 @@ class EncryptedFileStore:
         dir_fd = open_directory(self._directory, check=False)
         self._place = None
         if dir_fd is None:
-            return self._keys.delete()  # a key orphaned in the keyring, if any
+            return False
         try:
             with locked(dir_fd, LOCK_FILE, self._lock_path, exclusive=True):
+                place = self._key_place(dir_fd)
                 removed = remove(dir_fd, CREDENTIAL_FILE, self._path, "the credential")
                 remove_stale_temporaries(dir_fd, CREDENTIAL_FILE)
                 remove_stale_temporaries(dir_fd, KEY_FILE)
-                removed_key = self._keys.delete()
+                removed_key = self._keys.delete(place)
         finally:
             os.close(dir_fd)
         if removed and removed_key:
@@ -285,6 +286,20 @@ class EncryptedFileStore:
         return removed or removed_key
 
     # --- internals ----------------------------------------------------------------------
+
+    def _key_place(self, dir_fd: int) -> KeyPlace | None:
+        """Where the stored credential's key is, so logout asks only that place: asking
+        the OS keyring costs a D-Bus round trip (or a desktop unlock dialog) that a
+        file-keyed or empty store does not need. None (look everywhere) when the file
+        is there but cannot be read; with no credential file, only a key file can be
+        left (a keyring key without its credential unlocks nothing)."""
+        try:
+            raw = read_private(dir_fd, CREDENTIAL_FILE, self._path)
+            if raw is None:
+                return "file"
+            return decode_envelope(raw, self._path).key_store
+        except NanoctlError:
+            return None
 
     def _read(self, dir_fd: int) -> Credential | None:
         raw = read_private(dir_fd, CREDENTIAL_FILE, self._path)

@@ -925,3 +925,46 @@ def test_file_key_store_never_touches_the_keyring(
     store.save(credential(TOKEN_A))
     store.delete()
     assert backend.entries == {}
+
+
+class CountingKeyring(MemoryKeyring):
+    """A working keyring that counts every question asked of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.calls += 1
+        return super().get_password(service, username)
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.calls += 1
+        super().delete_password(service, username)
+
+
+def test_logout_of_a_file_keyed_or_empty_store_never_asks_the_keyring(
+    directory: Path, install_keyring: Callable[[KeyringBackend], None]
+) -> None:
+    """Asking the OS keyring costs a D-Bus round trip (or an unlock dialog): logout asks
+    only where the stored credential says its key is."""
+    install_keyring(RaisingKeyring())
+    keyring_store(directory).save(credential(TOKEN_A))  # falls back to the key file
+    counting = CountingKeyring()
+    install_keyring(counting)
+    assert keyring_store(directory).delete() is True
+    assert not (directory / KEY_FILE).exists()
+    assert keyring_store(directory).delete() is False  # nothing stored at all
+    assert keyring_store(directory / "never-created").delete() is False
+    assert counting.calls == 0
+
+
+def test_logout_of_a_keyring_keyed_store_removes_the_keyring_entry(
+    directory: Path, install_keyring: Callable[[KeyringBackend], None]
+) -> None:
+    counting = CountingKeyring()
+    install_keyring(counting)
+    keyring_store(directory).save(credential(TOKEN_A))
+    assert len(counting.entries) == 1
+    assert keyring_store(directory).delete() is True
+    assert counting.entries == {}
