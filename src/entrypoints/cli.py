@@ -78,9 +78,12 @@ _STDIN_OPTIONS = ("--token", "-t")
 
 
 def normalize_argv(argv: Sequence[str]) -> list[str]:
-    """Rewrite `--token -` / `-t -` as `--token=-` so both spellings work."""
+    """Rewrite `--token -` / `-t -` as `--token=-` so both spellings work, and make a
+    bare `nanoctl --help` list the commands (cleo would describe its `list` command)."""
     out: list[str] = []
     args = list(argv)
+    if any(a in ("-h", "--help") for a in args) and all(a.startswith("-") for a in args):
+        return [*(a for a in args if a not in ("-h", "--help")), "list"]
     i = 0
     while i < len(args):
         arg = args[i]

@@ -83,7 +83,10 @@ def test_cleo_usage_errors_do_not_echo_what_looks_like_a_token() -> None:
         (["login", "--token=-"], ["login", "--token=-"]),
         (["login", "--token", "abc"], ["login", "--token", "abc"]),
         (["login", "--", "--token", "-"], ["login", "--", "--token", "-"]),
+        (["--help"], ["list"]),
+        (["-h", "--no-ansi"], ["--no-ansi", "list"]),
+        (["login", "--help"], ["login", "--help"]),
     ],
 )
-def test_both_spellings_of_token_dash_work(argv: list[str], want: list[str]) -> None:
+def test_argv_normalisation(argv: list[str], want: list[str]) -> None:
     assert normalize_argv(argv) == want
