@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from adapters.clock import SystemClock
 from adapters.terminal import Terminal
 from domain.errors import Cancelled
 from domain.model import Credential, Expiry
-from domain.ports import Clock
+
+if TYPE_CHECKING:  # ports are only annotations here; Protocols cost import time
+    from domain.ports import Clock
 
 
 class TerminalReplaceConfirmation:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from domain.current_credential import reject_if_expired
 from domain.errors import NotLoggedIn
 from domain.model import ApiUrl, Credential, Expiry, Identity, TokenOrigin
-from domain.ports import Clock, ReplaceConfirmation, SecretStore, TokenSource, TokenValidator
+
+if TYPE_CHECKING:  # ports are only annotations here; Protocols cost import time
+    from domain.ports import Clock, ReplaceConfirmation, SecretStore, TokenSource, TokenValidator
 
 
 @dataclass(frozen=True)

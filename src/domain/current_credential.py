@@ -7,10 +7,13 @@ knows nothing of the CLI and does no network I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from domain.errors import CredentialForOtherApi, ExpiredToken, NotLoggedIn
 from domain.model import ApiUrl, Credential, Expiry, Identity, TokenOrigin
-from domain.ports import Clock, SecretStore, TokenSource
+
+if TYPE_CHECKING:  # ports are only annotations here; Protocols cost import time
+    from domain.ports import Clock, SecretStore, TokenSource
 
 
 @dataclass(frozen=True)

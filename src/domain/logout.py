@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from domain.errors import UsageError
-from domain.ports import SecretStore, TokenSource
+
+if TYPE_CHECKING:  # ports are only annotations here; Protocols cost import time
+    from domain.ports import SecretStore, TokenSource
 
 
 @dataclass(frozen=True)

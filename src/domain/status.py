@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from domain.current_credential import ResolveCredential, reject_if_expired
 from domain.model import ApiUrl, Expiry, Identity, TokenOrigin
-from domain.ports import Clock, SecretStore, TokenValidator
+
+if TYPE_CHECKING:  # ports are only annotations here; Protocols cost import time
+    from domain.ports import Clock, SecretStore, TokenValidator
 
 
 @dataclass(frozen=True)
