@@ -78,12 +78,9 @@ _STDIN_OPTIONS = ("--token", "-t")
 
 
 def normalize_argv(argv: Sequence[str]) -> list[str]:
-    """Rewrite `--token -` / `-t -` as `--token=-` so both spellings work, and make a
-    bare `nanoctl --help` list the commands (cleo would describe its `list` command)."""
+    """Rewrite `--token -` / `-t -` as `--token=-` so both spellings work."""
     out: list[str] = []
     args = list(argv)
-    if any(a in ("-h", "--help") for a in args) and all(a.startswith("-") for a in args):
-        return [*(a for a in args if a not in ("-h", "--help")), "list"]
     i = 0
     while i < len(args):
         arg = args[i]
@@ -102,6 +99,43 @@ def normalize_argv(argv: Sequence[str]) -> list[str]:
     return out
 
 
+ROOT_HELP = f"""\
+nanoctl {__version__}: the command-line client of the Nanoservices platform.
+
+Usage:
+  nanoctl <command> [options]
+
+Commands:
+  login        Authenticate with an API token and check it against the API.
+  logout       Remove the stored credential and its encryption key.
+  status       Show who is authenticated, with which token, and until when.
+  whoami       Alias of `status`.
+  help         Show the options of a command: `nanoctl help login`.
+  completions  Print a shell completion script: `nanoctl completions bash|zsh|fish`.
+
+Global options:
+  -h, --help            Show this help, or a command's: `nanoctl login --help`.
+  -q, --quiet           Print nothing but errors.
+  -V, --version         Print the version.
+      --ansi, --no-ansi Force or disable colours (default: only on a terminal).
+  -n, --no-interaction  Never ask a question.
+  -v, -vvv              Show decisions (-v); HTTP exchanges and tracebacks (-vvv).
+
+Environment:
+  NANOSERVICES_TOKEN    the token; beats the stored credential, never stored
+  NANOSERVICES_API_URL  the API base URL (--api-url beats it)
+  NANOCTL_CONFIG_DIR    where the credential lives
+  NANOCTL_KEYRING=0     keep the encryption key in a file, not the OS keyring
+  NANOCTL_HTTP_TIMEOUT  connect/read timeout in seconds (default 10)
+  NO_COLOR              no colours
+"""
+
+
+def wants_root_help(args: Sequence[str]) -> bool:
+    """`nanoctl --help` with no command: cleo would describe its own `list` command."""
+    return any(a in ("-h", "--help") for a in args) and all(a.startswith("-") for a in args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from cleo.io.inputs.argv_input import ArgvInput
 
@@ -111,6 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
     args = normalize_argv(sys.argv[1:] if argv is None else argv)
+    if wants_root_help(args):
+        sys.stdout.write(ROOT_HELP)
+        return 0
     app = NanoctlApplication()
     app.auto_exits(False)
     input_ = ArgvInput(["nanoctl", *args])
