@@ -43,7 +43,7 @@ from domain.errors import (
     TlsFailure,
     UnexpectedResponse,
 )
-from domain.model import MAX_TOKEN_LENGTH, ApiUrl, Identity, Token
+from domain.model import ApiUrl, Identity, Token, token_problem
 
 if TYPE_CHECKING:
     import requests
@@ -488,11 +488,9 @@ def _refuse_unsendable(token: Token) -> None:
     Token.parse already guarantees this; a Token built another way might not, and
     requests would then raise an error quoting the whole header.
     """
-    value = token.reveal()
-    if not 1 <= len(value) <= MAX_TOKEN_LENGTH or not all("\x21" <= c <= "\x7e" for c in value):
-        raise MalformedToken(
-            "it contains spaces, control or non-ASCII characters", "this credential"
-        )
+    problem = token_problem(token.reveal())
+    if problem is not None:
+        raise MalformedToken(problem, "this credential")
 
 
 def _classify(error: BaseException, base: str) -> _Failure:

@@ -105,6 +105,21 @@ def _decode_key(text: bytes | str, where: str) -> bytes:
     return key
 
 
+def _sound_key(raw: bytes | str | None) -> bytes | None:
+    """An existing key to reuse, or None when there is none or it is damaged (a damaged
+    key unlocks nothing, so it may be replaced)."""
+    if raw is None:
+        return None
+    try:
+        return _decode_key(raw if isinstance(raw, bytes) else str(raw), "the key store")
+    except CorruptedStore:
+        return None
+
+
+def _new_key() -> bytes:
+    return os.urandom(KEY_SIZE)  # the OS CSPRNG, as secrets uses, minus importing `random`
+
+
 def _encode_key(key: bytes) -> str:
     return base64.b64encode(key).decode("ascii")
 
@@ -149,13 +164,10 @@ class FileKeyStore:
     def get_or_create(self) -> tuple[KeyPlace, bytes]:
         dir_fd = ensure_directory(self._path.parent)
         try:
-            raw = read_private(dir_fd, self._path.name, self._path)
-            if raw is not None:
-                try:
-                    return "file", _decode_key(raw, str(self._path))
-                except CorruptedStore:
-                    pass  # a damaged key unlocks nothing: replace it
-            key = os.urandom(KEY_SIZE)  # the OS CSPRNG, as secrets uses, minus `random`
+            existing = _sound_key(read_private(dir_fd, self._path.name, self._path))
+            if existing is not None:
+                return "file", existing
+            key = _new_key()
             data = (_encode_key(key) + "\n").encode("ascii")
             write_private(dir_fd, self._path.name, data, self._path, "the encryption key")
             return "file", key
@@ -243,13 +255,10 @@ class KeyringKeyStore:
 
     def get_or_create(self) -> tuple[KeyPlace, bytes]:
         def get_or_put(keyring: Any) -> bytes:
-            raw = keyring.get_password(self._service, self._account)
-            if raw is not None:
-                try:
-                    return _decode_key(str(raw), KEYRING_LOCATION)
-                except CorruptedStore:
-                    pass  # a damaged key unlocks nothing: replace it
-            key = os.urandom(KEY_SIZE)
+            existing = _sound_key(keyring.get_password(self._service, self._account))
+            if existing is not None:
+                return existing
+            key = _new_key()
             keyring.set_password(self._service, self._account, _encode_key(key))
             if keyring.get_password(self._service, self._account) != _encode_key(key):
                 raise _KeyringFailure("it did not keep the key it was given")

@@ -141,11 +141,7 @@ def check_private(st: os.stat_result, path: Path, *, directory: bool) -> None:
     if stat.S_ISLNK(st.st_mode):
         raise _symlink(path)
     if not kind_ok:
-        what = "a directory" if directory else "a regular file"
-        raise UnsafeStore(
-            f"{path} is not {what}.",
-            f"Move it away (`mv {path} {path}.bak`), then log in again.",
-        )
+        raise _not_a(path, "a directory" if directory else "a regular file")
     if st.st_uid != os.geteuid():
         raise _foreign_owner(path, st.st_uid, directory=directory)
     if st.st_mode & 0o077:
@@ -157,6 +153,12 @@ def check_private(st: os.stat_result, path: Path, *, directory: bool) -> None:
             f"Run `chmod {wanted} {path}`"
             + (" (and log in again if others could read it)." if not directory else "."),
         )
+
+
+def _not_a(path: Path, what: str) -> UnsafeStore:
+    return UnsafeStore(
+        f"{path} is not {what}.", f"Move it away (`mv {path} {path}.bak`), then log in again."
+    )
 
 
 def _foreign_owner(path: Path, uid: int, *, directory: bool) -> UnsafeStore:
@@ -190,9 +192,7 @@ def read_private(dir_fd: int, name: str, path: Path) -> bytes | None:
         return None
     except OSError as error:
         raise _read_error(path, error) from None
-    if stat.S_ISLNK(before.st_mode):
-        raise _symlink(path)
-    check_private(before, path, directory=False)
+    check_private(before, path, directory=False)  # refuses a symlink too
     try:
         # O_NONBLOCK: a FIFO swapped in after the lstat must not hang us (fstat rejects it).
         fd = os.open(name, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC, dir_fd=dir_fd)
@@ -259,10 +259,7 @@ def write_private(dir_fd: int, name: str, data: bytes, path: Path, what: str) ->
         if stat.S_ISLNK(current.st_mode):
             raise _symlink(path)
         if not stat.S_ISREG(current.st_mode):
-            raise UnsafeStore(
-                f"{path} is not a regular file.",
-                f"Move it away (`mv {path} {path}.bak`), then log in again.",
-            )
+            raise _not_a(path, "a regular file")
     temp = f".{name}.{os.urandom(8).hex()}.tmp"
     fd = -1
     try:

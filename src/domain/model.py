@@ -58,15 +58,9 @@ class Token:
     @classmethod
     def parse(cls, raw: str | SecretStr, origin: TokenOrigin) -> Token:
         value = _plain(raw).strip()
-        where = origin.described
-        if not value:
-            raise MalformedToken("it is empty", where)
-        if len(value) > MAX_TOKEN_LENGTH:
-            raise MalformedToken(f"it is longer than {MAX_TOKEN_LENGTH} characters", where)
-        if any(c in "\r\n" for c in value):
-            raise MalformedToken("it spans several lines", where)
-        if not all("\x21" <= c <= "\x7e" for c in value):
-            raise MalformedToken("it contains spaces, control or non-ASCII characters", where)
+        problem = token_problem(value)
+        if problem is not None:
+            raise MalformedToken(problem, origin.described)
         return cls(value)
 
     def reveal(self) -> str:
@@ -95,6 +89,20 @@ class Token:
 
     def __reduce__(self) -> tuple[object, ...]:
         raise TypeError("a Token is not picklable")
+
+
+def token_problem(value: str) -> str | None:
+    """Why ``value`` is not a token (in words that never quote it), or None if it is one:
+    1 to 4096 visible ASCII characters, which is also what an HTTP header can carry."""
+    if not value:
+        return "it is empty"
+    if len(value) > MAX_TOKEN_LENGTH:
+        return f"it is longer than {MAX_TOKEN_LENGTH} characters"
+    if any(c in "\r\n" for c in value):
+        return "it spans several lines"
+    if not all("\x21" <= c <= "\x7e" for c in value):
+        return "it contains spaces, control or non-ASCII characters"
+    return None
 
 
 def _plain(raw: str | SecretStr) -> str:

@@ -105,8 +105,7 @@ class NanoctlCommand(Command):
             )
 
     def verbose(self, text: str) -> None:
-        if self.io.is_verbose():
-            self.io.error_output.write_line(f"nanoctl: {text}", type=Type.RAW)
+        IoDiagnostics(self.io).info(text)
 
 
 def esc(text: str) -> str:
