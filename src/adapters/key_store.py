@@ -134,10 +134,6 @@ class FileKeyStore:
         return f"FileKeyStore({str(self._path)!r})"
 
     @property
-    def path(self) -> Path:
-        return self._path
-
-    @property
     def location(self) -> str:
         return str(self._path)
 

@@ -21,9 +21,6 @@ class CurrentCredential:
     credential: Credential
     origin: TokenOrigin
 
-    def expiry(self, clock: Clock) -> Expiry:
-        return Expiry(self.credential.identity.expires_at, clock.now())
-
 
 class ResolveCredential:
     """Finds the credential to use against ``api_url``, without calling the API."""
