@@ -35,20 +35,23 @@ The token is taken, in this order, from:
 Exit codes: 0 ok, 2 usage, 3 token rejected, 4 API unusable, 5 storage, 130 cancelled."""
 
     def handle(self) -> int:
+        from domain.model import TokenOrigin
+
         raw = self.option("token")
-        if raw is not None and raw != "-":
-            self.warn(
-                "a token given on the command line can end up in your shell history and "
-                "is visible in the process list. Prefer `--token -` (reads standard input) "
-                "or NANOSERVICES_TOKEN."
-            )
         container = self.container
         secret = None
         if raw is not None:
             from pydantic import SecretStr  # only here: it loads pydantic.types
 
             secret = SecretStr(raw)
-        authenticate = container.authenticate(flag=container.flag_token(value=secret))
+        flag = container.flag_token(value=secret)
+        if raw is not None and flag.origin is TokenOrigin.FLAG:  # a literal, not `-`
+            self.warn(
+                "a token given on the command line can end up in your shell history and "
+                "is visible in the process list. Prefer `--token -` (reads standard input) "
+                "or NANOSERVICES_TOKEN."
+            )
+        authenticate = container.authenticate(flag=flag)
         self.verbose(f"API URL: {container.api_url()}")
         result = authenticate.login()
         self.verbose(f"token source: {result.origin.described}")
