@@ -173,7 +173,7 @@ def find_executable(bin_dir: Path) -> tuple[Path, Path]:
 
 
 def installed_package_dir(python: Path, env: dict[str, str]) -> Path:
-    code = "import entrypoints, pathlib; print(pathlib.Path(entrypoints.__file__).parent.parent)"
+    code = "import nanoctl, pathlib; print(pathlib.Path(nanoctl.__file__).parent)"
     done = subprocess.run(
         [str(python), "-c", code], env=env, capture_output=True, text=True, check=True, cwd="/"
     )
@@ -222,9 +222,9 @@ import os, sys
 from datetime import UTC, datetime
 from pathlib import Path
 from pydantic import SecretStr
-from adapters.encrypted_store import EncryptedFileStore
-from adapters.key_store import choose_key_store
-from domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.adapters.encrypted_store import EncryptedFileStore
+from nanoctl.adapters.key_store import choose_key_store
+from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
 directory = Path(os.environ["NANOCTL_CONFIG_DIR"])
 store = EncryptedFileStore(directory, choose_key_store(directory, use_keyring=False))
 store.save(Credential(

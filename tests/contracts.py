@@ -1,4 +1,4 @@
-"""Reusable contract of ``domain.ports.SecretStore``: every implementation, fake or real,
+"""Reusable contract of ``nanoctl.domain.ports.SecretStore``: every implementation, fake or real,
 must pass it. Subclass ``SecretStoreContract`` in a ``Test*`` class and provide a
 ``store`` fixture that returns an empty store.
 """
@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
-from domain.ports import SecretStore
+from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.domain.ports import SecretStore
 from tests import leaks
 
 FIRST = "nano_contract_token_first_7Qe2"

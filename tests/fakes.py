@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
-from domain.errors import StorageError
-from domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.domain.errors import StorageError
+from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
 
 
 class FakeTokenSource:
@@ -35,7 +35,7 @@ class FakeTokenValidator:
 
     def validate(self, token: Token, api_url: ApiUrl) -> Identity:
         self.seen.append((token.reveal(), api_url.value))
-        from domain.errors import InvalidToken
+        from nanoctl.domain.errors import InvalidToken
 
         answer = self._answers.get(token.reveal(), InvalidToken())
         if isinstance(answer, Exception):

@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from adapters.encrypted_store import CREDENTIAL_FILE, EncryptedFileStore
-from adapters.key_store import KEY_FILE, FileKeyStore
-from domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.adapters.encrypted_store import CREDENTIAL_FILE, EncryptedFileStore
+from nanoctl.adapters.key_store import KEY_FILE, FileKeyStore
+from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
 from tests import leaks
 
 NOBODY_UID = 65534

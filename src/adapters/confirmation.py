@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from adapters.clock import SystemClock
-from adapters.terminal import Terminal
-from domain.errors import Cancelled
-from domain.model import Credential, Expiry
+from nanoctl.adapters.clock import SystemClock
+from nanoctl.adapters.terminal import Terminal
+from nanoctl.domain.errors import Cancelled
+from nanoctl.domain.model import Credential, Expiry
 
 if TYPE_CHECKING:  # ports are only annotations here; Protocols cost import time
-    from domain.ports import Clock
+    from nanoctl.domain.ports import Clock
 
 
 class TerminalReplaceConfirmation:

@@ -8,7 +8,7 @@ The ciphertext is AES-256-GCM over a JSON document (token, API URL, username,
 expiry, when it was saved, the format version); the associated data binds the
 format version and the key's place, so neither can be changed unnoticed. The
 random key lives in the OS keyring or in ``<dir>/credentials.key`` (see
-``adapters.key_store``); ``key_store`` in the envelope says which.
+``nanoctl.adapters.key_store``); ``key_store`` in the envelope says which.
 
 Writers serialise on ``<dir>/.credentials.lock`` (flock) and replace files
 atomically; readers take the lock shared. ``cryptography`` is imported only
@@ -26,10 +26,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from adapters.diagnostics import Diagnostics, Silent
-from adapters.file_lock import locked
-from adapters.key_store import KEY_FILE, KEY_PLACES, KeyPlace, KeyStore
-from adapters.private_files import (
+from nanoctl.adapters.diagnostics import Diagnostics, Silent
+from nanoctl.adapters.file_lock import locked
+from nanoctl.adapters.key_store import KEY_FILE, KEY_PLACES, KeyPlace, KeyStore
+from nanoctl.adapters.private_files import (
     ensure_directory,
     open_directory,
     read_private,
@@ -37,8 +37,8 @@ from adapters.private_files import (
     remove_stale_temporaries,
     write_private,
 )
-from domain.errors import CorruptedStore, NanoctlError, NewerStoreFormat, StorageError
-from domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.domain.errors import CorruptedStore, NanoctlError, NewerStoreFormat, StorageError
+from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
 
 FORMAT = 1
 CREDENTIAL_FILE = "credentials.json"

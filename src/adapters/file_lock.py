@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from adapters.private_files import check_private, write_error
-from domain.errors import StorageError, UnsafeStore
+from nanoctl.adapters.private_files import check_private, write_error
+from nanoctl.domain.errors import StorageError, UnsafeStore
 
 _OPEN = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 _POLL = 0.02

@@ -31,8 +31,8 @@ from contextvars import Token as Token_
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from adapters.diagnostics import Diagnostics, Silent
-from domain.errors import (
+from nanoctl.adapters.diagnostics import Diagnostics, Silent
+from nanoctl.domain.errors import (
     ApiUnreachable,
     ForbiddenToken,
     InvalidToken,
@@ -43,7 +43,7 @@ from domain.errors import (
     TlsFailure,
     UnexpectedResponse,
 )
-from domain.model import ApiUrl, Identity, Token, token_problem
+from nanoctl.domain.model import ApiUrl, Identity, Token, token_problem
 
 if TYPE_CHECKING:
     import requests
@@ -229,7 +229,7 @@ class RequestsTokenValidator:
         return _Failure(UnexpectedResponse(base, f"HTTP {status}"))
 
     def _identity(self, response: requests.Response, base: str, end: float) -> Identity | _Failure:
-        from adapters.login_response import parse_login_response
+        from nanoctl.adapters.login_response import parse_login_response
 
         body: bytes | None = None
         failure: _Failure | None = None

@@ -18,15 +18,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 
-from adapters.diagnostics import Diagnostics, Silent
-from adapters.private_files import (
+from nanoctl.adapters.diagnostics import Diagnostics, Silent
+from nanoctl.adapters.private_files import (
     ensure_directory,
     open_directory,
     read_private,
     remove,
     write_private,
 )
-from domain.errors import CorruptedStore, KeyringUnavailable
+from nanoctl.domain.errors import CorruptedStore, KeyringUnavailable
 
 KeyPlace = Literal["file", "keyring"]
 KEY_PLACES: tuple[KeyPlace, ...] = ("file", "keyring")

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from pydantic_core import SchemaValidator, core_schema
 from pydantic_core import ValidationError as _PydanticValidationError
 
-from domain.errors import InactiveToken, UnexpectedResponse
-from domain.model import Identity
+from nanoctl.domain.errors import InactiveToken, UnexpectedResponse
+from nanoctl.domain.model import Identity
 
 MAX_USERNAME_LENGTH = 320
 

@@ -16,7 +16,7 @@ import os
 import stat
 from pathlib import Path
 
-from domain.errors import CorruptedStore, StorageError, StoreWriteFailed, UnsafeStore
+from nanoctl.domain.errors import CorruptedStore, StorageError, StoreWriteFailed, UnsafeStore
 
 MAX_FILE_SIZE = 64 * 1024
 """Anything larger is not one of our files (a credential is well under 16 KiB)."""

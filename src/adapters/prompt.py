@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from adapters.terminal import Terminal
-from domain.errors import Cancelled, NoTokenAvailable
-from domain.model import Token, TokenOrigin
+from nanoctl.adapters.terminal import Terminal
+from nanoctl.domain.errors import Cancelled, NoTokenAvailable
+from nanoctl.domain.model import Token, TokenOrigin
 
 PROMPT = (
     "Please provide the token for authentication. "

@@ -6,9 +6,9 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from adapters.terminal import Terminal
-from domain.errors import MalformedToken, UsageError
-from domain.model import MAX_TOKEN_LENGTH, Token, TokenOrigin
+from nanoctl.adapters.terminal import Terminal
+from nanoctl.domain.errors import MalformedToken, UsageError
+from nanoctl.domain.model import MAX_TOKEN_LENGTH, Token, TokenOrigin
 
 if TYPE_CHECKING:
     from pydantic import SecretStr

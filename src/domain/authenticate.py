@@ -5,12 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from domain.current_credential import reject_if_expired
-from domain.errors import NotLoggedIn
-from domain.model import ApiUrl, Credential, Expiry, Identity, TokenOrigin
+from nanoctl.domain.current_credential import reject_if_expired
+from nanoctl.domain.errors import NotLoggedIn
+from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, TokenOrigin
 
 if TYPE_CHECKING:  # ports are only annotations here; Protocols cost import time
-    from domain.ports import Clock, ReplaceConfirmation, SecretStore, TokenSource, TokenValidator
+    from nanoctl.domain.ports import (
+        Clock,
+        ReplaceConfirmation,
+        SecretStore,
+        TokenSource,
+        TokenValidator,
+    )
 
 
 @dataclass(frozen=True)

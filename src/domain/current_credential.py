@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from domain.errors import CredentialForOtherApi, ExpiredToken, NotLoggedIn
-from domain.model import ApiUrl, Credential, Expiry, Identity, TokenOrigin
+from nanoctl.domain.errors import CredentialForOtherApi, ExpiredToken, NotLoggedIn
+from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, TokenOrigin
 
 if TYPE_CHECKING:  # ports are only annotations here; Protocols cost import time
-    from domain.ports import Clock, SecretStore, TokenSource
+    from nanoctl.domain.ports import Clock, SecretStore, TokenSource
 
 
 @dataclass(frozen=True)

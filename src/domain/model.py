@@ -11,7 +11,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from domain.errors import InsecureApiUrl, InvalidApiUrl, MalformedToken
+from nanoctl.domain.errors import InsecureApiUrl, InvalidApiUrl, MalformedToken
 
 if TYPE_CHECKING:
     # Only for annotations: `from pydantic import SecretStr` loads pydantic.types,

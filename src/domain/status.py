@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from domain.current_credential import ResolveCredential, reject_if_expired
-from domain.model import ApiUrl, Expiry, Identity, TokenOrigin
+from nanoctl.domain.current_credential import ResolveCredential, reject_if_expired
+from nanoctl.domain.model import ApiUrl, Expiry, Identity, TokenOrigin
 
 if TYPE_CHECKING:  # ports are only annotations here; Protocols cost import time
-    from domain.ports import Clock, SecretStore, TokenValidator
+    from nanoctl.domain.ports import Clock, SecretStore, TokenValidator
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,1 @@
-"""nanoctl's entrypoints: the cleo CLI, the container, and a Python API."""
-
-__version__ = "0.1.0"
+"""nanoctl's entrypoints: the cleo CLI, the container (the one composition root), the Python API."""

@@ -2,9 +2,9 @@
 
 Future nanoctl commands (deploy, build, ...) and other tools call these to find
 "the current credential" exactly as `nanoctl status` does. Errors are the domain
-errors of ``domain.errors``; nothing here prints or exits.
+errors of ``nanoctl.domain.errors``; nothing here prints or exits.
 
-    from entrypoints import api
+    from nanoctl.entrypoints import api
     current = api.current_credential()      # NANOSERVICES_TOKEN, else the stored one
     token = current.credential.token.reveal()
 """
@@ -15,19 +15,21 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+__all__ = ["container", "current_credential", "login", "logout"]
+
 if TYPE_CHECKING:
-    from domain.authenticate import LoginResult
-    from domain.current_credential import CurrentCredential
-    from domain.logout import LogoutResult
-    from entrypoints.container import Container
+    from nanoctl.domain.authenticate import LoginResult
+    from nanoctl.domain.current_credential import CurrentCredential
+    from nanoctl.domain.logout import LogoutResult
+    from nanoctl.entrypoints.container import Container
 
 
 def container(*, api_url: str | None = None, environ: Mapping[str, str] | None = None) -> Container:
     """A container configured like the CLI's, never prompting; override its providers
     (``container.validator.override(...)``) to swap adapters."""
-    from adapters.terminal import Terminal
-    from entrypoints.container import build_container
-    from entrypoints.settings import Settings
+    from nanoctl.adapters.terminal import Terminal
+    from nanoctl.entrypoints.container import build_container
+    from nanoctl.entrypoints.settings import Settings
 
     env = os.environ if environ is None else environ
     built = build_container(Settings.from_environment(env, api_url=api_url))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from cleo.application import Application
 from cleo.loaders.factory_command_loader import FactoryCommandLoader
 
-from entrypoints import __version__
+from nanoctl import __version__
 
 if TYPE_CHECKING:
     from cleo.commands.command import Command
@@ -21,25 +21,25 @@ if TYPE_CHECKING:
 
 
 def _login() -> Command:
-    from entrypoints.commands.login import LoginCommand
+    from nanoctl.entrypoints.commands.login import LoginCommand
 
     return LoginCommand()
 
 
 def _logout() -> Command:
-    from entrypoints.commands.logout import LogoutCommand
+    from nanoctl.entrypoints.commands.logout import LogoutCommand
 
     return LogoutCommand()
 
 
 def _status() -> Command:
-    from entrypoints.commands.status import StatusCommand
+    from nanoctl.entrypoints.commands.status import StatusCommand
 
     return StatusCommand()
 
 
 def _whoami() -> Command:
-    from entrypoints.commands.status import StatusCommand
+    from nanoctl.entrypoints.commands.status import StatusCommand
 
     return StatusCommand(name="whoami")
 
@@ -67,7 +67,7 @@ class NanoctlApplication(Application):
         except BrokenPipeError:
             raise  # `nanoctl ... | head`: cleo silences the closed pipe
         except (Exception, KeyboardInterrupt) as error:
-            from entrypoints.error_report import report
+            from nanoctl.entrypoints.error_report import report
 
             return report(error, io)
 

@@ -15,12 +15,12 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
-from adapters.clock import SystemClock
-from adapters.diagnostics import Silent
-from adapters.terminal import Terminal
-from adapters.token_sources import EnvironmentTokenSource
-from domain.model import ApiUrl
-from entrypoints.settings import Settings
+from nanoctl.adapters.clock import SystemClock
+from nanoctl.adapters.diagnostics import Silent
+from nanoctl.adapters.terminal import Terminal
+from nanoctl.adapters.token_sources import EnvironmentTokenSource
+from nanoctl.domain.model import ApiUrl
+from nanoctl.entrypoints.settings import Settings
 
 
 def lazy(target: str) -> Callable[..., Any]:
@@ -48,36 +48,40 @@ class Container(containers.DeclarativeContainer):
 
     # --- adapters -----------------------------------------------------------------
     validator = providers.Singleton(
-        lazy("adapters.http_validator:RequestsTokenValidator"),
+        lazy("nanoctl.adapters.http_validator:RequestsTokenValidator"),
         user_agent=config.user_agent,
         timeout=config.http_timeout,
         deadline=config.http_deadline,
         diagnostics=diagnostics,
     )
     key_store = providers.Singleton(
-        lazy("adapters.key_store:choose_key_store"),
+        lazy("nanoctl.adapters.key_store:choose_key_store"),
         directory=config.config_dir,
         use_keyring=config.use_keyring,
         diagnostics=diagnostics,
     )
     store = providers.Singleton(
-        lazy("adapters.encrypted_store:EncryptedFileStore"),
+        lazy("nanoctl.adapters.encrypted_store:EncryptedFileStore"),
         directory=config.config_dir,
         keys=key_store,
         diagnostics=diagnostics,
     )
     environment_token = providers.Factory(EnvironmentTokenSource, environ=environ)
     flag_token = providers.Factory(
-        lazy("adapters.token_sources:FlagTokenSource"), value=None, terminal=terminal
+        lazy("nanoctl.adapters.token_sources:FlagTokenSource"), value=None, terminal=terminal
     )
-    prompt_token = providers.Factory(lazy("adapters.prompt:PromptTokenSource"), terminal=terminal)
+    prompt_token = providers.Factory(
+        lazy("nanoctl.adapters.prompt:PromptTokenSource"), terminal=terminal
+    )
     confirmation = providers.Factory(
-        lazy("adapters.confirmation:TerminalReplaceConfirmation"), terminal=terminal, clock=clock
+        lazy("nanoctl.adapters.confirmation:TerminalReplaceConfirmation"),
+        terminal=terminal,
+        clock=clock,
     )
 
     # --- use cases ------------------------------------------------------------------
     authenticate = providers.Factory(
-        lazy("domain.authenticate:Authenticate"),
+        lazy("nanoctl.domain.authenticate:Authenticate"),
         flag=flag_token,
         environment=environment_token,
         prompt=prompt_token,
@@ -88,17 +92,17 @@ class Container(containers.DeclarativeContainer):
         api_url=api_url,
     )
     logout = providers.Factory(
-        lazy("domain.logout:Logout"), store=store, environment=environment_token
+        lazy("nanoctl.domain.logout:Logout"), store=store, environment=environment_token
     )
     resolve_credential = providers.Factory(
-        lazy("domain.current_credential:ResolveCredential"),
+        lazy("nanoctl.domain.current_credential:ResolveCredential"),
         environment=environment_token,
         store=store,
         clock=clock,
         api_url=api_url,
     )
     status = providers.Factory(
-        lazy("domain.status:Status"),
+        lazy("nanoctl.domain.status:Status"),
         resolve=resolve_credential,
         validator=validator,
         store=store,

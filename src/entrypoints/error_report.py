@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from cleo.io.outputs.output import Type, Verbosity
 
-from domain.errors import (
+from nanoctl.domain.errors import (
     ApiUnavailable,
     Cancelled,
     InternalError,

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from domain.errors import UsageError
-from domain.model import DEFAULT_API_URL
-from entrypoints import __version__
+from nanoctl import __version__
+from nanoctl.domain.errors import UsageError
+from nanoctl.domain.model import DEFAULT_API_URL
 
 API_URL_ENV = "NANOSERVICES_API_URL"
 CONFIG_DIR_ENV = "NANOCTL_CONFIG_DIR"

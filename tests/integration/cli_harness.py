@@ -106,7 +106,7 @@ def run_nanoctl(
     """Run ``nanoctl *args`` with pipes; ``stdin=None`` is /dev/null (no TTY, at EOF).
 
     ``secrets`` are the tokens this run must never print (the known ones are added).
-    ``command`` replaces the executable, e.g. ``[sys.executable, "-m", "entrypoints"]``.
+    ``command`` replaces the executable, e.g. ``[sys.executable, "-m", "nanoctl"]``.
     """
     argv = [*(command or [str(NANOCTL)]), *args]
     tokens = _secrets(secrets)
@@ -208,9 +208,9 @@ def store_credential(api_url: str, token: str, expires_at: datetime, username: s
     every test, as for the nanoctl runs), so nanoctl reads it like its own; it just
     skips a terminal session where the test is about what comes after the login.
     """
-    from adapters.encrypted_store import EncryptedFileStore
-    from adapters.key_store import choose_key_store
-    from domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+    from nanoctl.adapters.encrypted_store import EncryptedFileStore
+    from nanoctl.adapters.key_store import choose_key_store
+    from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
 
     directory = config_dir()
     store = EncryptedFileStore(directory, choose_key_store(directory, use_keyring=False))

@@ -907,7 +907,7 @@ def test_completions_are_printed_for_every_shell_and_know_the_commands(shell: st
     "command",
     [
         pytest.param(None, id="nanoctl"),
-        pytest.param([sys.executable, "-m", "entrypoints"], id="python -m entrypoints"),
+        pytest.param([sys.executable, "-m", "nanoctl"], id="python -m nanoctl"),
     ],
 )
 def test_version_prints_the_name_and_version(command: list[str] | None) -> None:
@@ -965,13 +965,15 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def test_the_wheel_ships_the_three_packages_and_no_tests(wheel: Path) -> None:
+def test_the_wheel_ships_one_nanoctl_package_and_no_tests(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    top_level = {name.split("/", 1)[0] for name in names if "/" in name}
+    top_level = {name.split("/", 1)[0] for name in names}
 
-    assert {"domain", "adapters", "entrypoints"} <= top_level
-    assert not any(name.startswith(("tests/", "tools/", "src/")) for name in names)
-    assert top_level - {"domain", "adapters", "entrypoints"} == {"nanoctl-0.1.0.dist-info"}
+    assert top_level == {"nanoctl", "nanoctl-0.1.0.dist-info"}
+    for package in ("domain", "adapters", "entrypoints"):
+        assert f"nanoctl/{package}/__init__.py" in names
+    assert {"nanoctl/__init__.py", "nanoctl/__main__.py", "nanoctl/api.py"} <= set(names)
+    assert "nanoctl/py.typed" in names
 
 
 def test_the_wheel_installed_in_a_fresh_venv_runs_nanoctl(wheel: Path, tmp_path: Path) -> None:
@@ -984,7 +986,7 @@ def test_the_wheel_installed_in_a_fresh_venv_runs_nanoctl(wheel: Path, tmp_path:
     assert result.exit_code == 0
     assert result.stdout_lines == ["nanoctl 0.1.0"]
     imported = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", "import entrypoints.cli, tests"],
+        [str(venv / "bin" / "python"), "-c", "import nanoctl.entrypoints.cli, tests"],
         capture_output=True,
         text=True,
         timeout=60,

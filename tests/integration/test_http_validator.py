@@ -25,14 +25,14 @@ import pytest
 from pydantic import SecretStr
 
 import reference_server as ref
-from adapters.http_validator import (
+from nanoctl.adapters.http_validator import (
     MAX_BODY,
     RequestsTokenValidator,
     _BearerAuth,
     _classify,
     _retry_after,
 )
-from domain.errors import (
+from nanoctl.domain.errors import (
     ApiUnreachable,
     ForbiddenToken,
     InactiveToken,
@@ -44,7 +44,7 @@ from domain.errors import (
     TlsFailure,
     UnexpectedResponse,
 )
-from domain.model import ApiUrl, Token, TokenOrigin
+from nanoctl.domain.model import ApiUrl, Token, TokenOrigin
 from reference_server import ReferenceServer
 
 USER_AGENT = (
@@ -144,7 +144,7 @@ def free_port() -> int:
 
 def test_importing_the_adapter_does_not_import_requests() -> None:
     code = (
-        "import sys, adapters.http_validator\n"
+        "import sys, nanoctl.adapters.http_validator\n"
         "loaded = sorted(m for m in ('requests', 'urllib3') if m in sys.modules)\n"
         "print(','.join(loaded))\n"
     )

@@ -67,8 +67,8 @@ HEAVY = (
     "pydantic_core",
     "dependency_injector",
     "platformdirs",
-    "entrypoints.container",
-    "entrypoints.settings",
+    "nanoctl.entrypoints.container",
+    "nanoctl.entrypoints.settings",
 )
 
 
@@ -298,4 +298,4 @@ def test_the_runner_sees_what_a_command_imports(env: dict[str, str], workdir: Pa
     run = run_nanoctl("login", env=env, workdir=workdir)
 
     assert run.loaded(("requests",)), "the runner did not record the imports of the command"
-    assert "entrypoints.cli" in run.modules
+    assert "nanoctl.entrypoints.cli" in run.modules

@@ -28,10 +28,10 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
-from adapters import private_files
-from adapters.encrypted_store import CREDENTIAL_FILE, LOCK_FILE, EncryptedFileStore
-from adapters.key_store import KEY_FILE, FileKeyStore, choose_key_store
-from domain.errors import (
+from nanoctl.adapters import private_files
+from nanoctl.adapters.encrypted_store import CREDENTIAL_FILE, LOCK_FILE, EncryptedFileStore
+from nanoctl.adapters.key_store import KEY_FILE, FileKeyStore, choose_key_store
+from nanoctl.domain.errors import (
     CorruptedStore,
     KeyringUnavailable,
     NewerStoreFormat,

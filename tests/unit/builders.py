@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from domain.authenticate import Authenticate
-from domain.current_credential import ResolveCredential
-from domain.logout import Logout
-from domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
-from domain.status import Status
+from nanoctl.domain.authenticate import Authenticate
+from nanoctl.domain.current_credential import ResolveCredential
+from nanoctl.domain.logout import Logout
+from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.domain.status import Status
 from tests.fakes import (
     FakeClock,
     FakeReplaceConfirmation,

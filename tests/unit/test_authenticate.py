@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from domain.errors import (
+from nanoctl.domain.errors import (
     ApiUnreachable,
     Cancelled,
     ExpiredToken,
@@ -15,7 +15,7 @@ from domain.errors import (
     NoTokenAvailable,
     StorageError,
 )
-from domain.model import Identity, TokenOrigin
+from nanoctl.domain.model import Identity, TokenOrigin
 from tests.fakes import FakeReplaceConfirmation, FakeTokenSource, FakeTokenValidator
 from tests.unit.builders import ADA, API, NOW, OTHER_API, World, credential
 

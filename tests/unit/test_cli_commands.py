@@ -13,14 +13,14 @@ import pytest
 from cleo.testers.application_tester import ApplicationTester
 from dependency_injector import providers
 
-from domain.errors import ApiUnreachable, InvalidToken, StorageError
-from domain.model import Identity, TokenOrigin
-from entrypoints.cli import NanoctlApplication
-from entrypoints.commands.login import LoginCommand
-from entrypoints.commands.logout import LogoutCommand
-from entrypoints.commands.status import StatusCommand
-from entrypoints.container import Container
-from entrypoints.settings import Settings
+from nanoctl.domain.errors import ApiUnreachable, InvalidToken, StorageError
+from nanoctl.domain.model import Identity, TokenOrigin
+from nanoctl.entrypoints.cli import NanoctlApplication
+from nanoctl.entrypoints.commands.login import LoginCommand
+from nanoctl.entrypoints.commands.logout import LogoutCommand
+from nanoctl.entrypoints.commands.status import StatusCommand
+from nanoctl.entrypoints.container import Container
+from nanoctl.entrypoints.settings import Settings
 from tests.fakes import (
     FakeClock,
     FakeReplaceConfirmation,

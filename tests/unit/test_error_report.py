@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain import errors
-from entrypoints.cli import COMMANDS, ROOT_HELP, normalize_argv, wants_root_help
-from entrypoints.error_report import as_domain_error, exit_code_of, safe_traceback
+from nanoctl.domain import errors
+from nanoctl.entrypoints.cli import COMMANDS, ROOT_HELP, normalize_argv, wants_root_help
+from nanoctl.entrypoints.error_report import as_domain_error, exit_code_of, safe_traceback
 
 
 @pytest.mark.parametrize(

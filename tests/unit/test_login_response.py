@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.login_response import parse_login_response
-from domain.errors import InactiveToken, NanoctlError, UnexpectedResponse
-from domain.model import Identity
+from nanoctl.adapters.login_response import parse_login_response
+from nanoctl.domain.errors import InactiveToken, NanoctlError, UnexpectedResponse
+from nanoctl.domain.model import Identity
 
 URL = "http://127.0.0.1:1/base"
 

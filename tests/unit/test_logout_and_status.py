@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from domain.errors import (
+from nanoctl.domain.errors import (
     ApiUnreachable,
     CredentialForOtherApi,
     ExpiredToken,
@@ -14,7 +14,7 @@ from domain.errors import (
     NotLoggedIn,
     StorageError,
 )
-from domain.model import Expiry, Identity, TokenOrigin
+from nanoctl.domain.model import Expiry, Identity, TokenOrigin
 from tests.fakes import FakeTokenSource, FakeTokenValidator
 from tests.unit.builders import ADA, API, NOW, OTHER_API, World, credential
 

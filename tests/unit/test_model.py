@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.errors import InsecureApiUrl, InvalidApiUrl, MalformedToken, NanoctlError
-from domain.model import ApiUrl, Token, TokenOrigin
+from nanoctl.domain.errors import InsecureApiUrl, InvalidApiUrl, MalformedToken, NanoctlError
+from nanoctl.domain.model import ApiUrl, Token, TokenOrigin
 
 SECRET = "nano_secret_value_1234"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from dependency_injector import providers
 
-from domain.errors import InvalidToken, NotLoggedIn
-from domain.model import TokenOrigin
-from entrypoints import api
+from nanoctl.domain.errors import InvalidToken, NotLoggedIn
+from nanoctl.domain.model import TokenOrigin
+from nanoctl.entrypoints import api
 from tests.fakes import FakeClock, FakeSecretStore, FakeTokenValidator
 from tests.unit.builders import ADA, credential
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from domain.errors import UsageError
-from domain.model import DEFAULT_API_URL
-from entrypoints.settings import Settings
+from nanoctl.domain.errors import UsageError
+from nanoctl.domain.model import DEFAULT_API_URL
+from nanoctl.entrypoints.settings import Settings
 
 
 def test_config_dir_follows_xdg_config_home_when_absolute(tmp_path: Path) -> None:

@@ -7,12 +7,12 @@ import io
 import pytest
 from pydantic import SecretStr
 
-from adapters.confirmation import TerminalReplaceConfirmation
-from adapters.prompt import PROMPT, PromptTokenSource
-from adapters.terminal import Terminal
-from adapters.token_sources import EnvironmentTokenSource, FlagTokenSource
-from domain.errors import Cancelled, MalformedToken, NoTokenAvailable, UsageError
-from domain.model import TokenOrigin
+from nanoctl.adapters.confirmation import TerminalReplaceConfirmation
+from nanoctl.adapters.prompt import PROMPT, PromptTokenSource
+from nanoctl.adapters.terminal import Terminal
+from nanoctl.adapters.token_sources import EnvironmentTokenSource, FlagTokenSource
+from nanoctl.domain.errors import Cancelled, MalformedToken, NoTokenAvailable, UsageError
+from nanoctl.domain.model import TokenOrigin
 from tests.unit.builders import credential
 
 

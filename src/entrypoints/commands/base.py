@@ -15,8 +15,8 @@ from cleo.io.outputs.output import Type
 if TYPE_CHECKING:
     from cleo.io.io import IO
 
-    from domain.model import Expiry
-    from entrypoints.container import Container
+    from nanoctl.domain.model import Expiry
+    from nanoctl.entrypoints.container import Container
 
 ContainerFactory = Callable[["NanoctlCommand"], "Container"]
 
@@ -31,9 +31,9 @@ API_URL_OPTION = option(
 
 def build_for(command: NanoctlCommand) -> Container:
     """The real container, configured from the environment, the options and the io."""
-    from adapters.terminal import Terminal
-    from entrypoints.container import build_container
-    from entrypoints.settings import Settings
+    from nanoctl.adapters.terminal import Terminal
+    from nanoctl.entrypoints.container import build_container
+    from nanoctl.entrypoints.settings import Settings
 
     api_url = command.option("api-url") if command.definition.has_option("api-url") else None
     container = build_container(Settings.from_environment(os.environ, api_url=api_url))
@@ -97,7 +97,7 @@ class NanoctlCommand(Command):
             self.io.write_error_line(f"<comment>Warning:</comment> {esc(text)}")
 
     def warn_if_expiring_soon(self, expiry: Expiry) -> None:
-        from domain.errors import TOKEN_PAGE
+        from nanoctl.domain.errors import TOKEN_PAGE
 
         if expiry.soon:
             self.warn(

@@ -4,12 +4,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from cleo.helpers import option
 
-from entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand, esc
+from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand, esc
 
 if TYPE_CHECKING:
     from cleo.io.inputs.option import Option
 
-    from domain.authenticate import LoginResult
+    from nanoctl.domain.authenticate import LoginResult
 
 
 class LoginCommand(NanoctlCommand):
@@ -35,7 +35,7 @@ The token is taken, in this order, from:
 Exit codes: 0 ok, 2 usage, 3 token rejected, 4 API unusable, 5 storage, 130 cancelled."""
 
     def handle(self) -> int:
-        from domain.model import TokenOrigin
+        from nanoctl.domain.model import TokenOrigin
 
         raw = self.option("token")
         container = self.container
@@ -59,7 +59,7 @@ Exit codes: 0 ok, 2 usage, 3 token rejected, 4 API unusable, 5 storage, 130 canc
         return 0
 
     def _render(self, result: LoginResult) -> None:
-        from domain.model import TokenOrigin
+        from nanoctl.domain.model import TokenOrigin
 
         self.warn_if_expiring_soon(result.expiry)
         if self.json_output:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from entrypoints.commands.base import JSON_OPTION, NanoctlCommand, esc
+from nanoctl.entrypoints.commands.base import JSON_OPTION, NanoctlCommand, esc
 
 if TYPE_CHECKING:
     from cleo.io.inputs.option import Option

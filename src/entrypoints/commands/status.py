@@ -4,12 +4,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from cleo.helpers import option
 
-from entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand, esc
+from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand, esc
 
 if TYPE_CHECKING:
     from cleo.io.inputs.option import Option
 
-    from domain.status import StatusReport
+    from nanoctl.domain.status import StatusReport
 
 
 class StatusCommand(NanoctlCommand):
@@ -44,7 +44,7 @@ Exit codes: 0 usable, 1 not logged in, 3 rejected or expired, 4 API unreachable,
         return 0
 
     def _render(self, report: StatusReport) -> None:
-        from domain.model import TokenOrigin
+        from nanoctl.domain.model import TokenOrigin
 
         who = esc(report.identity.username or "an unknown user")
         checked = (

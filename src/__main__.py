@@ -1,0 +1,5 @@
+"""`python -m nanoctl ...` runs the same CLI as the `nanoctl` executable."""
+
+from nanoctl.entrypoints.cli import main
+
+raise SystemExit(main())

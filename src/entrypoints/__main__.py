@@ -1,3 +1,0 @@
-from entrypoints.cli import main
-
-raise SystemExit(main())
