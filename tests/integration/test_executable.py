@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import json
 import os
-import pwd
 import re
-import shutil
 import socket
 import subprocess
 import sys
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -950,57 +947,11 @@ def test_plain_http_to_a_non_loopback_host_is_refused_before_any_request(
 # --- 12. the wheel -------------------------------------------------------------------------------
 
 
-def uv(*args: str, cwd: Path | None = None) -> None:
-    """Run uv as the developer would: their HOME (and so their uv cache), not the test's."""
-    executable = os.environ.get("UV") or shutil.which("uv") or "uv"
-    env = environment({"HOME": pwd.getpwuid(os.getuid()).pw_dir, "VIRTUAL_ENV": None})
-    subprocess.run([executable, *args], cwd=cwd, env=env, check=True, timeout=300)
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    uv("build", "--wheel", "--quiet", "-o", str(out), cwd=Path(__file__).resolve().parents[2])
-    (built,) = out.glob("nanoctl-0.1.0-*.whl")
-    return built
-
-
-def test_the_wheel_ships_one_nanoctl_package_and_no_tests(wheel: Path) -> None:
-    names = zipfile.ZipFile(wheel).namelist()
-    top_level = {name.split("/", 1)[0] for name in names}
-
-    assert top_level == {"nanoctl", "nanoctl-0.1.0.dist-info"}
-    for package in ("domain", "adapters", "entrypoints"):
-        assert f"nanoctl/{package}/__init__.py" in names
-    assert {"nanoctl/__init__.py", "nanoctl/__main__.py", "nanoctl/api.py"} <= set(names)
-    assert "nanoctl/py.typed" in names
-
-
-def test_the_wheel_installed_in_a_fresh_venv_runs_nanoctl(wheel: Path, tmp_path: Path) -> None:
-    venv = tmp_path / "venv"
-    uv("venv", "--quiet", str(venv))
-    uv("pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), str(wheel))
-
-    result = run_nanoctl("--version", command=[str(venv / "bin" / "nanoctl")])
-
-    assert result.exit_code == 0
-    assert result.stdout_lines == ["nanoctl 0.1.0"]
-    imported = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", "import nanoctl.entrypoints.cli, tests"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd=tmp_path,
-    )
-    assert "No module named 'tests'" in imported.stderr
-
-
 def test_a_closed_stdout_pipe_is_not_reported_as_an_internal_error(
     server: ReferenceServer,
 ) -> None:
     """`nanoctl login --token - | head -0`: the reader is gone before nanoctl writes."""
-    from tests.integration.cli_harness import NANOCTL, environment
+    from tests.integration.cli_harness import NANOCTL
 
     read_end, write_end = os.pipe()
     os.close(read_end)  # writes now fail with EPIPE
