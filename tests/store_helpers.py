@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from nanoctl.adapters.encrypted_store import CREDENTIAL_FILE, EncryptedFileStore
-from nanoctl.adapters.key_store import KEY_FILE, FileKeyStore
+from nanoctl.adapters.store.encrypted_store import CREDENTIAL_FILE, EncryptedFileStore
+from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore
 from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
 from tests import leaks
 

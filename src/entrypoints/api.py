@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def container(*, api_url: str | None = None, environ: Mapping[str, str] | None = None) -> Container:
     """A container configured like the CLI's, never prompting; override its providers
     (``container.validator.override(...)``) to swap adapters."""
-    from nanoctl.adapters.terminal import Terminal
+    from nanoctl.adapters.terminal.terminal import Terminal
     from nanoctl.entrypoints.container import build_container
     from nanoctl.entrypoints.settings import Settings
 

@@ -17,8 +17,8 @@ from dependency_injector import containers, providers
 
 from nanoctl.adapters.clock import SystemClock
 from nanoctl.adapters.diagnostics import Silent
-from nanoctl.adapters.terminal import Terminal
-from nanoctl.adapters.token_sources import EnvironmentTokenSource
+from nanoctl.adapters.terminal.terminal import Terminal
+from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource
 from nanoctl.domain.model import ApiUrl
 from nanoctl.entrypoints.settings import Settings
 
@@ -48,33 +48,35 @@ class Container(containers.DeclarativeContainer):
 
     # --- adapters -----------------------------------------------------------------
     validator = providers.Singleton(
-        lazy("nanoctl.adapters.http_validator:RequestsTokenValidator"),
+        lazy("nanoctl.adapters.http.validator:RequestsTokenValidator"),
         user_agent=config.user_agent,
         timeout=config.http_timeout,
         deadline=config.http_deadline,
         diagnostics=diagnostics,
     )
     key_store = providers.Singleton(
-        lazy("nanoctl.adapters.key_store:choose_key_store"),
+        lazy("nanoctl.adapters.store.keys:choose_key_store"),
         directory=config.config_dir,
         use_keyring=config.use_keyring,
         diagnostics=diagnostics,
     )
     store = providers.Singleton(
-        lazy("nanoctl.adapters.encrypted_store:EncryptedFileStore"),
+        lazy("nanoctl.adapters.store.encrypted_store:EncryptedFileStore"),
         directory=config.config_dir,
         keys=key_store,
         diagnostics=diagnostics,
     )
     environment_token = providers.Factory(EnvironmentTokenSource, environ=environ)
     flag_token = providers.Factory(
-        lazy("nanoctl.adapters.token_sources:FlagTokenSource"), value=None, terminal=terminal
+        lazy("nanoctl.adapters.terminal.token_sources:FlagTokenSource"),
+        value=None,
+        terminal=terminal,
     )
     prompt_token = providers.Factory(
-        lazy("nanoctl.adapters.prompt:PromptTokenSource"), terminal=terminal
+        lazy("nanoctl.adapters.terminal.prompt:PromptTokenSource"), terminal=terminal
     )
     confirmation = providers.Factory(
-        lazy("nanoctl.adapters.confirmation:TerminalReplaceConfirmation"),
+        lazy("nanoctl.adapters.terminal.confirmation:TerminalReplaceConfirmation"),
         terminal=terminal,
         clock=clock,
     )

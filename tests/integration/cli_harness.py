@@ -208,8 +208,8 @@ def store_credential(api_url: str, token: str, expires_at: datetime, username: s
     every test, as for the nanoctl runs), so nanoctl reads it like its own; it just
     skips a terminal session where the test is about what comes after the login.
     """
-    from nanoctl.adapters.encrypted_store import EncryptedFileStore
-    from nanoctl.adapters.key_store import choose_key_store
+    from nanoctl.adapters.store.encrypted_store import EncryptedFileStore
+    from nanoctl.adapters.store.keys import choose_key_store
     from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
 
     directory = config_dir()

@@ -25,7 +25,7 @@ import pytest
 from pydantic import SecretStr
 
 import reference_server as ref
-from nanoctl.adapters.http_validator import (
+from nanoctl.adapters.http.validator import (
     MAX_BODY,
     RequestsTokenValidator,
     _BearerAuth,
@@ -144,7 +144,7 @@ def free_port() -> int:
 
 def test_importing_the_adapter_does_not_import_requests() -> None:
     code = (
-        "import sys, nanoctl.adapters.http_validator\n"
+        "import sys, nanoctl.adapters.http.validator\n"
         "loaded = sorted(m for m in ('requests', 'urllib3') if m in sys.modules)\n"
         "print(','.join(loaded))\n"
     )

@@ -28,9 +28,9 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
-from nanoctl.adapters import private_files
-from nanoctl.adapters.encrypted_store import CREDENTIAL_FILE, LOCK_FILE, EncryptedFileStore
-from nanoctl.adapters.key_store import KEY_FILE, FileKeyStore, choose_key_store
+from nanoctl.adapters.store import private_files
+from nanoctl.adapters.store.encrypted_store import CREDENTIAL_FILE, LOCK_FILE, EncryptedFileStore
+from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore, choose_key_store
 from nanoctl.domain.errors import (
     CorruptedStore,
     KeyringUnavailable,

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nanoctl.adapters.login_response import parse_login_response
+from nanoctl.adapters.http.login_response import parse_login_response
 from nanoctl.domain.errors import InactiveToken, NanoctlError, UnexpectedResponse
 from nanoctl.domain.model import Identity
 

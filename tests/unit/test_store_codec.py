@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nanoctl.adapters.encrypted_store import (
+from nanoctl.adapters.store.encrypted_store import (
     CREDENTIAL_FILE,
     FORMAT,
     Envelope,
@@ -22,7 +22,7 @@ from nanoctl.adapters.encrypted_store import (
     seal,
     unseal,
 )
-from nanoctl.adapters.key_store import KEY_FILE
+from nanoctl.adapters.store.keys import KEY_FILE
 from nanoctl.domain.errors import CorruptedStore, StorageError
 from nanoctl.domain.model import Credential
 from tests.store_helpers import TOKEN_A, credential, file_store
@@ -76,7 +76,7 @@ def test_authentic_but_invalid_content_is_corrupted_without_quoting_it() -> None
     """Only someone holding the key could write this; still, no traceback, no echo."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    from nanoctl.adapters.encrypted_store import _associated_data
+    from nanoctl.adapters.store.encrypted_store import _associated_data
 
     plaintext = json.dumps({"format": 1, "token": "has spaces " + TOKEN_A, "api_url": "x"})
     nonce = secrets.token_bytes(12)

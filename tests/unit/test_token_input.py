@@ -7,10 +7,10 @@ import io
 import pytest
 from pydantic import SecretStr
 
-from nanoctl.adapters.confirmation import TerminalReplaceConfirmation
-from nanoctl.adapters.prompt import PROMPT, PromptTokenSource
-from nanoctl.adapters.terminal import Terminal
-from nanoctl.adapters.token_sources import EnvironmentTokenSource, FlagTokenSource
+from nanoctl.adapters.terminal.confirmation import TerminalReplaceConfirmation
+from nanoctl.adapters.terminal.prompt import PROMPT, PromptTokenSource
+from nanoctl.adapters.terminal.terminal import Terminal
+from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource, FlagTokenSource
 from nanoctl.domain.errors import Cancelled, MalformedToken, NoTokenAvailable, UsageError
 from nanoctl.domain.model import TokenOrigin
 from tests.unit.builders import credential

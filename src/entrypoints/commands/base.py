@@ -31,7 +31,7 @@ API_URL_OPTION = option(
 
 def build_for(command: NanoctlCommand) -> Container:
     """The real container, configured from the environment, the options and the io."""
-    from nanoctl.adapters.terminal import Terminal
+    from nanoctl.adapters.terminal.terminal import Terminal
     from nanoctl.entrypoints.container import build_container
     from nanoctl.entrypoints.settings import Settings
 

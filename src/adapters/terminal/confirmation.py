@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nanoctl.adapters.clock import SystemClock
-from nanoctl.adapters.terminal import Terminal
+from nanoctl.adapters.terminal.terminal import Terminal
 from nanoctl.domain.errors import Cancelled
 from nanoctl.domain.model import Credential, Expiry
 

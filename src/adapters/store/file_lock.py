@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from nanoctl.adapters.private_files import check_private, write_error
+from nanoctl.adapters.store.private_files import check_private, write_error
 from nanoctl.domain.errors import StorageError, UnsafeStore
 
 _OPEN = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)

@@ -8,7 +8,7 @@ The ciphertext is AES-256-GCM over a JSON document (token, API URL, username,
 expiry, when it was saved, the format version); the associated data binds the
 format version and the key's place, so neither can be changed unnoticed. The
 random key lives in the OS keyring or in ``<dir>/credentials.key`` (see
-``nanoctl.adapters.key_store``); ``key_store`` in the envelope says which.
+``nanoctl.adapters.store.keys``); ``key_store`` in the envelope says which.
 
 Writers serialise on ``<dir>/.credentials.lock`` (flock) and replace files
 atomically; readers take the lock shared. ``cryptography`` is imported only
@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from nanoctl.adapters.diagnostics import Diagnostics, Silent
-from nanoctl.adapters.file_lock import locked
-from nanoctl.adapters.key_store import KEY_FILE, KEY_PLACES, KeyPlace, KeyStore
-from nanoctl.adapters.private_files import (
+from nanoctl.adapters.store.file_lock import locked
+from nanoctl.adapters.store.keys import KEY_FILE, KEY_PLACES, KeyPlace, KeyStore
+from nanoctl.adapters.store.private_files import (
     ensure_directory,
     open_directory,
     read_private,

@@ -229,7 +229,7 @@ class RequestsTokenValidator:
         return _Failure(UnexpectedResponse(base, f"HTTP {status}"))
 
     def _identity(self, response: requests.Response, base: str, end: float) -> Identity | _Failure:
-        from nanoctl.adapters.login_response import parse_login_response
+        from nanoctl.adapters.http.login_response import parse_login_response
 
         body: bytes | None = None
         failure: _Failure | None = None

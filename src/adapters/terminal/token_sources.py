@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from nanoctl.adapters.terminal import Terminal
+from nanoctl.adapters.terminal.terminal import Terminal
 from nanoctl.domain.errors import MalformedToken, UsageError
 from nanoctl.domain.model import MAX_TOKEN_LENGTH, Token, TokenOrigin
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 
 from nanoctl.adapters.diagnostics import Diagnostics, Silent
-from nanoctl.adapters.private_files import (
+from nanoctl.adapters.store.private_files import (
     ensure_directory,
     open_directory,
     read_private,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from nanoctl.adapters.terminal import Terminal
+from nanoctl.adapters.terminal.terminal import Terminal
 from nanoctl.domain.errors import Cancelled, NoTokenAvailable
 from nanoctl.domain.model import Token, TokenOrigin
 
