@@ -21,7 +21,9 @@ from typing import Any
 
 from nanoctl.adapters.store.encrypted_store import CREDENTIAL_FILE, EncryptedFileStore
 from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore
+from nanoctl.domain.errors import NanoctlError
 from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.entrypoints.messages.errors import explain
 from tests import leaks
 
 NOBODY_UID = 65534
@@ -113,7 +115,7 @@ def chown_tree(root: Path, uid: int, gid: int) -> None:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a child returned, or the error it raised (class, kind, message)."""
+    """What a child returned, or the error it raised (class, kind, the line users read)."""
 
     value: Any = None
     error: str | None = None
@@ -157,7 +159,7 @@ def in_child(
                 outcome = Outcome(
                     error=type(error).__name__,
                     kind=getattr(error, "kind", None),
-                    message=str(error),
+                    message=str(explain(error)) if isinstance(error, NanoctlError) else "",
                 )
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(pickle.dumps(outcome))

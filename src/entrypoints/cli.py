@@ -15,9 +15,11 @@ from cleo.loaders.factory_command_loader import FactoryCommandLoader
 
 from nanoctl import __version__
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the container loads dependency_injector (~60 ms): only commands that run
     from cleo.commands.command import Command
     from cleo.io.io import IO
+
+    from nanoctl.entrypoints.container import Container
 
 
 def _login() -> Command:
@@ -53,15 +55,38 @@ COMMANDS: dict[str, Callable[[], Command]] = {
 
 
 class NanoctlApplication(Application):
-    def __init__(self, commands: dict[str, Callable[[], Command]] | None = None) -> None:
+    """``container`` makes a fresh Container for each run (tests pass one with overrides)."""
+
+    def __init__(
+        self,
+        commands: dict[str, Callable[[], Command]] | None = None,
+        container: Callable[[], Container] | None = None,
+    ) -> None:
         super().__init__("nanoctl", __version__)
         self.set_command_loader(FactoryCommandLoader(COMMANDS if commands is None else commands))
+        self._new_container = container
+        self._io: IO | None = None
+        self._container: Container | None = None
 
     @property
     def long_version(self) -> str:
         return f"nanoctl {__version__}"
 
+    @property
+    def container(self) -> Container:
+        """This run's container, made on first use from the command line cleo parsed."""
+        if self._container is None:
+            # Here: the container loads dependency_injector (~60 ms) that `help` never needs.
+            from nanoctl.entrypoints.container import Container, Invocation, for_invocation
+
+            if self._io is None:
+                raise RuntimeError("the container exists only while a command runs")
+            invocation = Invocation.of_command_line(self._io)
+            self._container = for_invocation(invocation, self._new_container or Container)
+        return self._container
+
     def _run(self, io: IO) -> int:
+        self._io, self._container = io, None
         try:
             return super()._run(io)
         except BrokenPipeError:

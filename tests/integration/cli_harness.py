@@ -209,7 +209,7 @@ def store_credential(api_url: str, token: str, expires_at: datetime, username: s
     skips a terminal session where the test is about what comes after the login.
     """
     from nanoctl.adapters.store.encrypted_store import EncryptedFileStore
-    from nanoctl.adapters.store.keys import choose_key_store
+    from nanoctl.adapters.store.keyring_keys import choose_key_store
     from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
 
     directory = config_dir()

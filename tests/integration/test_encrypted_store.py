@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from nanoctl.adapters.store.encrypted_store import CREDENTIAL_FILE, LOCK_FILE, EncryptedFileStore
-from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore, choose_key_store
+from nanoctl.adapters.store.keyring_keys import choose_key_store
+from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore
 from tests.contracts import SecretStoreContract
 from tests.store_helpers import (
     TOKEN_A,

@@ -22,16 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
 import reference_server as ref
-from nanoctl.adapters.http.validator import (
-    MAX_BODY,
-    RequestsTokenValidator,
-    _BearerAuth,
-    _classify,
-    _retry_after,
-)
+from nanoctl.adapters.diagnostics import Event
+from nanoctl.adapters.http.failures import classify
+from nanoctl.adapters.http.retries import RetryPolicy, retry_after_seconds
+from nanoctl.adapters.http.transport import MAX_BODY, BearerAuth, HttpLimits
+from nanoctl.adapters.http.validator import RequestsTokenValidator
 from nanoctl.domain.errors import (
     ApiUnreachable,
     ForbiddenToken,
@@ -45,6 +42,8 @@ from nanoctl.domain.errors import (
     UnexpectedResponse,
 )
 from nanoctl.domain.model import ApiUrl, Token, TokenOrigin
+from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.messages.verbose import note
 from reference_server import ReferenceServer
 
 USER_AGENT = (
@@ -64,11 +63,11 @@ class Recorder:
         self.lines: list[str] = []
         self.sleeps: list[float] = []
 
-    def info(self, message: str) -> None:
-        self.lines.append(f"info: {message}")
+    def info(self, event: Event) -> None:
+        self.lines.append(f"info: {note(event)}")
 
-    def debug(self, message: str) -> None:
-        self.lines.append(f"debug: {message}")
+    def debug(self, detail: str | Event) -> None:
+        self.lines.append(f"debug: {detail if isinstance(detail, str) else note(detail)}")
 
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)  # retries in tests cost no wall time
@@ -79,17 +78,23 @@ def recorder() -> Recorder:
     return Recorder()
 
 
-def make(recorder: Recorder, **overrides: Any) -> RequestsTokenValidator:
-    options: dict[str, Any] = {
-        "user_agent": USER_AGENT,
-        "timeout": 5.0,
-        "deadline": 10.0,
-        "diagnostics": recorder,
-        "sleep": recorder.sleep,
-        "jitter": lambda: 0.5,
-    }
-    options.update(overrides)
-    return RequestsTokenValidator(**options)
+def make(
+    recorder: Recorder,
+    *,
+    timeout: float = 5.0,
+    deadline: float = 10.0,
+    max_body: int = MAX_BODY,
+    **retries: Any,
+) -> RequestsTokenValidator:
+    """A validator with short limits whose retries cost no wall time (``retries`` go to
+    the RetryPolicy: max_attempts, retry_after_cap, backoff, sleep)."""
+    policy: dict[str, Any] = {"sleep": recorder.sleep, "jitter": lambda: 0.5, **retries}
+    return RequestsTokenValidator(
+        USER_AGENT,
+        limits=HttpLimits(timeout=timeout, deadline=deadline, max_body=max_body),
+        retries=RetryPolicy(**policy),
+        diagnostics=recorder,
+    )
 
 
 def token(value: str) -> Token:
@@ -104,6 +109,8 @@ def rendered(error: BaseException) -> list[str]:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         texts += [str(current), repr(current), *(repr(arg) for arg in current.args)]
+        if isinstance(current, NanoctlError):
+            texts.append(str(explain(current)))
         current = current.__cause__ or current.__context__
     return texts
 
@@ -261,7 +268,7 @@ def test_a_missing_path_is_an_unexpected_response_naming_the_status(
     wrong = reference_server.url.replace("/public/deployment", "/not/the/api")
     error = fail(make(recorder), ref.VALID, wrong)
     assert isinstance(error, UnexpectedResponse)
-    assert "HTTP 404" in error.message
+    assert "HTTP 404" in explain(error).cause
 
 
 # --- rate limits, server errors and retries -----------------------------------------------
@@ -285,7 +292,7 @@ def test_retry_after_of_an_hour_fails_at_once_with_a_hint(
     error = fail(make(recorder), ref.RATE_LIMITED_LONG, reference_server.url)
     assert isinstance(error, RateLimited)
     assert error.retry_after == 3600
-    assert "Try again in 1 h" in error.hint
+    assert "Try again in 1 h" in explain(error).next_step
     assert recorder.sleeps == []
     assert len(reference_server.requests) == 1  # urllib3 did not wait and retry either
     assert time.monotonic() - started < 5
@@ -352,11 +359,11 @@ def test_500_is_a_server_error_and_not_retried(
 
 def test_retry_after_as_an_http_date() -> None:
     soon = datetime.now(UTC) + timedelta(seconds=30)
-    assert 25 <= (_retry_after(format_datetime(soon, usegmt=True)) or 0) <= 31
-    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0
-    assert _retry_after("7") == 7
-    assert _retry_after("soon") is None
-    assert _retry_after(None) is None
+    assert 25 <= (retry_after_seconds(format_datetime(soon, usegmt=True)) or 0) <= 31
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0
+    assert retry_after_seconds("7") == 7
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None
 
 
 # --- bodies that are not what the contract says --------------------------------------------
@@ -367,7 +374,7 @@ def test_html_body_is_an_unexpected_response(
 ) -> None:
     error = fail(make(recorder), ref.NOT_JSON, reference_server.url)
     assert isinstance(error, UnexpectedResponse)
-    assert "text/html" in error.message
+    assert "text/html" in explain(error).cause
 
 
 def test_wrong_types_are_an_unexpected_response(
@@ -375,7 +382,7 @@ def test_wrong_types_are_an_unexpected_response(
 ) -> None:
     error = fail(make(recorder), ref.WRONG_TYPES, reference_server.url)
     assert isinstance(error, UnexpectedResponse)
-    assert "'active'" in error.message
+    assert "'active'" in explain(error).cause
 
 
 @pytest.mark.parametrize("name", ["huge", "huge_unsized"])
@@ -385,7 +392,7 @@ def test_a_2_mib_body_is_refused_past_the_1_mib_cap(
     started = time.monotonic()
     error = fail(make(recorder), ref.TOKENS[name], reference_server.url)
     assert isinstance(error, UnexpectedResponse)
-    assert "larger than 1 MiB" in error.message
+    assert "larger than 1 MiB" in explain(error).cause
     assert time.monotonic() - started < 5
 
 
@@ -401,7 +408,7 @@ def test_a_gzip_bomb_is_refused_without_inflating_it(
     finally:
         tracemalloc.stop()
     assert isinstance(error, UnexpectedResponse)
-    assert "larger than 1 MiB" in error.message
+    assert "larger than 1 MiB" in explain(error).cause
     # 64 MiB if it had been inflated; the cap keeps it near 1 MiB (plus a chunk).
     assert peak < 16 * 1024 * 1024
 
@@ -412,7 +419,7 @@ def test_the_body_cap_is_configurable(
     assert MAX_BODY == 1024 * 1024
     error = fail(make(recorder, max_body=10), ref.VALID, reference_server.url)
     assert isinstance(error, UnexpectedResponse)
-    assert "larger than 10 bytes" in error.message
+    assert "larger than 10 bytes" in explain(error).cause
 
 
 # --- slow, dripping and broken connections ---------------------------------------------------
@@ -424,7 +431,7 @@ def test_slow_server_times_out_after_the_read_timeout(
     started = time.monotonic()
     error = fail(make(recorder, timeout=0.3, max_attempts=1), ref.SLOW, reference_server.url)
     assert isinstance(error, ApiUnreachable)
-    assert "timed out" in error.message
+    assert "timed out" in explain(error).cause
     assert time.monotonic() - started < 4
 
 
@@ -434,7 +441,7 @@ def test_slow_server_is_cut_by_the_deadline_even_with_a_long_timeout(
     started = time.monotonic()
     error = fail(make(recorder, timeout=30, deadline=0.5), ref.SLOW, reference_server.url)
     assert isinstance(error, ApiUnreachable)
-    assert "timed out" in error.message
+    assert "timed out" in explain(error).cause
     assert time.monotonic() - started < 4
 
 
@@ -445,7 +452,7 @@ def test_slow_drip_is_cut_off_by_the_total_deadline(
     started = time.monotonic()
     error = fail(make(recorder, timeout=5, deadline=1.5), ref.DRIP, reference_server.url)
     assert isinstance(error, ApiUnreachable)
-    assert "timed out" in error.message
+    assert "timed out" in explain(error).cause
     assert time.monotonic() - started < 8
 
 
@@ -456,7 +463,7 @@ def test_headers_dripped_byte_by_byte_are_cut_off_by_the_total_deadline(
     started = time.monotonic()
     error = fail(make(recorder, timeout=5, deadline=1.5), ref.DRIP_HEADERS, reference_server.url)
     assert isinstance(error, ApiUnreachable)
-    assert "timed out" in error.message
+    assert "timed out" in explain(error).cause
     assert time.monotonic() - started < 8
 
 
@@ -476,7 +483,7 @@ def test_reset_mid_body_is_reported_as_a_cut_connection(
 ) -> None:
     error = fail(make(recorder), ref.RESET, reference_server.url)
     assert isinstance(error, ApiUnreachable)
-    assert "the connection was cut mid-response" in error.message
+    assert "the connection was cut mid-response" in explain(error).cause
     assert len(reference_server.requests) == 3  # a cut is worth retrying
 
 
@@ -484,8 +491,8 @@ def test_refused_connection_is_unreachable_and_retried(recorder: Recorder) -> No
     url = f"http://127.0.0.1:{free_port()}/public/deployment"
     error = fail(make(recorder), ref.VALID, url)
     assert isinstance(error, ApiUnreachable)
-    assert "connection refused" in error.message
-    assert url in error.message
+    assert "connection refused" in explain(error).cause
+    assert url in explain(error).cause
     assert len(recorder.sleeps) == 2
 
 
@@ -493,7 +500,7 @@ def test_unknown_host_is_unreachable_quickly_and_not_retried(recorder: Recorder)
     started = time.monotonic()
     error = fail(make(recorder), ref.VALID, "https://nanoctl-test.invalid/public/deployment")
     assert isinstance(error, ApiUnreachable)
-    assert "host not found" in error.message
+    assert "host not found" in explain(error).cause
     assert recorder.sleeps == []
     assert time.monotonic() - started < 5
 
@@ -507,7 +514,7 @@ def test_redirect_to_another_host_is_not_followed(
     reference_server.redirect_target = f"{other_host_server.url}/login"
     error = fail(make(recorder), ref.REDIRECT, reference_server.url)
     assert isinstance(error, UnexpectedResponse)
-    assert f"redirect to {other_host_server.url}/login" in error.message
+    assert f"redirect to {other_host_server.url}/login" in explain(error).cause
     assert other_host_server.requests == []  # the token never went there
     assert len(reference_server.requests) == 1
 
@@ -517,7 +524,9 @@ def test_default_redirect_target_on_127_0_0_2_is_not_followed(
 ) -> None:
     error = fail(make(recorder), ref.REDIRECT, reference_server.url)
     assert isinstance(error, UnexpectedResponse)
-    assert f"http://127.0.0.2:{reference_server.port}/public/deployment/login" in error.message
+    assert (
+        f"http://127.0.0.2:{reference_server.port}/public/deployment/login" in explain(error).cause
+    )
 
 
 def test_redirect_location_is_shown_without_query_or_token(
@@ -527,8 +536,8 @@ def test_redirect_location_is_shown_without_query_or_token(
         f"https://user:pw@evil.example/{ref.REDIRECT}/x?token={ref.REDIRECT}#frag"
     )
     error = fail(make(recorder), ref.REDIRECT, reference_server.url)
-    assert "https://evil.example/[redacted]/x" in error.message
-    assert "user" not in error.message and "pw@" not in error.message
+    assert "https://evil.example/[redacted]/x" in explain(error).cause
+    assert "user" not in explain(error).cause and "pw@" not in explain(error).cause
 
 
 def test_a_redirect_carrying_a_gzip_bomb_is_reported_without_reading_its_body(
@@ -544,7 +553,7 @@ def test_a_redirect_carrying_a_gzip_bomb_is_reported_without_reading_its_body(
     finally:
         tracemalloc.stop()
     assert isinstance(error, UnexpectedResponse)
-    assert "HTTP 302 redirect to http://127.0.0.2:" in error.message
+    assert "HTTP 302 redirect to http://127.0.0.2:" in explain(error).cause
     assert peak < 16 * 1024 * 1024
 
 
@@ -559,7 +568,7 @@ def test_https_to_http_redirect_is_not_followed(
     tls_reference_server.redirect_target = f"{reference_server.url}/login"
     error = fail(make(recorder), ref.REDIRECT, tls_reference_server.url)
     assert isinstance(error, UnexpectedResponse)
-    assert f"redirect to {reference_server.url}/login" in error.message
+    assert f"redirect to {reference_server.url}/login" in explain(error).cause
     assert reference_server.requests == []
 
 
@@ -571,7 +580,7 @@ def test_untrusted_certificate_is_a_tls_failure(
 ) -> None:
     error = fail(make(recorder), ref.VALID, tls_reference_server.url)
     assert isinstance(error, TlsFailure)
-    assert tls_reference_server.url in error.message
+    assert tls_reference_server.url in explain(error).cause
     assert tls_reference_server.requests == []  # the token was never sent
     assert recorder.sleeps == []
 
@@ -612,7 +621,7 @@ def test_a_missing_ca_bundle_is_named(
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(missing))
     error = fail(make(recorder), ref.VALID, tls_reference_server.url)
     assert isinstance(error, ApiUnreachable)
-    assert str(missing) in error.message and "REQUESTS_CA_BUNDLE" in error.message
+    assert str(missing) in explain(error).cause and "REQUESTS_CA_BUNDLE" in explain(error).cause
 
 
 def test_certificate_for_another_name_is_a_tls_failure(
@@ -682,7 +691,7 @@ def test_unreachable_proxy_is_reported_as_a_proxy_problem(
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")
     error = fail(make(recorder, max_attempts=1), ref.VALID, reference_server.url)
     assert isinstance(error, ApiUnreachable)
-    assert "proxy" in error.message
+    assert "proxy" in explain(error).cause
     assert reference_server.requests == []
 
 
@@ -724,11 +733,12 @@ def test_a_netrc_entry_for_the_host_does_not_replace_the_token(
 def test_an_unsendable_token_is_refused_before_any_request(
     reference_server: ReferenceServer, recorder: Recorder, raw: str
 ) -> None:
-    smuggled = Token(SecretStr(raw))  # bypasses Token.parse, as a buggy caller might
+    smuggled = Token(raw)  # bypasses Token.parse, as a buggy caller might
     error = fail(make(recorder), smuggled, reference_server.url)
     assert isinstance(error, MalformedToken)
     for part in raw.split():
         assert part not in str(error)
+        assert part not in str(explain(error))
     assert reference_server.requests == []
 
 
@@ -742,14 +752,14 @@ def test_a_foreign_error_quoting_the_token_is_reworded() -> None:
         ).prepare()
     except requests.exceptions.InvalidHeader as foreign:
         assert secret in str(foreign)  # the trap: requests quotes the header value
-        failure = _classify(foreign, "http://127.0.0.1")
+        failure = classify(foreign, "http://127.0.0.1")
     else:  # pragma: no cover
         pytest.fail("requests accepted a header with a newline")
     assert_no_token_in(failure.error, secret)
 
 
 def test_the_auth_handler_and_the_validator_do_not_show_the_token(recorder: Recorder) -> None:
-    auth = _BearerAuth(token(ref.VALID))
+    auth = BearerAuth(token(ref.VALID))
     assert ref.VALID not in repr(auth)
     assert ref.VALID not in repr(make(recorder))
 

@@ -13,6 +13,7 @@ import errno
 import json
 import os
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -28,10 +29,12 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
+from nanoctl.adapters.diagnostics import Event
 from nanoctl.adapters.store import private_files
 from nanoctl.adapters.store.encrypted_store import CREDENTIAL_FILE, LOCK_FILE, EncryptedFileStore
-from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore, choose_key_store
-from nanoctl.domain.errors import (
+from nanoctl.adapters.store.keyring_keys import choose_key_store
+from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore
+from nanoctl.domain.store_errors import (
     CorruptedStore,
     KeyringUnavailable,
     NewerStoreFormat,
@@ -39,6 +42,8 @@ from nanoctl.domain.errors import (
     StoreWriteFailed,
     UnsafeStore,
 )
+from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.messages.verbose import note
 from tests.store_helpers import (
     NOBODY_UID,
     NOGROUP_GID,
@@ -73,6 +78,7 @@ def load_error(directory: Path) -> StorageError:
         file_store(directory).load()
     error = caught.value
     assert TOKEN_A not in str(error) and TOKEN_A not in repr(error)
+    assert TOKEN_A not in str(explain(error))
     return error
 
 
@@ -186,9 +192,9 @@ def test_damaged_store_is_reported_as_corrupted_and_left_untouched(
     before = snapshot(stored)
     error = load_error(stored)
     assert isinstance(error, CorruptedStore)
-    assert str(stored) in error.message  # names the file (or the key file in it)
-    assert "cannot be decrypted" in error.message
-    assert "nanoctl logout" in error.hint
+    assert str(stored) in explain(error).cause  # names the file (or the key file in it)
+    assert "cannot be decrypted" in explain(error).cause
+    assert "nanoctl logout" in explain(error).next_step
     assert snapshot(stored) == before  # a read never repairs, rewrites or removes
 
 
@@ -212,9 +218,12 @@ def test_future_format_version_says_newer_nanoctl_not_corrupted(stored: Path) ->
     error = load_error(stored)
     assert type(error) is NewerStoreFormat
     assert error.kind == "newer_store_format"
-    assert "newer nanoctl" in error.message
-    assert str(stored / CREDENTIAL_FILE) in error.message
-    assert "Upgrade nanoctl" in error.hint and "nanoctl logout" in error.hint
+    assert "newer nanoctl" in explain(error).cause
+    assert str(stored / CREDENTIAL_FILE) in explain(error).cause
+    assert (
+        "Upgrade nanoctl" in explain(error).next_step
+        and "nanoctl logout" in explain(error).next_step
+    )
     assert snapshot(stored) == before
 
 
@@ -226,8 +235,8 @@ def test_group_readable_credential_file_is_refused(stored: Path) -> None:
     path.chmod(0o640)
     error = load_error(stored)
     assert isinstance(error, UnsafeStore)
-    assert f"chmod 600 {path}" in error.hint
-    assert "mode 640" in error.message
+    assert f"chmod 600 {path}" in explain(error).next_step
+    assert "mode 640" in explain(error).cause
 
 
 def test_world_readable_key_file_is_refused(stored: Path) -> None:
@@ -235,7 +244,7 @@ def test_world_readable_key_file_is_refused(stored: Path) -> None:
     path.chmod(0o644)
     error = load_error(stored)
     assert isinstance(error, UnsafeStore)
-    assert f"chmod 600 {path}" in error.hint
+    assert f"chmod 600 {path}" in explain(error).next_step
 
 
 @pytest.mark.parametrize("mode", [0o777, 0o770, 0o711, 0o755])
@@ -243,7 +252,7 @@ def test_directory_accessible_to_others_is_refused(stored: Path, mode: int) -> N
     stored.chmod(mode)
     error = load_error(stored)
     assert isinstance(error, UnsafeStore)
-    assert f"chmod 700 {stored}" in error.hint
+    assert f"chmod 700 {stored}" in explain(error).next_step
     with pytest.raises(UnsafeStore):
         file_store(stored).save(credential(TOKEN_B))
     stored.chmod(0o700)
@@ -254,8 +263,8 @@ def test_credential_file_owned_by_another_user_is_refused(stored: Path) -> None:
     os.chown(stored / CREDENTIAL_FILE, NOBODY_UID, NOGROUP_GID)
     error = load_error(stored)
     assert isinstance(error, UnsafeStore)
-    assert "another user (uid 65534)" in error.message
-    assert str(stored / CREDENTIAL_FILE) in error.message
+    assert "another user (uid 65534)" in explain(error).cause
+    assert str(stored / CREDENTIAL_FILE) in explain(error).cause
 
 
 def test_key_file_owned_by_another_user_is_refused(stored: Path) -> None:
@@ -267,7 +276,7 @@ def test_directory_owned_by_another_user_is_refused(stored: Path) -> None:
     os.chown(stored, NOBODY_UID, NOGROUP_GID)
     error = load_error(stored)
     assert isinstance(error, UnsafeStore)
-    assert str(stored) in error.message
+    assert str(stored) in explain(error).cause
 
 
 def test_symlinked_credential_file_is_refused_and_its_target_untouched(
@@ -280,8 +289,8 @@ def test_symlinked_credential_file_is_refused_and_its_target_untouched(
 
     error = load_error(stored)
     assert isinstance(error, UnsafeStore)
-    assert "symbolic link" in error.message
-    assert "Remove the symlink" in error.hint
+    assert "symbolic link" in explain(error).cause
+    assert "Remove the symlink" in explain(error).next_step
 
     with pytest.raises(UnsafeStore):
         file_store(stored).save(credential(TOKEN_B))
@@ -303,7 +312,7 @@ def test_symlinked_key_file_is_refused_and_its_target_untouched(
 
     error = load_error(stored)
     assert isinstance(error, UnsafeStore)
-    assert str(stored / KEY_FILE) in error.message
+    assert str(stored / KEY_FILE) in explain(error).cause
     with pytest.raises(UnsafeStore):
         file_store(stored).save(credential(TOKEN_B))
     assert file_store(stored).delete() is True
@@ -353,7 +362,7 @@ def test_symlinked_directory_to_a_directory_open_to_others_is_refused(tmp_path: 
     link.symlink_to(real, target_is_directory=True)
     error = load_error(link)
     assert isinstance(error, UnsafeStore)
-    assert "chmod 700" in error.hint
+    assert "chmod 700" in explain(error).next_step
 
 
 def test_fifo_in_place_of_the_credential_is_refused_without_hanging(directory: Path) -> None:
@@ -362,7 +371,7 @@ def test_fifo_in_place_of_the_credential_is_refused_without_hanging(directory: P
     os.mkfifo(directory / CREDENTIAL_FILE, 0o600)
     error = load_error(directory)
     assert isinstance(error, UnsafeStore)
-    assert "not a regular file" in error.message
+    assert "not a regular file" in explain(error).cause
 
 
 def test_directory_in_place_of_the_credential_is_refused(stored: Path) -> None:
@@ -376,8 +385,9 @@ def test_directory_in_place_of_the_credential_is_refused(stored: Path) -> None:
 def test_config_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "nanoctl"
     path.write_text("not a directory")
-    with pytest.raises(UnsafeStore, match="not a directory"):
+    with pytest.raises(UnsafeStore) as caught:
         file_store(path).load()
+    assert "not a directory" in str(explain(caught.value))
     with pytest.raises(StorageError):
         file_store(path).save(credential(TOKEN_A))
     assert path.read_text() == "not a directory"
@@ -433,7 +443,7 @@ def test_unreadable_credential_file_is_a_storage_error_as_nobody(nobody_dir: Pat
     path.chmod(0o000)  # ours (nobody's), exposes nothing, but cannot be read
     before = snapshot(nobody_dir)
     outcome = as_nobody(_load_token(nobody_dir))
-    assert outcome.error == "StorageError", outcome
+    assert outcome.error == "StoreUnreadable", outcome
     assert outcome.kind == "storage"
     assert f"Cannot read {path}: permission denied" in outcome.message
     assert TOKEN_A not in outcome.message
@@ -444,7 +454,7 @@ def test_config_dir_left_by_root_is_refused_for_nobody(nobody_dir: Path) -> None
     """`sudo nanoctl login` once, then a normal run: the dir belongs to root."""
     chown_tree(nobody_dir, 0, 0)
     outcome = as_nobody(_load_token(nobody_dir))
-    assert outcome.error == "UnsafeStore", outcome
+    assert outcome.error == "ForeignOwner", outcome
     assert "another user (uid 0)" in outcome.message
 
 
@@ -519,8 +529,8 @@ def test_write_failure_keeps_the_previous_credential(
     with pytest.raises(StoreWriteFailed) as caught:
         file_store(stored).save(credential(TOKEN_B))
     assert written, "the fault was not injected at the write"
-    assert words in caught.value.message
-    assert str(stored / CREDENTIAL_FILE) in caught.value.message
+    assert words in explain(caught.value).cause
+    assert str(stored / CREDENTIAL_FILE) in explain(caught.value).cause
     assert TOKEN_B not in str(caught.value)
     assert snapshot(stored) == before
     monkeypatch.undo()
@@ -534,8 +544,9 @@ def test_disk_full_on_the_first_save_leaves_no_credential_and_no_temp_file(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(private_files, "_write_all", full)
-    with pytest.raises(StoreWriteFailed, match="disk full"):
+    with pytest.raises(StoreWriteFailed) as caught:
         file_store(directory).save(credential(TOKEN_A))
+    assert "disk full" in str(explain(caught.value))
     assert not (directory / CREDENTIAL_FILE).exists()
     assert not (directory / KEY_FILE).exists()
     assert temporaries(directory) == []
@@ -655,13 +666,15 @@ def test_20_concurrent_processes_saving_deleting_and_loading_never_see_a_torn_st
 
 
 class Recorder:
+    """Diagnostics that keep every -v line, worded as the CLI words them."""
+
     def __init__(self) -> None:
         self.infos: list[str] = []
 
-    def info(self, message: str) -> None:
-        self.infos.append(message)
+    def info(self, event: Event) -> None:
+        self.infos.append(note(event))
 
-    def debug(self, message: str) -> None:
+    def debug(self, detail: str | Event) -> None:
         pass
 
 
@@ -856,8 +869,8 @@ def test_keyring_keyed_credential_with_keyring_turned_off_is_a_storage_error(
     with pytest.raises(StorageError) as caught:
         store.load()
     assert type(caught.value) is KeyringUnavailable
-    assert "keyring" in caught.value.message
-    assert "nanoctl logout" in caught.value.hint
+    assert "keyring" in explain(caught.value).cause
+    assert "nanoctl logout" in explain(caught.value).next_step
 
 
 def test_locked_keyring_at_load_asks_to_unlock_or_logout(
@@ -871,9 +884,9 @@ def test_locked_keyring_at_load_asks_to_unlock_or_logout(
     with pytest.raises(StorageError) as caught:
         keyring_store(directory).load()
     assert type(caught.value) is KeyringUnavailable
-    assert "it is locked" in caught.value.message
-    assert "Unlock the keyring" in caught.value.hint
-    assert "nanoctl logout" in caught.value.hint
+    assert "it is locked" in explain(caught.value).cause
+    assert "Unlock the keyring" in explain(caught.value).next_step
+    assert "nanoctl logout" in explain(caught.value).next_step
     assert snapshot(directory) == before
 
 
@@ -884,8 +897,9 @@ def test_hanging_keyring_at_load_of_a_keyring_keyed_credential_is_bounded(
     keyring_store(directory).save(credential(TOKEN_A))
     install_keyring(HangingKeyring())
     started = time.monotonic()
-    with pytest.raises(StorageError, match=r"did not answer within 0\.3 s"):
+    with pytest.raises(StorageError) as caught:
         keyring_store(directory, timeout=0.3).load()
+    assert re.search(r"did not answer within 0\.3 s", str(explain(caught.value)))
     assert time.monotonic() - started < 3.0
 
 
@@ -896,8 +910,9 @@ def test_key_missing_from_the_keyring_is_corrupted(
     install_keyring(backend)
     keyring_store(directory).save(credential(TOKEN_A))
     backend.entries.clear()
-    with pytest.raises(CorruptedStore, match="key is missing"):
+    with pytest.raises(CorruptedStore) as caught:
         keyring_store(directory).load()
+    assert "key is missing" in str(explain(caught.value))
 
 
 def test_key_moves_from_the_file_to_the_keyring_on_the_next_save(

@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from datetime import datetime
 
-from nanoctl.adapters.clock import SystemClock
 from nanoctl.adapters.terminal.terminal import Terminal
 from nanoctl.domain.errors import Cancelled
-from nanoctl.domain.model import Credential, Expiry
+from nanoctl.domain.model import Credential
+from nanoctl.domain.ports import Clock
 
-if TYPE_CHECKING:  # ports are only annotations here; Protocols cost import time
-    from nanoctl.domain.ports import Clock
+Question = Callable[[Credential, datetime], str]
+"""The words of the question about ``current`` at ``now``, ending where the answer goes."""
 
 
 class TerminalReplaceConfirmation:
-    def __init__(self, terminal: Terminal, clock: Clock | None = None) -> None:
+    def __init__(self, terminal: Terminal, question: Question, clock: Clock) -> None:
         self._terminal = terminal
-        self._clock = clock or SystemClock()
+        self._question = question
+        self._clock = clock
 
     def confirm_replace(self, current: Credential) -> bool:
         if not self._terminal.can_prompt:
             return False
-        who = current.identity.username or "an unknown user"
-        expiry = Expiry(current.identity.expires_at, self._clock.now()).describe()
         err = self._terminal.stderr
-        err.write(
-            f"You are already logged in to {current.api_url} as {who} "
-            f"(token {'expires ' + expiry if current.identity.expires_at else expiry}).\n"
-            "Replace the stored credential? [y/N] "
-        )
+        err.write(self._question(current, self._clock.now()))
         err.flush()
         try:
             answer = self._terminal.stdin.readline()
