@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from nanoctl.adapters.store.encrypted_store import CREDENTIAL_FILE, EncryptedFileStore
+from nanoctl.adapters.store import CREDENTIAL_FILE
+from nanoctl.adapters.store.encrypted_store import EncryptedFileStore
 from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore
 from nanoctl.domain.errors import NanoctlError
 from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin

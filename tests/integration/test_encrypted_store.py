@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from nanoctl.adapters.store.encrypted_store import CREDENTIAL_FILE, LOCK_FILE, EncryptedFileStore
+from nanoctl.adapters.store import CREDENTIAL_FILE
+from nanoctl.adapters.store.encrypted_store import LOCK_FILE, EncryptedFileStore
 from nanoctl.adapters.store.keyring_keys import choose_key_store
 from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore
 from tests.contracts import SecretStoreContract

@@ -30,8 +30,8 @@ from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
 from nanoctl.adapters.diagnostics import Event
-from nanoctl.adapters.store import private_files
-from nanoctl.adapters.store.encrypted_store import CREDENTIAL_FILE, LOCK_FILE, EncryptedFileStore
+from nanoctl.adapters.store import CREDENTIAL_FILE, private_files
+from nanoctl.adapters.store.encrypted_store import LOCK_FILE, EncryptedFileStore
 from nanoctl.adapters.store.keyring_keys import choose_key_store
 from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore
 from nanoctl.domain.store_errors import (
@@ -678,10 +678,17 @@ class Recorder:
         pass
 
 
-class MemoryKeyring(KeyringBackend):
-    """A working keyring that keeps entries in memory."""
+class FakeBackend(KeyringBackend):
+    """A keyring backend of the tests' own, with a real priority."""
 
-    priority = 5  # type: ignore[assignment]
+    priority = 5
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring leaves it unannotated
+
+
+class MemoryKeyring(FakeBackend):
+    """A working keyring that keeps entries in memory."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -702,9 +709,7 @@ class MemoryKeyring(KeyringBackend):
         del self.entries[(service, username)]
 
 
-class RaisingKeyring(KeyringBackend):
-    priority = 5  # type: ignore[assignment]
-
+class RaisingKeyring(FakeBackend):
     def get_password(self, service: str, username: str) -> str | None:
         raise RuntimeError("D-Bus said no")
 
@@ -715,10 +720,8 @@ class RaisingKeyring(KeyringBackend):
         raise RuntimeError("D-Bus said no")
 
 
-class HangingKeyring(KeyringBackend):
+class HangingKeyring(FakeBackend):
     """Every call sleeps 30 s (or until the test releases it)."""
-
-    priority = 5  # type: ignore[assignment]
 
     def __init__(self) -> None:
         super().__init__()

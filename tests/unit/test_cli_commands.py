@@ -241,7 +241,7 @@ def test_token_pasted_as_an_argument_is_not_echoed(cli: Cli) -> None:
 
 
 def test_unexpected_exception_is_one_line_without_traceback(cli: Cli) -> None:
-    cli.validator.seen = None  # type: ignore[assignment] - provoke an internal bug
+    cli.validator.seen = None  # type: ignore[assignment]  # provokes an internal bug
     code, _, err = cli.run("login -t good-token-0001")
     assert code == 1
     assert "Unexpected internal error (AttributeError)" in err

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nanoctl.adapters.store.encrypted_store import CREDENTIAL_FILE
+from nanoctl.adapters.store import CREDENTIAL_FILE
 from nanoctl.adapters.store.envelope import FORMAT, Envelope, decode_envelope, seal, unseal
 from nanoctl.adapters.store.keys import KEY_FILE
 from nanoctl.domain.model import Credential
