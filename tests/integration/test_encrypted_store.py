@@ -16,7 +16,7 @@ from nanoctl.adapters.store import CREDENTIAL_FILE
 from nanoctl.adapters.store.encrypted_store import LOCK_FILE, EncryptedFileStore
 from nanoctl.adapters.store.keyring_keys import choose_key_store
 from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore
-from tests.contracts import SecretStoreContract
+from tests.contracts.secret_store import SecretStoreContract
 from tests.store_helpers import (
     TOKEN_A,
     TOKEN_B,
