@@ -92,6 +92,7 @@ class NanoctlApplication(Application):
         except BrokenPipeError:
             raise  # `nanoctl ... | head`: cleo silences the closed pipe
         except (Exception, KeyboardInterrupt) as error:
+            # Only on a failure: its words load the settings, which `help` never needs.
             from nanoctl.entrypoints.error_report import report
 
             return report(error, io)

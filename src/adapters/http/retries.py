@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from nanoctl.adapters.http.failures import Failure
 
@@ -65,7 +66,6 @@ def retry_after_seconds(value: str | None) -> float | None:
     if text.isascii() and text.replace(".", "", 1).isdigit() and len(text) <= 12:
         return float(text)
     import email.utils  # here: only an HTTP-date Retry-After needs it (~3 ms)
-    from datetime import UTC, datetime
 
     try:
         when = email.utils.parsedate_to_datetime(text)

@@ -150,7 +150,7 @@ def read_body(
 def open_session() -> requests.Session:
     """A session that follows no redirect, retries nothing itself and lets the watchdog
     see its connections; proxies and CA variables from the environment still apply."""
-    from urllib3.util.retry import Retry
+    from urllib3.util.retry import Retry  # with requests (~70 ms): only when a request is sent
 
     session = _session_class()()
     # trust_env stays on: HTTPS_PROXY/NO_PROXY and the CA variables must work. It
@@ -181,7 +181,7 @@ def _session_class() -> type[requests.Session]:
     deadline of ours, a gzip bomb inflated in full. With no redirect target, it doesn't;
     the Location header is read by nanoctl.adapters.http.answers.
     """
-    import requests
+    import requests  # ~70 ms: only when a request is sent
 
     class NoRedirectSession(requests.Session):
         def get_redirect_target(self, resp: requests.Response) -> str | None:
@@ -246,6 +246,7 @@ def _tracking_adapter() -> type[requests.adapters.HTTPAdapter]:
     through ``PoolManager.pool_classes_by_scheme``; we swap both for thin subclasses
     that only register the connection before connecting. SOCKS proxies keep their own.
     """
+    # requests and urllib3 (~70 ms): only when a request is sent.
     from requests.adapters import HTTPAdapter
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool

@@ -99,7 +99,7 @@ def _base64_field(document: dict[str, Any], name: str, path: Path) -> bytes:
 
 def seal(credential: Credential, key: bytes, key_store: KeyPlace) -> Envelope:
     """Encrypt ``credential`` with ``key`` under a fresh random 96-bit nonce."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # ~7 ms; logout never needs it
 
     plaintext = json.dumps(
         {
@@ -118,6 +118,7 @@ def seal(credential: Credential, key: bytes, key_store: KeyPlace) -> Envelope:
 
 def unseal(envelope: Envelope, key: bytes, path: Path) -> Credential:
     """Decrypt and check; DamagedCredential for a wrong key, a modified file or bad content."""
+    # cryptography (~7 ms) only to decrypt: logout never does (test_import_cost).
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 

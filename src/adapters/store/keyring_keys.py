@@ -1,6 +1,6 @@
 """The encryption key in the OS keyring (the ``keyring`` package), else in the key file.
 
-``keyring`` is imported lazily (~30 ms, and a D-Bus connection on Linux) and every call
+``keyring`` is imported lazily (~100 ms, and a D-Bus connection on Linux) and every call
 into it runs in a daemon thread with a deadline: a keyring that raises, hangs or is
 locked never blocks a login, it only moves new keys to the file (said on ``-v``).
 """
@@ -153,7 +153,7 @@ class KeyringKeyStore:
 
     def _delete_from_keyring(self) -> bool:
         def delete(keyring: Any) -> bool:
-            from keyring.errors import PasswordDeleteError
+            from keyring.errors import PasswordDeleteError  # keyring: only when asked
 
             if keyring.get_password(self._service, self._account) is None:
                 return False
@@ -178,7 +178,7 @@ class KeyringKeyStore:
             raise _KeyringFailure(self._failure)
 
         def run() -> _T:
-            import keyring
+            import keyring  # ~100 ms and a D-Bus connection: only when a key is needed
 
             backend = keyring.get_keyring()
             if not _is_real_backend(backend):
@@ -228,7 +228,7 @@ def _backend_name(backend: Any) -> str:
 
 def _is_real_backend(backend: Any) -> bool:
     """A backend that keeps secrets protected: not fail/null/empty chainer/plaintext."""
-    from keyring.backends import chainer, fail, null
+    from keyring.backends import chainer, fail, null  # keyring: only when a key is needed
 
     if isinstance(backend, chainer.ChainerBackend):
         return any(_is_real_backend(inner) for inner in backend.backends)

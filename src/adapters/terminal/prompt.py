@@ -13,7 +13,7 @@ GetPass = Callable[[str, TextIO], str]
 
 
 def _getpass(prompt: str, stream: TextIO) -> str:
-    import getpass  # here: ~2 ms that only a prompt needs (test_import_cost keeps it out)
+    import getpass  # here: only the prompt needs it (test_import_cost keeps it out)
 
     return getpass.getpass(prompt, stream)
 
