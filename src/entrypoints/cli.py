@@ -115,11 +115,15 @@ def _print(text: str) -> int:
 
 
 def _prepare_streams() -> None:
+    if sys.stdin is None:
+        # A closed descriptor (`nanoctl login --token - <&-`) reads as empty, so the
+        # command reports what is missing instead of failing inside.
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is None:
-            # A closed descriptor (`nanoctl logout >&-`): what would go there is lost
-            # anyway, and the command must still run and exit with its own code.
+            # Closed (`nanoctl logout >&-`): what would go there is lost anyway, and
+            # the command must still run and exit with its own code.
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
             continue
         # A terminal in a non-UTF-8 locale must not turn "✓" into a crash.
