@@ -508,6 +508,30 @@ def render(rows: Sequence[Row], meta: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
+def render_markdown(rows: Sequence[Row], meta: dict[str, object]) -> str:
+    """The rows with a target, as README's Speed section shows them."""
+    medians = {row.name: row.median for row in rows}
+    lines = [
+        f"Run {str(meta['date'])[:10]}, {meta['cpu']} ({meta['nproc']} CPUs), Python "
+        f"{meta['python_version']}, `--runs {meta['runs']} --fresh-runs {meta['fresh_runs']}`; "
+        f"F0 = {medians['F0']:.1f} ms. Wall ms (CPU ms of the process beside it):",
+        "",
+        "| command | median (cpu) | baseline | ratio | target | cpu ratio | vs F0 |",
+        "| --- | ---: | --- | ---: | --- | ---: | ---: |",
+    ]
+    for row in rows:
+        if row.baseline is None or row.ratio is None:
+            continue
+        target = "-" if row.target is None else f"≤ {row.target:.2f}"
+        verdict = "" if row.passed is None else (" ✓" if row.passed else " ✗")
+        lines.append(
+            f"| `{row.name}` | {row.median:.1f} ({row.cpu_median:.1f}) | "
+            f"{row.baseline} {medians[row.baseline]:.1f} | {row.ratio:.2f}{verdict} | {target} | "
+            f"{row.cpu_ratio:.2f} | {row.ratio_f0:.2f} |"
+        )
+    return "\n".join(lines)
+
+
 def _install_note(meta: dict[str, object]) -> str:
     notes = []
     if isinstance(meta.get("install_seconds"), float):
@@ -543,7 +567,29 @@ def running_server() -> Iterator[ReferenceServer]:
         yield server
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def json_results(rows: Sequence[Row]) -> list[dict[str, object]]:
+    return [
+        {
+            "command": row.name,
+            "median_ms": round(row.median, 2),
+            "min_ms": round(row.minimum, 2),
+            "max_ms": round(row.maximum, 2),
+            "baseline": row.baseline,
+            "ratio": None if row.ratio is None else round(row.ratio, 4),
+            "target": row.target,
+            "passed": row.passed,
+            "ratio_to_f0": round(row.ratio_f0, 4),
+            "samples_ms": [round(s, 2) for s in row.samples],
+            "cpu_median_ms": round(row.cpu_median, 2),
+            "cpu_ratio": None if row.cpu_ratio is None else round(row.cpu_ratio, 4),
+            "cpu_samples_ms": [round(s, 2) for s in row.cpu_samples],
+            "min_ratio": None if row.min_ratio is None else round(row.min_ratio, 4),
+        }
+        for row in rows
+    ]
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="timed runs per command (15)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed rounds first (2)")
@@ -554,6 +600,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="fresh installs per first-run row (10; 0 leaves those rows out)",
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--markdown", action="store_true", help="also print the table for README's Speed section"
+    )
     parser.add_argument("--no-fail", action="store_true", help="exit 0 even if a target is missed")
     parser.add_argument(
         "--bin-dir",
@@ -569,7 +618,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 1 or args.fresh_runs < 0:
         parser.error("--runs must be at least 1, --fresh-runs at least 0")
+    return args
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
     progress: Callable[[str], None] = (
         (lambda text: None) if args.json else (lambda text: print(text, file=sys.stderr))
     )
@@ -624,30 +677,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = summarise(cases)
     failed = [row.name for row in rows if row.passed is False]
     if args.json:
-        results = [
-            {
-                "command": row.name,
-                "median_ms": round(row.median, 2),
-                "min_ms": round(row.minimum, 2),
-                "max_ms": round(row.maximum, 2),
-                "baseline": row.baseline,
-                "ratio": None if row.ratio is None else round(row.ratio, 4),
-                "target": row.target,
-                "passed": row.passed,
-                "ratio_to_f0": round(row.ratio_f0, 4),
-                "samples_ms": [round(s, 2) for s in row.samples],
-                "cpu_median_ms": round(row.cpu_median, 2),
-                "cpu_ratio": None if row.cpu_ratio is None else round(row.cpu_ratio, 4),
-                "cpu_samples_ms": [round(s, 2) for s in row.cpu_samples],
-                "min_ratio": None if row.min_ratio is None else round(row.min_ratio, 4),
-            }
-            for row in rows
-        ]
+        results = json_results(rows)
         baselines = {name: code for name, (_, code) in BASELINE_CODE.items()}
         print(json.dumps({"meta": meta, "baselines": baselines, "results": results}, indent=2))
     else:
         print(render(rows, meta))
         print()
+        if args.markdown:
+            print(render_markdown(rows, meta))
+            print()
         print("FAILED: " + ", ".join(failed) if failed else "All targets met.")
     return 1 if failed and not args.no_fail else 0
 
