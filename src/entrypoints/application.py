@@ -21,6 +21,7 @@ from cleo.loaders.factory_command_loader import FactoryCommandLoader
 
 from nanoctl import __version__
 from nanoctl.entrypoints.command_table import COMMANDS, GLOBAL_OPTIONS
+from nanoctl.entrypoints.front_page import version_line
 
 if TYPE_CHECKING:
     from cleo.commands.command import Command
@@ -38,7 +39,7 @@ class NanoctlApplication(Application):
 
     @property
     def long_version(self) -> str:
-        return f"nanoctl {__version__}"
+        return version_line()
 
     @property
     def default_commands(self) -> list[Command]:

@@ -3,9 +3,9 @@ the cleo application.
 
 `nanoctl --version` and the front page (`nanoctl`, `nanoctl --help`, `nanoctl help`)
 cost about what Python's own start costs: this module imports nothing but the
-command table, and answers only command lines for which cleo would print the very
-same bytes (the tests compare both). Anything else, including a command's own help
-page, goes to `nanoctl.entrypoints.application`.
+command table and the front page, and answers only command lines for which cleo
+would print the very same bytes (the tests compare both). Anything else, including
+a command's own help page, goes to `nanoctl.entrypoints.application`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import gc
 import os
 import sys
 
-from nanoctl import __version__
 from nanoctl.entrypoints.command_table import GLOBAL_OPTIONS
+from nanoctl.entrypoints.front_page import front_page, version_line
 
 TYPE_CHECKING = False  # typing itself costs ~5 ms, a third of `nanoctl --version`
 if TYPE_CHECKING:
@@ -93,10 +93,8 @@ def early_answer(args: Sequence[str], environ: Mapping[str, str]) -> str | None:
     if "SHELL_VERBOSITY" in environ:  # cleo's own verbosity setting: let cleo read it
         return None
     if _has_option(args, _VERSION):  # cleo checks it first, whatever else is there
-        text = f"nanoctl {__version__}\n"
+        text = f"{version_line()}\n"
     elif _wants_front_page(args):
-        from nanoctl.entrypoints.front_page import front_page
-
         text = front_page()
     else:
         return None
