@@ -21,12 +21,15 @@ unset VIRTUAL_ENV # an activated venv is not ours: uv must neither use it nor wa
 
 bootstrap_say() { echo "bootstrap: $*" >&2; }
 
-# The interpreter: an explicit path, so uv takes exactly it (a pyenv shim resolved to the
-# real executable, or uv would rebuild the environment on every run).
-if [[ -z ${UV_PYTHON:-} ]] && command -v python3 >/dev/null 2>&1; then
-  if ! UV_PYTHON=$(python3 -c 'import sys; print(sys.executable)') || [[ -z $UV_PYTHON ]]; then
-    bootstrap_say "python3 on PATH ($(command -v python3)) does not run; put a Python 3.11," \
-      "3.12 or 3.13 first on PATH, or set UV_PYTHON=/path/to/python3.12."
+# The interpreter: the python3 on PATH unless UV_PYTHON names another, handed to uv as the
+# real executable (given a pyenv shim, uv would rebuild the environment on every run). A
+# version request such as UV_PYTHON=3.12 goes to uv as it is.
+bootstrap_python=${UV_PYTHON:-python3}
+if command -v "$bootstrap_python" >/dev/null 2>&1; then
+  if ! UV_PYTHON=$("$bootstrap_python" -c 'import sys; print(sys.executable)') ||
+    [[ -z $UV_PYTHON ]]; then
+    bootstrap_say "$bootstrap_python ($(command -v "$bootstrap_python")) does not run; put a" \
+      "Python 3.11, 3.12 or 3.13 first on PATH, or set UV_PYTHON=/path/to/python3.12."
     exit 1
   fi
   export UV_PYTHON
@@ -42,8 +45,8 @@ bootstrap_uv_is_recent() { # $1: a uv executable
 }
 
 bootstrap_install_private_uv() {
-  local target=.tools/uv log=.tools/uv-install.log python pip_python
-  python=$(command -v python3 || true)
+  local target=.tools/uv log=.tools/uv-install.log python=${UV_PYTHON:-} pip_python
+  [[ -x $python ]] || python=$(command -v python3 || true)
   if [[ -z $python ]]; then
     bootstrap_say "no uv and no python3 on PATH; install uv, or put a Python 3.11+ on PATH."
     exit 1
@@ -64,8 +67,9 @@ bootstrap_install_private_uv() {
   # --target writes only into .tools/uv: the interpreter and any venv stay as they are. The
   # variables undo user settings that would refuse or redirect the install.
   if ! PIP_REQUIRE_VIRTUALENV=0 PIP_USER=0 PIP_ROOT_USER_ACTION=ignore \
-    PIP_DISABLE_PIP_VERSION_CHECK=1 "$pip_python" -m pip install --quiet \
-    --no-warn-script-location --target "$target" "uv==$UV_PRIVATE_VERSION" >"$log" 2>&1; then
+    PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1 \
+    "$pip_python" -m pip install --quiet --no-warn-script-location \
+    --target "$target" "uv==$UV_PRIVATE_VERSION" >"$log" 2>&1; then
     bootstrap_say "could not install uv with $pip_python -m pip (see $log); install uv" \
       "yourself and run this again."
     exit 1
