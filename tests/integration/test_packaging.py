@@ -90,11 +90,21 @@ def new_venv(path: Path) -> Venv:
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The wheel as each kind of build makes it: from the sdist (`uv build`, `python -m
+    build`, what an index serves) and straight from the tree (`pip install .`, `uv tool
+    install .`)."""
     out = tmp_path_factory.mktemp("dist")
-    uv("build", "--wheel", "--python", sys.executable, "-o", str(out))
-    (built,) = out.glob("nanoctl-*.whl")
-    return built
+    uv("build", "--python", sys.executable, "-o", str(out / "from sdist"))
+    uv("build", "--wheel", "--python", sys.executable, "-o", str(out / "from the tree"))
+    return {
+        kind: next((out / kind).glob("nanoctl-*.whl")) for kind in ("from sdist", "from the tree")
+    }
+
+
+@pytest.fixture(scope="module")
+def wheel(wheels: dict[str, Path]) -> Path:
+    return wheels["from sdist"]
 
 
 @pytest.fixture(scope="module")
@@ -125,8 +135,11 @@ def installed(wheel: Path, dependencies: Path, tmp_path_factory: pytest.TempPath
 # --- the wheel's files ----------------------------------------------------------------------
 
 
-def test_the_wheel_holds_exactly_src_as_nanoctl_and_its_dist_info(wheel: Path) -> None:
-    names = zipfile.ZipFile(wheel).namelist()
+@pytest.mark.parametrize("kind", ["from sdist", "from the tree"])
+def test_the_wheel_holds_exactly_src_as_nanoctl_and_its_dist_info(
+    wheels: dict[str, Path], kind: str
+) -> None:
+    names = zipfile.ZipFile(wheels[kind]).namelist()
     dist_info = f"nanoctl-{VERSION}.dist-info/"
     shipped = {name.removeprefix("nanoctl/") for name in names if name.startswith("nanoctl/")}
     on_disk = {
