@@ -9,8 +9,8 @@
 #   allowed on an externally managed Python).
 # - Python: the python3 on PATH, unless UV_PYTHON names another. uv never downloads one.
 # - The environment: .venv, unless UV_PROJECT_ENVIRONMENT names another; nanoctl editable in
-#   it (the working tree runs), with every module compiled to bytecode now, so the first run
-#   is as fast as the second.
+#   it (the working tree runs; BOOTSTRAP_INSTALL=wheel installs a copy instead), with every
+#   module compiled to bytecode now, so the first run is as fast as the second.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -84,7 +84,13 @@ if [[ -z $UV ]] || ! bootstrap_uv_is_recent "$UV"; then
 fi
 export UV
 
-"$UV" sync --frozen --compile-bytecode --quiet
-# The editable install runs the working tree: compile it too (uv compiled site-packages). A
-# file that does not compile is not our error to report: it fails where it is used.
-"$UV" run --frozen --no-sync python -m compileall -qq src tools || true
+if [[ ${BOOTSTRAP_INSTALL:-editable} == wheel ]]; then
+  # What users get, for a benchmark: nanoctl built from src/ and installed as a copy, rebuilt
+  # every time (uv's cache-keys track only the metadata, so a copy could otherwise be stale).
+  "$UV" sync --frozen --compile-bytecode --quiet --no-editable --reinstall-package nanoctl
+else
+  "$UV" sync --frozen --compile-bytecode --quiet
+  # The editable install runs the working tree: compile it too (uv compiled site-packages). A
+  # file that does not compile is not our error to report: it fails where it is used.
+  "$UV" run --frozen --no-sync python -m compileall -qq src tools || true
+fi
