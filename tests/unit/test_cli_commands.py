@@ -15,7 +15,7 @@ from dependency_injector import providers
 
 from nanoctl.domain.errors import ApiUnreachable, InvalidToken, StorageError
 from nanoctl.domain.model import Identity, TokenOrigin
-from nanoctl.entrypoints.cli import NanoctlApplication
+from nanoctl.entrypoints.application import NanoctlApplication
 from nanoctl.entrypoints.commands.login import LoginCommand
 from nanoctl.entrypoints.commands.logout import LogoutCommand
 from nanoctl.entrypoints.commands.status import StatusCommand

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from cleo.helpers import option
 
+from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand, esc
 
 if TYPE_CHECKING:
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
 class LoginCommand(NanoctlCommand):
     name = "login"
-    description = "Authenticate with an API token and check it against the API."
+    description = description_of("login")
     options: ClassVar[list[Option]] = [
         option(
             "token",
@@ -30,7 +31,7 @@ The token is taken, in this order, from:
   <info>--token VALUE</info>        checked, shown, never stored (visible in shell history!)
   <info>--token -</info>            read from standard input: `nanoctl login --token - < token.txt`
   <info>NANOSERVICES_TOKEN</info>   checked silently, never stored (for CI)
-  the prompt             hidden input; on success the token is stored encrypted
+  the prompt           hidden input; on success the token is stored encrypted
 
 Exit codes: 0 ok, 2 usage, 3 token rejected, 4 API unusable, 5 storage, 130 cancelled."""
 

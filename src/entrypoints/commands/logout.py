@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import JSON_OPTION, NanoctlCommand, esc
 
 if TYPE_CHECKING:
@@ -10,7 +11,7 @@ if TYPE_CHECKING:
 
 class LogoutCommand(NanoctlCommand):
     name = "logout"
-    description = "Remove the stored credential and its encryption key."
+    description = description_of("logout")
     options: ClassVar[list[Option]] = [JSON_OPTION]
 
     def handle(self) -> int:

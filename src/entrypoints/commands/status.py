@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from cleo.helpers import option
 
+from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand, esc
 
 if TYPE_CHECKING:
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
 class StatusCommand(NanoctlCommand):
     name = "status"
-    description = "Show who is authenticated, with which token, and until when."
+    description = description_of("status")
     options: ClassVar[list[Option]] = [
         option("offline", None, "Show what is stored without asking the API."),
         API_URL_OPTION,
@@ -27,7 +28,7 @@ Exit codes: 0 usable, 1 not logged in, 3 rejected or expired, 4 API unreachable,
     def __init__(self, name: str = "status", **kwargs: object) -> None:
         self.name = name
         if name != "status":
-            self.description = "Alias of `status`."
+            self.description = description_of(name)
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
     def handle(self) -> int:
