@@ -1,6 +1,7 @@
 """What each `nanoctl` command imports beyond its baseline, from ``python -X importtime``.
 
-For every command of benchmarks/startup.py, the installed console script runs under
+For every command of benchmarks/startup.py, the installed console script (by default
+the working tree's wheel, installed into .bench/venv as the benchmark does) runs under
 ``-X importtime`` (in the same fresh HOME and environment as the benchmark), and so
 does its baseline. The modules the command loads that the baseline does not are
 grouped two ways:
@@ -11,7 +12,7 @@ grouped two ways:
 
 Each module's self time is the minimum over ``--repeat`` runs, to damp noise.
 
-    uv run --no-sync python benchmarks/import_profile.py [--repeat 5] [--top 12] [command ...]
+    uv run --frozen --no-sync python benchmarks/import_profile.py [--repeat 5] [--top 12] [cmd ...]
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import startup
+import wheel_install
 from reference_server import ReferenceServer
 
 _LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)\s*$")
@@ -118,14 +120,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("commands", nargs="*", help="substrings of command names (default: all)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per command (5)")
     parser.add_argument("--top", type=int, default=12, help="rows per section (12)")
-    parser.add_argument("--bin-dir", type=Path, default=Path(sys.executable).parent)
-    parser.add_argument("--seed", choices=("pty", "adapters"), default="pty")
+    parser.add_argument(
+        "--bin-dir",
+        type=Path,
+        default=None,
+        help="profile the nanoctl installed there (default: the working tree's wheel, "
+        "installed into .bench/venv)",
+    )
     args = parser.parse_args(argv)
 
-    script, python = startup.find_executable(args.bin_dir.absolute())
+    if args.bin_dir is None:
+        uv = wheel_install.uv_command()
+        _, bin_dir, _ = wheel_install.install_working_tree(uv, sys.executable)
+    else:
+        bin_dir = args.bin_dir.absolute()
+    script, python = startup.find_executable(bin_dir)
     with ExitStack() as stack:
         server = stack.enter_context(ReferenceServer())
-        cases = startup.build_cases(stack, script, python, server.url, args.seed)
+        cases = startup.build_cases(stack, script, python, server.url)
         by_name = {case.name: case for case in cases}
         chosen = [
             case

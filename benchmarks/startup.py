@@ -1,38 +1,44 @@
-"""Startup time of the installed `nanoctl`, as ratios to bare-interpreter baselines.
+"""Startup time of nanoctl as users install it, as ratios to bare-interpreter baselines.
 
-A login CLI is run constantly, so every 100 ms is felt. Each command below runs as a
-whole subprocess (wall time, ``time.perf_counter``), interleaved with the baselines
-round by round in a shuffled order, so machine noise hits all alike:
+A login CLI is run constantly, so every 100 ms is felt. The working tree is built into
+a wheel and installed, bytecode compiled, into a private venv under .bench/
+(benchmarks/wheel_install.py). Each command below runs as a whole subprocess (wall
+time, ``time.perf_counter``; CPU time of the child beside it), interleaved with the
+baselines round by round in a shuffled order, so machine noise hits all alike:
 
     F0  python -I -c pass
     F1  python -c "import cleo.application"
     F2  F1 + dependency_injector.containers
     F2c F2 + cryptography.hazmat.primitives.ciphers.aead
-    F3  F2 + requests + cryptography.hazmat.primitives.ciphers.aead
+    F3  F2c + requests
 
-| command                         | baseline | target  |
-| `nanoctl --version`, `--help`   | F1       | <= 1.10 |
-| `nanoctl logout` (nothing kept) | F2       | <= 1.15 |
-| `nanoctl status --offline`      | F2c      | <= 1.15 |
-| `nanoctl login` (env token)     | F3       | <= 1.15 |
+| command                                    | baseline      | target  |
+| `nanoctl --version`, `--help`, bare        | F0            | <= 1.30 |
+| `nanoctl logout` (nothing stored)          | F2            | <= 0.90 |
+| `nanoctl status --offline` (stored)        | F2c           | <= 0.90 |
+| `nanoctl login` (env token), `--token -`   | F3            | <= 0.95 |
+| first `--version` / `login` after install  | the 2nd run   | <= 1.20 |
+
+The floors pay the interpreter's teardown like the commands do, which is how a
+command can beat its floor. `nanoctl help login` (cleo's page of a command) and
+`nanoctl logout (default dir)` (no NANOCTL_CONFIG_DIR, as most users run it) are
+shown without a target.
 
 Each command has its own fresh temporary HOME (NANOCTL_CONFIG_DIR inside it,
 NANOCTL_KEYRING=0, a minimal environment). For `status --offline` a credential is
 stored first by a real interactive login through a pty (pexpect), typing the
-reference server's valid token; `--seed adapters` stores it with the project's
-adapters instead. The reference server (tools/reference_server.py) is started here.
+reference server's valid token. The reference server (tools/reference_server.py)
+is started here.
 
-`nanoctl logout (default dir)` is extra, without a target: the same logout without
-NANOCTL_CONFIG_DIR, as most users run it (the default config directory is looked up).
+The first-run rows install afresh for every sample (a new venv each time) and time
+the first and the second run of that install, without warm-up: bytecode compiled at
+install time is what makes them equal.
 
-The children run without PYTHONDONTWRITEBYTECODE, so the warm-up writes the bytecode
-caches any user's first run writes; timed runs then load compiled modules.
+    ./scripts/benchmark [--runs 15] [--warmup 2] [--fresh-runs 10] [--json] [--no-fail]
+    uv run --frozen --no-sync python benchmarks/startup.py ...   (the same, by hand)
 
-The installed executable is what is measured: after changing src/, run
-``uv sync --no-editable --quiet`` first (a stale install is detected and refused).
-Use ``uv run --no-sync``: a plain ``uv run`` re-installs the project *editable*.
-
-    uv run --no-sync python benchmarks/startup.py [--runs 15] [--warmup 2] [--json] [--no-fail]
+``--bin-dir DIR`` times an install made elsewhere instead (it must hold what src/
+holds, unless ``--allow-stale``); the first-run rows still use their own installs.
 
 Exit status: 0 all targets met (or --no-fail), 1 a target missed, 2 a command
 misbehaved (wrong exit status or output) or the install is stale.
@@ -47,6 +53,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -62,6 +69,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
 import reference_server  # noqa: E402
+import wheel_install  # noqa: E402
 from reference_server import ReferenceServer  # noqa: E402
 
 PROMPT = "Please provide the token for authentication."
@@ -75,7 +83,7 @@ BASELINE_CODE: dict[str, tuple[list[str], str]] = {
     "F1": (["-c", CLEO], CLEO),
     "F2": (["-c", f"{CLEO}, {DI}"], f"{CLEO}, {DI}"),
     "F2c": (["-c", f"{CLEO}, {DI}, {AEAD}"], f"{CLEO}, {DI}, {AEAD}"),
-    "F3": (["-c", f"{CLEO}, {DI}, requests, {AEAD}"], f"{CLEO}, {DI}, requests, {AEAD}"),
+    "F3": (["-c", f"{CLEO}, {DI}, {AEAD}, requests"], f"{CLEO}, {DI}, {AEAD}, requests"),
 }
 
 
@@ -91,8 +99,15 @@ class Case:
     expect_stdout: str | None = None
     """A substring stdout must contain on every run (None: not checked)."""
     expect_empty_stdout: bool = False
+    stdin: bytes | None = None
+    """What the command reads on stdin (None: /dev/null)."""
     samples: list[float] = field(default_factory=list)
     cpu_samples: list[float] = field(default_factory=list)
+
+    def record(self) -> None:
+        elapsed, cpu = self.run_once()
+        self.samples.append(elapsed)
+        self.cpu_samples.append(cpu)
 
     def run_once(self) -> tuple[float, float]:
         """Wall ms and CPU ms (user + system) of one run."""
@@ -101,7 +116,8 @@ class Case:
         done = subprocess.run(
             self.argv,
             env=self.env,
-            stdin=subprocess.DEVNULL,
+            input=self.stdin,
+            stdin=subprocess.DEVNULL if self.stdin is None else None,
             capture_output=True,
             check=False,
         )
@@ -215,76 +231,55 @@ def seed_with_pty(script: Path, env: dict[str, str]) -> None:
         raise Misbehaved(f"interactive login exited {child.exitstatus}: {child.before!r}")
 
 
-def seed_with_adapters(python: Path, env: dict[str, str]) -> None:
-    """The same credential stored by the installed adapters, without a pty."""
-    code = """
-import os, sys
-from datetime import UTC, datetime
-from pathlib import Path
-from pydantic import SecretStr
-from nanoctl.adapters.encrypted_store import EncryptedFileStore
-from nanoctl.adapters.key_store import choose_key_store
-from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
-directory = Path(os.environ["NANOCTL_CONFIG_DIR"])
-store = EncryptedFileStore(directory, choose_key_store(directory, use_keyring=False))
-store.save(Credential(
-    Token.parse(SecretStr(sys.stdin.read()), TokenOrigin.PROMPT),
-    ApiUrl.parse(os.environ["NANOSERVICES_API_URL"]),
-    Identity("ada", datetime(2099, 1, 1, tzinfo=UTC)),
-    datetime.now(UTC),
-))
-"""
-    subprocess.run(
-        [str(python), "-c", code],
-        env=env,
-        input=reference_server.VALID,
-        text=True,
-        check=True,
-        cwd="/",
-    )
-
-
 # --- measuring -------------------------------------------------------------------------
 
 
-def build_cases(
-    stack: ExitStack, script: Path, python: Path, server_url: str, seed: str
-) -> list[Case]:
+def build_cases(stack: ExitStack, script: Path, python: Path, server_url: str) -> list[Case]:
     def env_for(name: str) -> dict[str, str]:
         return base_env(fresh_home(stack, name), server_url)
 
     nanoctl = [str(script)]
+    status_env = env_for("status")
+    seed_with_pty(script, status_env)
+    login_env = env_for("login")
+    login_env["NANOSERVICES_TOKEN"] = reference_server.VALID
+    # What a user without NANOCTL_CONFIG_DIR runs: the default config dir is looked up.
+    default_dir_env = env_for("logout-default-dir")
+    del default_dir_env["NANOCTL_CONFIG_DIR"]
     cases = [
         Case(
             "nanoctl --version",
             [*nanoctl, "--version"],
             env_for("version"),
-            "F1",
-            1.10,
+            "F0",
+            1.30,
             expect_stdout="nanoctl",
         ),
         Case(
             "nanoctl --help",
             [*nanoctl, "--help"],
             env_for("help"),
-            "F1",
-            1.10,
+            "F0",
+            1.30,
             expect_stdout="Usage",
+        ),
+        Case("nanoctl (bare)", nanoctl, env_for("bare"), "F0", 1.30, expect_stdout="Usage"),
+        Case(
+            "nanoctl help login",
+            [*nanoctl, "help", "login"],
+            env_for("help-login"),
+            "F1",
+            None,
+            expect_stdout="--token",
         ),
         Case(
             "nanoctl logout",
             [*nanoctl, "logout"],
             env_for("logout"),
             "F2",
-            1.15,
+            0.90,
             expect_stdout="Not logged in",
         ),
-    ]
-    # Not a target of the issue, but what a user without NANOCTL_CONFIG_DIR runs: the
-    # default config dir (XDG) is looked up, which may import platformdirs.
-    default_dir_env = env_for("logout-default-dir")
-    del default_dir_env["NANOCTL_CONFIG_DIR"]
-    cases.append(
         Case(
             "nanoctl logout (default dir)",
             [*nanoctl, "logout"],
@@ -292,39 +287,94 @@ def build_cases(
             "F2",
             None,
             expect_stdout="Not logged in",
-        )
-    )
-    status_env = env_for("status")
-    if seed == "pty":
-        seed_with_pty(script, status_env)
-    else:
-        seed_with_adapters(python, status_env)
-    cases.append(
+        ),
         Case(
             "nanoctl status --offline",
             [*nanoctl, "status", "--offline"],
             status_env,
             "F2c",
-            1.15,
+            0.90,
             expect_stdout="Logged in",
-        )
-    )
-    login_env = env_for("login")
-    login_env["NANOSERVICES_TOKEN"] = reference_server.VALID
-    cases.append(
+        ),
         Case(
             "nanoctl login (env token)",
             [*nanoctl, "login"],
             login_env,
             "F3",
-            1.15,
+            0.95,
             expect_empty_stdout=True,
-        )
-    )
+        ),
+        Case(
+            "nanoctl login --token - (stdin)",
+            [*nanoctl, "login", "--token", "-"],
+            env_for("login-stdin"),
+            "F3",
+            0.95,
+            expect_stdout="Authenticated as",
+            stdin=f"{reference_server.VALID}\n".encode(),
+        ),
+    ]
     baseline_env = env_for("baselines")
     for name, (args, _) in BASELINE_CODE.items():
         cases.append(Case(name, [str(python), *args], baseline_env))
     return cases
+
+
+@dataclass
+class FirstRun:
+    """The first and the second run of ``args`` after each fresh install."""
+
+    args: list[str]
+    first: Case
+    second: Case
+
+
+def build_first_runs(stack: ExitStack, server_url: str) -> list[FirstRun]:
+    version_env = base_env(fresh_home(stack, "fresh-version"), server_url)
+    login_env = base_env(fresh_home(stack, "fresh-login"), server_url)
+    login_env["NANOSERVICES_TOKEN"] = reference_server.VALID
+    return [
+        FirstRun(
+            ["--version"],
+            Case("1st --version after install", [], version_env, "2nd --version", 1.20, "nanoctl"),
+            Case("2nd --version", [], version_env, expect_stdout="nanoctl"),
+        ),
+        FirstRun(
+            ["login"],
+            Case(
+                "1st login (env) after install",
+                [],
+                login_env,
+                "2nd login (env)",
+                1.20,
+                expect_empty_stdout=True,
+            ),
+            Case("2nd login (env)", [], login_env, expect_empty_stdout=True),
+        ),
+    ]
+
+
+def measure_first_runs(
+    first_runs: Sequence[FirstRun],
+    rounds: int,
+    wheel: wheel_install.Wheel,
+    uv: list[str],
+    progress: Callable[[str], None],
+) -> float:
+    """Each round, for each command: a new install, its first run, its second run.
+    Returns the median install time in seconds."""
+    installs = []
+    venv = wheel_install.BENCH / "fresh"
+    for round_ in range(rounds):
+        for pair in first_runs:
+            bin_dir, seconds = wheel_install.install(uv, wheel, venv, sys.executable)
+            installs.append(seconds)
+            for case in (pair.first, pair.second):
+                case.argv = [str(bin_dir / "nanoctl"), *pair.args]
+                case.record()
+        progress(f"fresh install {round_ + 1}/{rounds}")
+    shutil.rmtree(venv, ignore_errors=True)
+    return statistics.median(installs) if installs else 0.0
 
 
 def measure(
@@ -434,6 +484,7 @@ def render(rows: Sequence[Row], meta: dict[str, object]) -> str:
         f"(+{meta['warmup']} warm-up), wall ms",
         f"{meta['cpu']}, nproc {meta['nproc']}, "
         f"Python {meta['python_version']}, {meta['platform']}",
+        f"timed: {meta['executable']}" + _install_note(meta),
         "",
     ]
     for i, line in enumerate(table):
@@ -449,11 +500,48 @@ def render(rows: Sequence[Row], meta: dict[str, object]) -> str:
         lines.append(f"{name:<3}  {code}")
     lines.append(
         "median/min/max: wall ms; ratio: median / its baseline's median (the target); "
+        "1st/2nd ... after install: the first and second run of a fresh install; "
         "cpu: median user+system ms of the process, cpu ratio likewise; min ratio: fastest "
         "run / its baseline's fastest (both less sensitive to load than the median). "
         f"Load average before/after: {meta['load_before']} / {meta['load_after']}."
     )
     return "\n".join(lines)
+
+
+def render_markdown(rows: Sequence[Row], meta: dict[str, object]) -> str:
+    """The rows with a target, as README's Speed section shows them."""
+    medians = {row.name: row.median for row in rows}
+    lines = [
+        f"Run {str(meta['date'])[:10]}, {meta['cpu']} ({meta['nproc']} CPUs), Python "
+        f"{meta['python_version']}, `--runs {meta['runs']} --fresh-runs {meta['fresh_runs']}`; "
+        f"F0 = {medians['F0']:.1f} ms. Wall ms (CPU ms of the process beside it):",
+        "",
+        "| command | median (cpu) | baseline | ratio | target | cpu ratio | vs F0 |",
+        "| --- | ---: | --- | ---: | --- | ---: | ---: |",
+    ]
+    for row in rows:
+        if row.baseline is None or row.ratio is None:
+            continue
+        target = "-" if row.target is None else f"≤ {row.target:.2f}"
+        verdict = "" if row.passed is None else (" ✓" if row.passed else " ✗")
+        lines.append(
+            f"| `{row.name}` | {row.median:.1f} ({row.cpu_median:.1f}) | "
+            f"{row.baseline} {medians[row.baseline]:.1f} | {row.ratio:.2f}{verdict} | {target} | "
+            f"{row.cpu_ratio:.2f} | {row.ratio_f0:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def _install_note(meta: dict[str, object]) -> str:
+    notes = []
+    if isinstance(meta.get("install_seconds"), float):
+        notes.append(f"the working tree's wheel, installed in {meta['install_seconds']:.1f} s")
+    if isinstance(meta.get("fresh_install_seconds"), float):
+        notes.append(
+            f"first-run rows: {meta['fresh_runs']} fresh installs each, "
+            f"{meta['fresh_install_seconds']:.1f} s apiece"
+        )
+    return f" ({'; '.join(notes)}; bytecode compiled at install)" if notes else ""
 
 
 def _load() -> str:
@@ -479,47 +567,87 @@ def running_server() -> Iterator[ReferenceServer]:
         yield server
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def json_results(rows: Sequence[Row]) -> list[dict[str, object]]:
+    return [
+        {
+            "command": row.name,
+            "median_ms": round(row.median, 2),
+            "min_ms": round(row.minimum, 2),
+            "max_ms": round(row.maximum, 2),
+            "baseline": row.baseline,
+            "ratio": None if row.ratio is None else round(row.ratio, 4),
+            "target": row.target,
+            "passed": row.passed,
+            "ratio_to_f0": round(row.ratio_f0, 4),
+            "samples_ms": [round(s, 2) for s in row.samples],
+            "cpu_median_ms": round(row.cpu_median, 2),
+            "cpu_ratio": None if row.cpu_ratio is None else round(row.cpu_ratio, 4),
+            "cpu_samples_ms": [round(s, 2) for s in row.cpu_samples],
+            "min_ratio": None if row.min_ratio is None else round(row.min_ratio, 4),
+        }
+        for row in rows
+    ]
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="timed runs per command (15)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed rounds first (2)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--no-fail", action="store_true", help="exit 0 even if a target is missed")
     parser.add_argument(
-        "--seed",
-        choices=("pty", "adapters"),
-        default="pty",
-        help="store the credential for `status --offline` by an interactive login in a pty "
-        "(default) or with the installed adapters",
+        "--fresh-runs",
+        type=int,
+        default=10,
+        help="fresh installs per first-run row (10; 0 leaves those rows out)",
     )
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--markdown", action="store_true", help="also print the table for README's Speed section"
+    )
+    parser.add_argument("--no-fail", action="store_true", help="exit 0 even if a target is missed")
     parser.add_argument(
         "--bin-dir",
         type=Path,
-        default=Path(sys.executable).parent,
-        help="where the installed nanoctl is (default: this interpreter's bin directory)",
+        default=None,
+        help="time the nanoctl installed there (default: build the wheel of the working "
+        "tree and install it into .bench/venv)",
     )
     parser.add_argument("--shuffle-seed", type=int, default=None, help="fix the run order")
     parser.add_argument(
         "--allow-stale", action="store_true", help="time even if the install differs from src/"
     )
     args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+    if args.runs < 1 or args.fresh_runs < 0:
+        parser.error("--runs must be at least 1, --fresh-runs at least 0")
+    return args
 
-    script, python = find_executable(args.bin_dir.absolute())
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
     progress: Callable[[str], None] = (
         (lambda text: None) if args.json else (lambda text: print(text, file=sys.stderr))
     )
+    uv = wheel_install.uv_command()
+    install_seconds = None
+    wheel: wheel_install.Wheel | None
+    if args.bin_dir is None:
+        progress("building the wheel of the working tree and installing it")
+        wheel, bin_dir, install_seconds = wheel_install.install_working_tree(uv, sys.executable)
+    else:
+        wheel = wheel_install.build_wheel(uv) if args.fresh_runs else None
+        bin_dir = args.bin_dir.absolute()
+    script, python = find_executable(bin_dir)
     meta: dict[str, object] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
         "runs": args.runs,
         "warmup": args.warmup,
+        "fresh_runs": args.fresh_runs,
         "nproc": os.cpu_count(),
         "cpu": cpu_model(),
         "python_version": platform.python_version(),
         "platform": platform.platform(),
         "executable": str(script),
         "python": str(python),
+        "install_seconds": install_seconds,
         "load_before": _load(),
     }
     try:
@@ -529,15 +657,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             stale = stale_files(python, probe_env)
             if stale and not args.allow_stale:
                 print(
-                    "The installed nanoctl is not what src/ holds: run "
-                    "`uv sync --no-editable --quiet`, then `uv run --no-sync python "
-                    "benchmarks/startup.py` (a plain `uv run` installs editable). "
-                    "Differs: " + ", ".join(stale[:8]),
+                    f"The nanoctl in {bin_dir} is not what src/ holds (leave out --bin-dir to "
+                    "time the working tree). Differs: " + ", ".join(stale[:8]),
                     file=sys.stderr,
                 )
                 return 2
-            cases = build_cases(stack, script, python, server.url, args.seed)
+            cases = build_cases(stack, script, python, server.url)
             measure(cases, args.runs, args.warmup, random.Random(args.shuffle_seed), progress)
+            if args.fresh_runs and wheel is not None:
+                first_runs = build_first_runs(stack, server.url)
+                meta["fresh_install_seconds"] = measure_first_runs(
+                    first_runs, args.fresh_runs, wheel, uv, progress
+                )
+                cases += [case for pair in first_runs for case in (pair.first, pair.second)]
     except Misbehaved as error:
         print(f"benchmark aborted, a command misbehaved: {error}", file=sys.stderr)
         return 2
@@ -545,30 +677,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = summarise(cases)
     failed = [row.name for row in rows if row.passed is False]
     if args.json:
-        results = [
-            {
-                "command": row.name,
-                "median_ms": round(row.median, 2),
-                "min_ms": round(row.minimum, 2),
-                "max_ms": round(row.maximum, 2),
-                "baseline": row.baseline,
-                "ratio": None if row.ratio is None else round(row.ratio, 4),
-                "target": row.target,
-                "passed": row.passed,
-                "ratio_to_f0": round(row.ratio_f0, 4),
-                "samples_ms": [round(s, 2) for s in row.samples],
-                "cpu_median_ms": round(row.cpu_median, 2),
-                "cpu_ratio": None if row.cpu_ratio is None else round(row.cpu_ratio, 4),
-                "cpu_samples_ms": [round(s, 2) for s in row.cpu_samples],
-                "min_ratio": None if row.min_ratio is None else round(row.min_ratio, 4),
-            }
-            for row in rows
-        ]
+        results = json_results(rows)
         baselines = {name: code for name, (_, code) in BASELINE_CODE.items()}
         print(json.dumps({"meta": meta, "baselines": baselines, "results": results}, indent=2))
     else:
         print(render(rows, meta))
         print()
+        if args.markdown:
+            print(render_markdown(rows, meta))
+            print()
         print("FAILED: " + ", ".join(failed) if failed else "All targets met.")
     return 1 if failed and not args.no_fail else 0
 

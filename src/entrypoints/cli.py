@@ -1,102 +1,25 @@
-"""The `nanoctl` executable: a cleo application with lazily loaded commands.
+"""The `nanoctl` executable: answers what it can before cleo is imported, then runs
+the cleo application.
 
-`--version` and `--help` import no command module's dependencies: commands are
-built by factories, and each command imports the container inside `handle()`.
+`nanoctl --version` and the front page (`nanoctl`, `nanoctl --help`, `nanoctl help`)
+cost about what Python's own start costs: this module imports nothing but the
+command table and the front page, and answers only command lines for which cleo
+would print the very same bytes (the tests compare both). Anything else, including
+a command's own help page, goes to `nanoctl.entrypoints.application`.
 """
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
-from cleo.application import Application
-from cleo.loaders.factory_command_loader import FactoryCommandLoader
+from nanoctl.entrypoints.command_table import GLOBAL_OPTIONS
+from nanoctl.entrypoints.front_page import front_page, version_line
 
-from nanoctl import __version__
-
-if TYPE_CHECKING:  # the container loads dependency_injector (~60 ms): only commands that run
-    from cleo.commands.command import Command
-    from cleo.io.io import IO
-
-    from nanoctl.entrypoints.container import Container
-
-
-def _login() -> Command:
-    from nanoctl.entrypoints.commands.login import LoginCommand
-
-    return LoginCommand()
-
-
-def _logout() -> Command:
-    from nanoctl.entrypoints.commands.logout import LogoutCommand
-
-    return LogoutCommand()
-
-
-def _status() -> Command:
-    from nanoctl.entrypoints.commands.status import StatusCommand
-
-    return StatusCommand()
-
-
-def _whoami() -> Command:
-    from nanoctl.entrypoints.commands.status import StatusCommand
-
-    return StatusCommand(name="whoami")
-
-
-COMMANDS: dict[str, Callable[[], Command]] = {
-    "login": _login,
-    "logout": _logout,
-    "status": _status,
-    "whoami": _whoami,
-}
-
-
-class NanoctlApplication(Application):
-    """``container`` makes a fresh Container for each run (tests pass one with overrides)."""
-
-    def __init__(
-        self,
-        commands: dict[str, Callable[[], Command]] | None = None,
-        container: Callable[[], Container] | None = None,
-    ) -> None:
-        super().__init__("nanoctl", __version__)
-        self.set_command_loader(FactoryCommandLoader(COMMANDS if commands is None else commands))
-        self._new_container = container
-        self._io: IO | None = None
-        self._container: Container | None = None
-
-    @property
-    def long_version(self) -> str:
-        return f"nanoctl {__version__}"
-
-    @property
-    def container(self) -> Container:
-        """This run's container, made on first use from the command line cleo parsed."""
-        if self._container is None:
-            # Here: the container loads dependency_injector (~60 ms) that `help` never needs.
-            from nanoctl.entrypoints.container import Container, Invocation, for_invocation
-
-            if self._io is None:
-                raise RuntimeError("the container exists only while a command runs")
-            invocation = Invocation.of_command_line(self._io)
-            self._container = for_invocation(invocation, self._new_container or Container)
-        return self._container
-
-    def _run(self, io: IO) -> int:
-        self._io, self._container = io, None
-        try:
-            return super()._run(io)
-        except BrokenPipeError:
-            raise  # `nanoctl ... | head`: cleo silences the closed pipe
-        except (Exception, KeyboardInterrupt) as error:
-            # Only on a failure: its words load the settings, which `help` never needs.
-            from nanoctl.entrypoints.error_report import report
-
-            return report(error, io)
-
+TYPE_CHECKING = False  # typing itself costs ~5 ms, a third of `nanoctl --version`
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 # Options whose value may be a lone "-" (read from stdin). cleo 2.1's argv parser
 # takes "-" for an option and fails with "requires a value"; "--token=-" works.
@@ -125,57 +48,105 @@ def normalize_argv(argv: Sequence[str]) -> list[str]:
     return out
 
 
-ROOT_HELP = f"""\
-nanoctl {__version__}: the command-line client of the Nanoservices platform.
+# --- the answers that need no cleo ------------------------------------------------------
 
-Usage:
-  nanoctl <command> [options]
-
-Commands:
-  login        Authenticate with an API token and check it against the API.
-  logout       Remove the stored credential and its encryption key.
-  status       Show who is authenticated, with which token, and until when.
-  whoami       Alias of `status`.
-  help         Show the options of a command: `nanoctl help login`.
-  completions  Print a shell completion script: `nanoctl completions bash|zsh|fish`.
-
-Global options:
-  -h, --help            Show this help, or a command's: `nanoctl login --help`.
-  -q, --quiet           Print nothing but errors.
-  -V, --version         Print the version.
-      --ansi, --no-ansi Force or disable colours (default: only on a terminal).
-  -n, --no-interaction  Never ask a question.
-  -v, -vvv              Show decisions (-v); HTTP exchanges and tracebacks (-vvv).
-
-Environment:
-  NANOSERVICES_TOKEN    the token; beats the stored credential, never stored
-  NANOSERVICES_API_URL  the API base URL (--api-url beats it)
-  NANOCTL_CONFIG_DIR    where the credential lives
-  NANOCTL_KEYRING=0     keep the encryption key in a file, not the OS keyring
-  NANOCTL_HTTP_TIMEOUT  connect/read timeout in seconds (default 10)
-  NO_COLOR              no colours
-"""
+_VERSION = ("--version", "-V")
+_HELP = ("--help", "-h")
+_QUIET = ("--quiet", "-q")
+# The global flags as cleo accepts them, each spelled exactly: a command line of only
+# these (plus `help` or `list`) makes cleo show the front page.
+_FLAGS = frozenset(
+    spelling
+    for option in GLOBAL_OPTIONS
+    if option.name not in ("help", "version")
+    for spelling in (
+        f"--{option.name}",
+        *(f"-{short}" for short in (option.shortcut or "").split("|") if short),
+    )
+)
 
 
-def wants_root_help(args: Sequence[str]) -> bool:
-    """`nanoctl --help` with no command: cleo would describe its own `list` command."""
-    return any(a in ("-h", "--help") for a in args) and all(a.startswith("-") for a in args)
+def _has_option(args: Sequence[str], names: Sequence[str]) -> bool:
+    """cleo's ``ArgvInput.has_parameter_option(names, only_params=True)``: a raw token
+    before ``--`` that is a long name (or ``--name=...``) or starts with a short one."""
+    for token in args:
+        if token == "--":
+            return False
+        for name in names:
+            if token == name or token.startswith(f"{name}=" if name.startswith("--") else name):
+                return True
+    return False
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from cleo.io.inputs.argv_input import ArgvInput
+def _wants_front_page(args: Sequence[str]) -> bool:
+    if _has_option(args, _HELP):
+        # cleo shows `help list` (the front page) when no command is named: here only
+        # options, none of which can be a command name or an argument.
+        return all(token.startswith("-") and token not in ("-", "--") for token in args)
+    rest = [token for token in args if token not in _FLAGS]
+    return rest in ([], ["help"], ["list"])
 
-    for stream in (sys.stdout, sys.stderr):
+
+def early_answer(args: Sequence[str], environ: Mapping[str, str]) -> str | None:
+    """What cleo would print for ``args`` when that is the version or the front page
+    (decided without cleo), or None when cleo must run."""
+    if "SHELL_VERBOSITY" in environ:  # cleo's own verbosity setting: let cleo read it
+        return None
+    if _has_option(args, _VERSION):  # cleo checks it first, whatever else is there
+        text = f"{version_line()}\n"
+    elif _wants_front_page(args):
+        text = front_page()
+    else:
+        return None
+    return "" if _has_option(args, _QUIET) else text
+
+
+def _print(text: str) -> int:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # As cleo does for `nanoctl --help | head -1`: the reader is gone, exit 0.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
+def _prepare_streams() -> None:
+    if sys.stdin is None:
+        # A closed descriptor (`nanoctl login --token - <&-`) reads as empty, so the
+        # command reports what is missing instead of failing inside.
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            # Closed (`nanoctl logout >&-`): what would go there is lost anyway, and
+            # the command must still run and exit with its own code.
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+            continue
         # A terminal in a non-UTF-8 locale must not turn "✓" into a crash.
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The process: `nanoctl` and `python -m nanoctl` run this once, then exit."""
+    # A run lasts well under a second and the OS takes all memory back at exit, so the
+    # cycle collector only costs time: its passes over the ~100k objects that importing
+    # cleo, dependency-injector and pydantic creates are ~10 ms of every command.
+    gc.disable()
+    _prepare_streams()
     args = normalize_argv(sys.argv[1:] if argv is None else argv)
-    if wants_root_help(args):
-        sys.stdout.write(ROOT_HELP)
-        return 0
-    app = NanoctlApplication()
-    app.auto_exits(False)
-    input_ = ArgvInput(["nanoctl", *args])
-    input_.set_stream(sys.stdin)
-    return app.run(input_)
+    answer = early_answer(args, os.environ)
+    if answer is not None:
+        code = _print(answer)
+    else:
+        from nanoctl.entrypoints.application import run
+
+        code = run(args)
+    # What follows is interpreter teardown, whose final collection (run even with the
+    # collector disabled) walks every object the imports made: ~15 ms on `logout`.
+    # Frozen objects are skipped; the process's exit frees them.
+    gc.freeze()
+    return code

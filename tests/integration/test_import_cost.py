@@ -3,11 +3,14 @@
 Startup time is mostly import time, and one eager import at the top of a module
 (requests, cryptography, pydantic, keyring, the container) puts its cost on every
 command. Each test runs the installed console script in a fresh interpreter, exactly
-as the `nanoctl` executable does (``runpy`` on the script file), and records
+as the `nanoctl` executable does (the script file executed as ``__main__``), and records
 ``sorted(sys.modules)`` when the process exits. A command must not load what it
 does not use:
 
-- ``--version``, ``--help``, ``help <command>``, ``list``: no HTTP, crypto, pydantic,
+- ``--version`` and the front page (``nanoctl``, ``--help``, ``help``, ``list``): nothing
+  beyond what the interpreter's own start loads but nanoctl's entry modules; no cleo
+  (so no rapidfuzz either), not even ``typing``;
+- ``help <command>``, ``<command> --help``: cleo, but no HTTP, crypto, pydantic,
   dependency-injector, keyring, platformdirs, importlib.metadata, getpass, nor the
   container;
 - ``logout``: no HTTP, no crypto; no keyring with ``NANOCTL_KEYRING=0``;
@@ -35,10 +38,11 @@ import pytest
 from reference_server import VALID, ReferenceServer
 from tests.integration.cli_harness import assert_no_secret, login_interactively
 
-# Runs the console script as its own file would run, then writes the module names
-# loaded by the end of the process (taken before the dump imports json).
+# Runs the console script as the interpreter runs a script file, then writes the module
+# names loaded by the end of the process (taken before the dump imports json). Not
+# runpy: its run_path imports pkgutil, and with it re, enum and typing.
 RUNNER = r"""
-import atexit, runpy, sys
+import atexit, sys
 _out, _script, *_args = sys.argv[1:]
 def _dump():
     names = sorted(sys.modules)
@@ -47,7 +51,9 @@ def _dump():
         json.dump(names, f)
 atexit.register(_dump)
 sys.argv = [_script, *_args]
-runpy.run_path(_script, run_name="__main__")
+with open(_script, "rb") as _file:
+    _code = compile(_file.read(), _script, "exec")
+exec(_code, {"__name__": "__main__", "__file__": _script, "__builtins__": __builtins__})
 """
 
 HTTP = ("requests", "urllib3", "charset_normalizer", "idna", "certifi")
@@ -112,11 +118,16 @@ class Run:
 
 
 def run_nanoctl(*args: str, env: dict[str, str], workdir: Path, stdin: str | None = None) -> Run:
-    script = _installed_script()
+    return _run_script(_installed_script(), args, env=env, workdir=workdir, stdin=stdin)
+
+
+def _run_script(
+    script: Path, args: Sequence[str], *, env: dict[str, str], workdir: Path, stdin: str | None
+) -> Run:
     out = workdir / "modules.json"
     out.unlink(missing_ok=True)
     done = subprocess.run(
-        [_interpreter_of(script), "-c", RUNNER, str(out), str(script), *args],
+        [_interpreter_of(_installed_script()), "-c", RUNNER, str(out), str(script), *args],
         env=env,
         cwd=workdir,
         input=stdin,
@@ -157,6 +168,56 @@ def store_credential(env: dict[str, str]) -> None:
     """A real interactive login through a pty: prompt, hidden input, encrypted store."""
     login_interactively(VALID, env=env)
     assert (Path(env["NANOCTL_CONFIG_DIR"]) / "credentials.json").is_file()
+
+
+# --- the answers given before cleo is imported --------------------------------------
+
+# What `cli.main()` needs to answer --version and the front page (gc: its freeze at exit;
+# __future__: what `from __future__ import annotations` loads, a few dozen lines).
+FAST_PATH = frozenset(
+    {
+        "__future__",
+        "nanoctl",
+        "nanoctl.entrypoints",
+        "nanoctl.entrypoints.cli",
+        "nanoctl.entrypoints.command_table",
+        "nanoctl.entrypoints.front_page",
+        "gc",
+    }
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (),
+        ("--version",),
+        ("-V",),
+        ("--help",),
+        ("-h",),
+        ("help",),
+        ("list",),
+        ("-q", "--help"),
+        ("--no-ansi", "-v", "--help"),
+        ("login", "--version"),
+    ],
+    ids=lambda args: " ".join(args) or "(bare)",
+)
+def test_version_and_front_page_load_nothing_beyond_the_interpreter(
+    args: tuple[str, ...], env: dict[str, str], workdir: Path
+) -> None:
+    empty = workdir / "empty.py"
+    empty.write_text("", encoding="utf-8")
+    interpreter = _run_script(empty, (), env=env, workdir=workdir, stdin=None)
+
+    run = run_nanoctl(*args, env=env, workdir=workdir)
+
+    assert run.returncode == 0, run.stderr
+    extra = sorted(run.modules - interpreter.modules - FAST_PATH)
+    assert extra == [], (
+        f"`nanoctl {' '.join(args)}` is answered before cleo, yet imported {extra[:8]}: "
+        "the fast path of cli.main() must stay at Python's own start-up cost."
+    )
 
 
 # --- the commands that only talk about nanoctl -------------------------------------

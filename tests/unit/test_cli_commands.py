@@ -17,7 +17,7 @@ from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource
 from nanoctl.domain.errors import ApiUnreachable, InvalidToken
 from nanoctl.domain.model import Identity, TokenOrigin
 from nanoctl.domain.store_errors import StorageError
-from nanoctl.entrypoints.cli import NanoctlApplication
+from nanoctl.entrypoints.application import NanoctlApplication
 from nanoctl.entrypoints.container import Container
 from nanoctl.entrypoints.messages.errors import explain
 from nanoctl.entrypoints.settings import Settings

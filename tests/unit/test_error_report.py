@@ -6,7 +6,7 @@ import pytest
 
 from nanoctl.domain import errors
 from nanoctl.domain import store_errors as storage
-from nanoctl.entrypoints.cli import COMMANDS, ROOT_HELP, normalize_argv, wants_root_help
+from nanoctl.entrypoints.cli import normalize_argv
 from nanoctl.entrypoints.error_report import as_domain_error, exit_code_of, safe_traceback
 from nanoctl.entrypoints.messages.errors import explain
 
@@ -93,18 +93,3 @@ def test_cleo_usage_errors_do_not_echo_what_looks_like_a_token() -> None:
 )
 def test_argv_normalisation(argv: list[str], want: list[str]) -> None:
     assert normalize_argv(argv) == want
-
-
-@pytest.mark.parametrize(
-    ("argv", "want"),
-    [(["--help"], True), (["-h", "--no-ansi"], True), (["login", "--help"], False), ([], False)],
-)
-def test_bare_help_is_the_root_help(argv: list[str], want: bool) -> None:
-    assert wants_root_help(argv) is want
-
-
-def test_root_help_lists_every_command_with_its_own_description() -> None:
-    for name, factory in COMMANDS.items():
-        command = factory()
-        assert f"  {name} " in ROOT_HELP
-        assert command.description in ROOT_HELP, name

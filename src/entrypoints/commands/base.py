@@ -11,7 +11,7 @@ from cleo.io.io import IO
 from cleo.io.outputs.output import Type
 
 from nanoctl.domain.model import Expiry
-from nanoctl.entrypoints.cli import NanoctlApplication
+from nanoctl.entrypoints.application import NanoctlApplication
 from nanoctl.entrypoints.messages import VERBOSE, esc
 from nanoctl.entrypoints.messages.commands import expiring_soon
 

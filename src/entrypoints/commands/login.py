@@ -7,6 +7,7 @@ from cleo.io.inputs.option import Option
 
 from nanoctl.domain.authenticate import LoginResult
 from nanoctl.domain.model import TokenOrigin
+from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand
 from nanoctl.entrypoints.messages.commands import (
     HISTORY_WARNING,
@@ -18,7 +19,7 @@ from nanoctl.entrypoints.messages.commands import (
 
 class LoginCommand(NanoctlCommand):
     name = "login"
-    description = "Authenticate with an API token and check it against the API."
+    description = description_of("login")
     options: ClassVar[list[Option]] = [
         option(
             "token",
@@ -34,7 +35,7 @@ The token is taken, in this order, from:
   <info>--token VALUE</info>        checked, shown, never stored (visible in shell history!)
   <info>--token -</info>            read from standard input: `nanoctl login --token - < token.txt`
   <info>NANOSERVICES_TOKEN</info>   checked silently, never stored (for CI)
-  the prompt             hidden input; on success the token is stored encrypted
+  the prompt           hidden input; on success the token is stored encrypted
 
 Exit codes: 0 ok, 2 usage, 3 token rejected, 4 API unusable, 5 storage, 130 cancelled."""
 

@@ -4,13 +4,14 @@ from typing import ClassVar
 
 from cleo.io.inputs.option import Option
 
+from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import JSON_OPTION, NanoctlCommand
 from nanoctl.entrypoints.messages.commands import ENVIRONMENT_STILL_SET, logout_line
 
 
 class LogoutCommand(NanoctlCommand):
     name = "logout"
-    description = "Remove the stored credential and its encryption key."
+    description = description_of("logout")
     options: ClassVar[list[Option]] = [JSON_OPTION]
 
     def handle(self) -> int:

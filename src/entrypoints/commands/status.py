@@ -7,13 +7,14 @@ from cleo.helpers import option
 from cleo.io.inputs.option import Option
 
 from nanoctl.domain.status import StatusReport
+from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand
 from nanoctl.entrypoints.messages.commands import api_url_line, source_line, status_lines
 
 
 class StatusCommand(NanoctlCommand):
     name = "status"
-    description = "Show who is authenticated, with which token, and until when."
+    description = description_of("status")
     options: ClassVar[list[Option]] = [
         option("offline", None, "Show what is stored without asking the API."),
         API_URL_OPTION,
@@ -26,7 +27,7 @@ Exit codes: 0 usable, 1 not logged in, 3 rejected or expired, 4 API unreachable,
     def __init__(self, name: str = "status") -> None:
         self.name = name
         if name != "status":
-            self.description = "Alias of `status`."
+            self.description = description_of(name)
         super().__init__()
 
     def handle(self) -> int:

@@ -1,0 +1,75 @@
+"""The installed `nanoctl` with one of its standard streams closed (`>&-`, `2>&-`,
+`<&-`): the command still runs, exits with its own code and shows no traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.cli_harness import NANOCTL, run_nanoctl
+
+# `exec` the executable with one of its standard streams closed.
+CLOSED_STDOUT = ["sh", "-c", 'exec "$0" "$@" >&-', str(NANOCTL)]
+CLOSED_STDERR = ["sh", "-c", 'exec "$0" "$@" 2>&-', str(NANOCTL)]
+CLOSED_STDIN = ["sh", "-c", 'exec "$0" "$@" <&-', str(NANOCTL)]
+BOGUS = 'Error: The option "--bogus" does not exist. Run `nanoctl help <command>` for usage.'
+
+
+@pytest.mark.parametrize(
+    ("args", "want_exit", "want_stderr"),
+    [
+        pytest.param(("--version",), 0, "", id="--version"),
+        pytest.param(("--help",), 0, "", id="--help"),
+        pytest.param(("help", "login"), 0, "", id="help login"),
+        pytest.param(("logout",), 0, "", id="logout"),
+        pytest.param(("--bogus",), 2, f"{BOGUS}\n", id="--bogus"),
+    ],
+)
+def test_a_closed_stdout_keeps_the_exit_code_and_shows_no_traceback(
+    args: tuple[str, ...], want_exit: int, want_stderr: str
+) -> None:
+    result = run_nanoctl(*args, command=CLOSED_STDOUT)
+
+    assert (result.exit_code, result.stderr) == (want_exit, want_stderr)
+
+
+@pytest.mark.parametrize(
+    ("args", "want_exit", "want_stdout"),
+    [
+        pytest.param(("--version",), 0, "nanoctl 0.1.0\n", id="--version"),
+        pytest.param(("logout",), 0, None, id="logout"),
+        pytest.param(("--bogus",), 2, "", id="--bogus"),
+    ],
+)
+def test_a_closed_stderr_keeps_the_exit_code(
+    args: tuple[str, ...], want_exit: int, want_stdout: str | None
+) -> None:
+    result = run_nanoctl(*args, command=CLOSED_STDERR)
+
+    assert result.exit_code == want_exit
+    if want_stdout is not None:
+        assert result.stdout == want_stdout
+    else:
+        assert result.stdout.startswith("Not logged in: nothing stored at ")
+
+
+@pytest.mark.parametrize(
+    ("args", "want_stderr"),
+    [
+        pytest.param(
+            ("login", "--token", "-"),
+            "Error: The token from standard input (--token -) is malformed: it is empty. "
+            "Copy the whole token again; it is 1 to 4096 visible ASCII characters.\n",
+            id="login --token -",
+        ),
+        pytest.param(
+            ("login",),
+            "Error: No token given and no terminal to prompt for one. Set NANOSERVICES_TOKEN, "
+            "pipe it to `nanoctl login --token -`, or run `nanoctl login` in a terminal.\n",
+            id="login",
+        ),
+    ],
+)
+def test_a_closed_stdin_reads_as_empty(args: tuple[str, ...], want_stderr: str) -> None:
+    result = run_nanoctl(*args, command=CLOSED_STDIN)
+
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", want_stderr)
