@@ -15,10 +15,12 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from cleo.application import Application
+from cleo.commands.command import Command
 from cleo.io.inputs.argument import Argument
 from cleo.io.inputs.argv_input import ArgvInput
 from cleo.io.inputs.definition import Definition
 from cleo.io.inputs.option import Option
+from cleo.io.io import IO
 from cleo.loaders.factory_command_loader import FactoryCommandLoader
 
 from nanoctl import __version__
@@ -26,9 +28,6 @@ from nanoctl.entrypoints.command_table import COMMANDS, GLOBAL_OPTIONS
 from nanoctl.entrypoints.front_page import version_line
 
 if TYPE_CHECKING:  # the container loads dependency_injector (~60 ms): only commands that run
-    from cleo.commands.command import Command
-    from cleo.io.io import IO
-
     from nanoctl.entrypoints.container import Container
 
 
