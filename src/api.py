@@ -4,6 +4,6 @@ A short, stable name for ``nanoctl.entrypoints.api``, where the functions live (
 design card keeps every entrypoint in ``entrypoints``).
 """
 
-from nanoctl.entrypoints.api import container, current_credential, login, logout
+from nanoctl.entrypoints.api import Container, container, current_credential, explain, login, logout
 
-__all__ = ["container", "current_credential", "login", "logout"]
+__all__ = ["Container", "container", "current_credential", "explain", "login", "logout"]

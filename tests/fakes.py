@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
-from nanoctl.domain.errors import StorageError
+from nanoctl.domain.errors import InvalidToken
 from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.domain.store_errors import StorageError
 
 
 class FakeTokenSource:
@@ -35,8 +36,6 @@ class FakeTokenValidator:
 
     def validate(self, token: Token, api_url: ApiUrl) -> Identity:
         self.seen.append((token.reveal(), api_url.value))
-        from nanoctl.domain.errors import InvalidToken
-
         answer = self._answers.get(token.reveal(), InvalidToken())
         if isinstance(answer, Exception):
             raise answer

@@ -9,6 +9,7 @@ user, not what root gets away with.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import pickle
 import signal
@@ -19,9 +20,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from nanoctl.adapters.encrypted_store import CREDENTIAL_FILE, EncryptedFileStore
-from nanoctl.adapters.key_store import KEY_FILE, FileKeyStore
+import pytest
+
+from nanoctl.adapters.store import CREDENTIAL_FILE
+from nanoctl.adapters.store.encrypted_store import EncryptedFileStore
+from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore
+from nanoctl.domain.errors import NanoctlError
 from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.domain.store_errors import StorageError
+from nanoctl.entrypoints.messages.errors import explain
 from tests import leaks
 
 NOBODY_UID = 65534
@@ -52,6 +59,16 @@ def credential(
 def file_store(directory: Path) -> EncryptedFileStore:
     """The store with its key in ``<directory>/credentials.key``."""
     return EncryptedFileStore(directory, FileKeyStore(directory / KEY_FILE))
+
+
+def read_envelope(directory: Path) -> dict[str, object]:
+    """The credential file's JSON envelope, as a dict."""
+    document: dict[str, object] = json.loads((directory / CREDENTIAL_FILE).read_bytes())
+    return document
+
+
+def write_envelope(directory: Path, document: dict[str, object]) -> None:
+    (directory / CREDENTIAL_FILE).write_text(json.dumps(document))
 
 
 def credential_path(directory: Path) -> Path:
@@ -113,7 +130,7 @@ def chown_tree(root: Path, uid: int, gid: int) -> None:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a child returned, or the error it raised (class, kind, message)."""
+    """What a child returned, or the error it raised (class, kind, the line users read)."""
 
     value: Any = None
     error: str | None = None
@@ -157,7 +174,7 @@ def in_child(
                 outcome = Outcome(
                     error=type(error).__name__,
                     kind=getattr(error, "kind", None),
-                    message=str(error),
+                    message=str(explain(error)) if isinstance(error, NanoctlError) else "",
                 )
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(pickle.dumps(outcome))
@@ -176,3 +193,18 @@ def in_child(
 
 def as_nobody(function: Callable[[], Any]) -> Outcome:
     return in_child(function, uid=NOBODY_UID, gid=NOGROUP_GID)
+
+
+def load_error(directory: Path) -> StorageError:
+    with pytest.raises(StorageError) as caught:
+        file_store(directory).load()
+    error = caught.value
+    assert TOKEN_A not in str(error) and TOKEN_A not in repr(error)
+    assert TOKEN_A not in str(explain(error))
+    return error
+
+
+def assert_decrypts_to(directory: Path, token: str) -> None:
+    loaded = file_store(directory).load()
+    assert loaded is not None
+    assert loaded.token.reveal() == token

@@ -2,21 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from nanoctl.domain.current_credential import reject_if_expired
-from nanoctl.domain.errors import NotLoggedIn
+from nanoctl.domain.errors import NoTokenEntered
 from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, TokenOrigin
+from nanoctl.domain.ports import (
+    Clock,
+    ReplaceConfirmation,
+    SecretStore,
+    TokenSource,
+    TokenValidator,
+)
 
-if TYPE_CHECKING:  # ports are only annotations here; Protocols cost import time
-    from nanoctl.domain.ports import (
-        Clock,
-        ReplaceConfirmation,
-        SecretStore,
-        TokenSource,
-        TokenValidator,
-    )
+
+class TokenSources:
+    """Where a login finds a token without asking: the flag (``--token``, or stdin for
+    ``--token -``) first, then ``NANOSERVICES_TOKEN``."""
+
+    __slots__ = ("environment", "flag")
+
+    def __init__(self, flag: TokenSource, environment: TokenSource) -> None:
+        self.flag = flag
+        self.environment = environment
+
+    def __iter__(self) -> Iterator[TokenSource]:
+        return iter((self.flag, self.environment))
+
+
+class InteractiveLogin:
+    """What only an interactive login uses: the prompt, the question before a stored
+    credential is replaced, and the store the prompted token goes to."""
+
+    __slots__ = ("confirmation", "prompt", "store")
+
+    def __init__(
+        self, prompt: TokenSource, confirmation: ReplaceConfirmation, store: SecretStore
+    ) -> None:
+        self.prompt = prompt
+        self.confirmation = confirmation
+        self.store = store
 
 
 @dataclass(frozen=True)
@@ -42,26 +68,20 @@ class Authenticate:
 
     def __init__(
         self,
-        flag: TokenSource,
-        environment: TokenSource,
-        prompt: TokenSource,
+        sources: TokenSources,
+        interactive: InteractiveLogin,
         validator: TokenValidator,
-        store: SecretStore,
         clock: Clock,
-        confirmation: ReplaceConfirmation,
         api_url: ApiUrl,
     ) -> None:
-        self._flag = flag
-        self._environment = environment
-        self._prompt = prompt
+        self._sources = sources
+        self._interactive = interactive
         self._validator = validator
-        self._store = store
         self._clock = clock
-        self._confirmation = confirmation
         self._api_url = api_url
 
     def login(self) -> LoginResult:
-        for source in (self._flag, self._environment):
+        for source in self._sources:
             token = source.read()
             if token is not None:
                 identity = self._validator.validate(token, self._api_url)
@@ -72,11 +92,12 @@ class Authenticate:
     def _login_interactively(self) -> LoginResult:
         # Read the store before prompting: a store we cannot read (corrupted, unsafe,
         # written by a newer nanoctl) must be reported, never silently overwritten.
-        current = self._store.load()
+        interactive = self._interactive
+        current = interactive.store.load()
         if (
             current is not None
             and self._usable(current)
-            and not self._confirmation.confirm_replace(current)
+            and not interactive.confirmation.confirm_replace(current)
         ):
             expiry = Expiry(current.identity.expires_at, self._clock.now())
             return LoginResult(
@@ -87,12 +108,13 @@ class Authenticate:
                 stored=False,
                 kept=True,
             )
-        token = self._prompt.read()
+        token = interactive.prompt.read()
         if token is None:  # a prompt always yields a token or raises; be safe anyway
-            raise NotLoggedIn("No token was entered.")
+            raise NoTokenEntered()
         identity = self._validator.validate(token, self._api_url)
         expiry = reject_if_expired(identity, self._clock)
-        self._store.save(Credential(token, self._api_url, identity, saved_at=self._clock.now()))
+        credential = Credential(token, self._api_url, identity, saved_at=self._clock.now())
+        interactive.store.save(credential)
         return LoginResult(TokenOrigin.PROMPT, identity, expiry, self._api_url, stored=True)
 
     def _usable(self, credential: Credential) -> bool:

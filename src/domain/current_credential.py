@@ -7,13 +7,10 @@ knows nothing of the CLI and does no network I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from nanoctl.domain.errors import CredentialForOtherApi, ExpiredToken, NotLoggedIn
 from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, TokenOrigin
-
-if TYPE_CHECKING:  # ports are only annotations here; Protocols cost import time
-    from nanoctl.domain.ports import Clock, SecretStore, TokenSource
+from nanoctl.domain.ports import Clock, SecretStore, TokenSource
 
 
 @dataclass(frozen=True)
@@ -53,21 +50,13 @@ class ResolveCredential:
             raise CredentialForOtherApi(stored.api_url.value, self._api_url.value)
         expiry = Expiry(stored.identity.expires_at, self._clock.now())
         if expiry.expired:
-            raise ExpiredToken(_for(stored.identity), _date(expiry))
+            raise ExpiredToken(stored.identity.username, expiry.expires_at)
         return CurrentCredential(stored, TokenOrigin.STORED)
-
-
-def _for(identity: Identity) -> str:
-    return f" for {identity.username}" if identity.username else ""
-
-
-def _date(expiry: Expiry) -> str:
-    return expiry.expires_at.strftime("%Y-%m-%d") if expiry.expires_at else "an unknown date"
 
 
 def reject_if_expired(identity: Identity, clock: Clock) -> Expiry:
     """The expiry of a freshly validated identity; raises ExpiredToken when it is past."""
     expiry = Expiry(identity.expires_at, clock.now())
     if expiry.expired:
-        raise ExpiredToken(_for(identity), _date(expiry))
+        raise ExpiredToken(identity.username, expiry.expires_at)
     return expiry

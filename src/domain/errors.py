@@ -1,31 +1,62 @@
-"""Every failure nanoctl can report, as one hierarchy.
+"""Every failure nanoctl can report, as one hierarchy of facts.
 
-Each class carries a stable ``kind`` (for ``--json`` and scripts), a one-line
-``message`` naming the cause and a ``hint`` naming the next step. Messages are
-written by us, never copied from a foreign exception, so they cannot carry the
-token. The mapping from class to exit code lives in the entrypoint, in one table.
+Each class carries a stable ``kind`` (for ``--json`` and scripts) and the facts of what
+failed: which token source, which URL, which file, which OS error number. The sentence a
+user reads and its next step are written from these facts in one place,
+``nanoctl.entrypoints.messages``; the exit code of each class is in the error boundary,
+``nanoctl.entrypoints.error_report``. No fact is ever a foreign exception's text, so none
+can carry the token. The errors of the local
+credential store are in ``nanoctl.domain.store_errors``. Reasons are ``Literal``
+names, not Enums: a Literal costs nothing at import and mypy still checks every value.
 """
 
 from __future__ import annotations
 
-TOKEN_PAGE = "https://atomic.deskree.com/auth/access/token"
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # model imports this module: importing it back would be a cycle at run time
+    from nanoctl.domain.model import TokenOrigin
+
+TokenProblem = Literal["empty", "too_long", "several_lines", "bad_characters"]
+ApiUrlProblem = Literal["unparseable", "not_http", "no_host", "extras"]
+NetworkFailure = Literal[
+    "timed_out",
+    "refused",
+    "host_not_found",
+    "tls_handshake",
+    "proxy",
+    "no_answer",
+    "cut",
+    "connection_failed",
+    "request_failed",
+]
+BodyProblem = Literal[
+    "not_an_object",
+    "undocumented_shape",
+    "username_too_long",
+    "username_control_characters",
+]
+FieldProblem = Literal[
+    "missing_or_not_boolean",
+    "not_a_string",
+    "not_a_number",
+    "not_iso_date",
+    "out_of_range",
+    "not_finite",
+]
 
 
 class NanoctlError(Exception):
-    """Base of every error nanoctl reports to a user."""
+    """Base of every error nanoctl reports to a user. Its ``repr`` and ``str`` list its facts."""
 
     kind = "error"
 
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return f"{self.message} {self.hint}".strip()
-
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.message!r})"
+        facts = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.startswith("_"))
+        return f"{type(self).__name__}({facts})"
+
+    __str__ = __repr__
 
 
 # --- exit 2: the user asked for something we cannot do -----------------------
@@ -35,57 +66,61 @@ class UsageError(NanoctlError):
     kind = "usage"
 
 
+class CommandLineError(UsageError):
+    """The command line does not parse; ``problem`` is cleo's sentence, token-like words hidden."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+class TokenFromTerminal(UsageError):
+    """``--token -`` reads a pipe, but standard input is a terminal (it would echo the token)."""
+
+
 class MalformedToken(UsageError):
+    """Not a token. ``origin`` None: a token built in code, not read from a source."""
+
     kind = "malformed_token"
 
-    def __init__(self, reason: str, origin: str) -> None:
-        super().__init__(
-            f"The token from {origin} is malformed: {reason}.",
-            "Copy the whole token again; it is 1 to 4096 visible ASCII characters.",
-        )
+    def __init__(self, problem: TokenProblem, origin: TokenOrigin | None) -> None:
+        super().__init__(problem, origin)
+        self.problem: TokenProblem = problem
+        self.origin = origin
 
 
 class NoTokenAvailable(UsageError):
     kind = "no_token"
 
     def __init__(self, *, ci: bool, no_interaction: bool = False) -> None:
-        if ci:
-            hint = (
-                "In CI, store the token as a secret and expose it as NANOSERVICES_TOKEN, "
-                "or pipe it to `nanoctl login --token -`."
-            )
-        else:
-            hint = (
-                "Set NANOSERVICES_TOKEN, pipe it to `nanoctl login --token -`, "
-                "or run `nanoctl login` in a terminal."
-            )
-        cause = (
-            "No token given, and --no-interaction forbids prompting for one."
-            if no_interaction
-            else "No token given and no terminal to prompt for one."
-        )
-        super().__init__(cause, hint)
+        super().__init__(ci, no_interaction)
+        self.ci = ci
+        self.no_interaction = no_interaction
 
 
 class InsecureApiUrl(UsageError):
     kind = "insecure_api_url"
 
     def __init__(self, url: str) -> None:
-        super().__init__(
-            f"Refusing to send the token over plain HTTP to {url}.",
-            "Use an https:// API URL (plain http is allowed only for loopback addresses).",
-        )
+        super().__init__(url)
+        self.url = url
 
 
 class InvalidApiUrl(UsageError):
     kind = "invalid_api_url"
 
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(
-            f"The API URL {url!r} is not usable: {reason}.",
-            "Pass a full URL such as https://api.example.com/base with --api-url "
-            "or NANOSERVICES_API_URL.",
-        )
+    def __init__(self, url: str, problem: ApiUrlProblem) -> None:
+        super().__init__(url, problem)
+        self.url = url
+        self.problem: ApiUrlProblem = problem
+
+
+class InvalidTimeout(UsageError):
+    """The HTTP timeout setting is not a number of seconds in range."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(value)
+        self.value = value
 
 
 # --- exit 1: nothing to work with -------------------------------------------
@@ -94,11 +129,9 @@ class InvalidApiUrl(UsageError):
 class NotLoggedIn(NanoctlError):
     kind = "not_logged_in"
 
-    def __init__(self, message: str = "You are not logged in.", hint: str = "") -> None:
-        super().__init__(
-            message,
-            hint or "Run `nanoctl login`, or set NANOSERVICES_TOKEN.",
-        )
+
+class NoTokenEntered(NotLoggedIn):
+    """The prompt returned nothing (a prompt always yields a token or raises)."""
 
 
 class CredentialForOtherApi(NotLoggedIn):
@@ -107,11 +140,9 @@ class CredentialForOtherApi(NotLoggedIn):
     kind = "api_mismatch"
 
     def __init__(self, stored_url: str, current_url: str) -> None:
-        super().__init__(
-            f"The stored credential is for {stored_url}, not {current_url}; it was not sent.",
-            f"Run `nanoctl login --api-url {current_url}` to log in there, "
-            f"or use --api-url {stored_url}.",
-        )
+        super().__init__(stored_url, current_url)
+        self.stored_url = stored_url
+        self.current_url = current_url
 
 
 # --- exit 3: the API said no --------------------------------------------------
@@ -124,41 +155,22 @@ class TokenRejected(NanoctlError):
 class InvalidToken(TokenRejected):
     kind = "invalid_token"
 
-    def __init__(self) -> None:
-        super().__init__(
-            "The API rejected the token as invalid.",
-            f"Create a new token on {TOKEN_PAGE} and log in again.",
-        )
-
 
 class InactiveToken(TokenRejected):
     kind = "inactive_token"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "The token is no longer active (revoked or expired).",
-            f"Create a new token on {TOKEN_PAGE} and log in again.",
-        )
 
 
 class ExpiredToken(TokenRejected):
     kind = "expired_token"
 
-    def __init__(self, who: str, when: str) -> None:
-        super().__init__(
-            f"The token{who} expired on {when}.",
-            f"Create a new token on {TOKEN_PAGE} and run `nanoctl login`.",
-        )
+    def __init__(self, username: str | None, expires_at: datetime | None) -> None:
+        super().__init__(username, expires_at)
+        self.username = username
+        self.expires_at = expires_at
 
 
 class ForbiddenToken(TokenRejected):
     kind = "forbidden_token"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "The token is valid but lacks permission to log in (HTTP 403).",
-            f"Create a token with access to the platform on {TOKEN_PAGE}.",
-        )
 
 
 # --- exit 4: the API could not be used ----------------------------------------
@@ -167,37 +179,37 @@ class ForbiddenToken(TokenRejected):
 class ApiUnavailable(NanoctlError):
     kind = "api_unavailable"
 
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
 
 class ApiUnreachable(ApiUnavailable):
     kind = "unreachable"
 
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(
-            f"Could not reach the API at {url}: {reason}.",
-            "Check your network; NANOSERVICES_API_URL or --api-url sets the API URL.",
-        )
+    def __init__(self, url: str, failure: NetworkFailure) -> None:
+        super().__init__(url)
+        self.failure: NetworkFailure = failure
+
+
+class MissingCaBundle(ApiUnreachable):
+    """The CA bundle an environment variable names does not exist."""
+
+    def __init__(self, url: str, path: str, variable: str) -> None:
+        super().__init__(url, "request_failed")
+        self.path = path
+        self.variable = variable
 
 
 class TlsFailure(ApiUnavailable):
     kind = "tls"
-
-    def __init__(self, url: str) -> None:
-        super().__init__(
-            f"TLS verification failed for {url}: the certificate is not trusted.",
-            "If you are behind a proxy with its own CA, point REQUESTS_CA_BUNDLE at its "
-            "certificate; otherwise check NANOSERVICES_API_URL.",
-        )
 
 
 class RateLimited(ApiUnavailable):
     kind = "rate_limited"
 
     def __init__(self, url: str, retry_after: float | None) -> None:
-        when = _after(retry_after) if retry_after is not None else "in a minute"
-        super().__init__(
-            f"The API at {url} is rate limiting requests (HTTP 429).",
-            f"Try again {when}.",
-        )
+        super().__init__(url)
         self.retry_after = retry_after
 
 
@@ -205,67 +217,60 @@ class ServerError(ApiUnavailable):
     kind = "server_error"
 
     def __init__(self, url: str, status: int) -> None:
-        super().__init__(
-            f"The API at {url} failed with HTTP {status}.",
-            "This is a problem on the server side; try again in a few minutes.",
-        )
+        super().__init__(url)
         self.status = status
 
 
 class UnexpectedResponse(ApiUnavailable):
     kind = "unexpected_response"
 
-    def __init__(self, url: str, what: str) -> None:
-        super().__init__(
-            f"Unexpected response from the API at {url}: {what}.",
-            "Check that NANOSERVICES_API_URL points at the Nanoservices API.",
-        )
+
+class UnexpectedStatus(UnexpectedResponse):
+    def __init__(self, url: str, status: int) -> None:
+        super().__init__(url)
+        self.status = status
 
 
-def _after(seconds: float) -> str:
-    """'in 5 s', 'in 3 min', 'in 2 h' — when a rate limit lifts, for humans."""
-    if seconds < 90:
-        return f"in {max(1, round(seconds))} s"
-    if seconds < 3600:
-        return f"in {round(seconds / 60)} min"
-    return f"in {round(seconds / 3600)} h"
+class RedirectNotFollowed(UnexpectedResponse):
+    """``target`` is safe to show (no credentials, query or token); None: no Location header;
+    ``parseable`` False: a Location that is not a URL."""
+
+    def __init__(self, url: str, status: int, target: str | None, parseable: bool = True) -> None:
+        super().__init__(url)
+        self.status = status
+        self.target = target
+        self.parseable = parseable
 
 
-# --- exit 5: the local credential store --------------------------------------
+class NotJson(UnexpectedResponse):
+    """``content_type`` (printable, short) when the server named another one."""
+
+    def __init__(self, url: str, content_type: str | None = None) -> None:
+        super().__init__(url)
+        self.content_type = content_type
 
 
-class StorageError(NanoctlError):
-    kind = "storage"
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(
-            message,
-            hint or "Run `nanoctl logout` to clear the stored credential, then log in again.",
-        )
+class BodyTooLarge(UnexpectedResponse):
+    def __init__(self, url: str, limit: int) -> None:
+        super().__init__(url)
+        self.limit = limit
 
 
-class CorruptedStore(StorageError):
-    kind = "corrupted_store"
+class UndecodableBody(UnexpectedResponse):
+    """The Content-Encoding did not decode."""
 
 
-class UnsafeStore(StorageError):
-    kind = "unsafe_store"
+class MalformedBody(UnexpectedResponse):
+    def __init__(self, url: str, problem: BodyProblem) -> None:
+        super().__init__(url)
+        self.problem: BodyProblem = problem
 
 
-class StoreWriteFailed(StorageError):
-    kind = "store_write_failed"
-
-
-class NewerStoreFormat(StorageError):
-    """Written by a newer nanoctl: upgrading fixes it, so it is never overwritten."""
-
-    kind = "newer_store_format"
-
-
-class KeyringUnavailable(StorageError):
-    """The key is in the OS keyring, which is locked or not running right now."""
-
-    kind = "keyring_unavailable"
+class BadField(UnexpectedResponse):
+    def __init__(self, url: str, field: str, problem: FieldProblem) -> None:
+        super().__init__(url)
+        self.field = field
+        self.problem: FieldProblem = problem
 
 
 # --- exit 130 ------------------------------------------------------------------
@@ -274,12 +279,15 @@ class KeyringUnavailable(StorageError):
 class Cancelled(NanoctlError):
     kind = "cancelled"
 
-    def __init__(self) -> None:
-        super().__init__("Authentication cancelled.")
-
 
 # --- exit 1: our own fault ------------------------------------------------------
 
 
 class InternalError(NanoctlError):
+    """An exception nanoctl did not expect; only its class name is kept."""
+
     kind = "internal"
+
+    def __init__(self, exception_type: str) -> None:
+        super().__init__(exception_type)
+        self.exception_type = exception_type

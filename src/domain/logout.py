@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from nanoctl.domain.errors import UsageError
-
-if TYPE_CHECKING:  # ports are only annotations here; Protocols cost import time
-    from nanoctl.domain.ports import SecretStore, TokenSource
+from nanoctl.domain.ports import SecretStore, TokenSource
 
 
 @dataclass(frozen=True)

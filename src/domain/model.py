@@ -8,15 +8,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from nanoctl.domain.errors import InsecureApiUrl, InvalidApiUrl, MalformedToken
-
-if TYPE_CHECKING:
-    # Only for annotations: `from pydantic import SecretStr` loads pydantic.types,
-    # annotated_types, pydantic.json_schema, uuid, zoneinfo (~50-75 ms) on every command.
-    from pydantic import SecretStr
+from nanoctl.domain.errors import InsecureApiUrl, InvalidApiUrl, MalformedToken, TokenProblem
 
 MAX_TOKEN_LENGTH = 4096
 EXPIRY_WARNING = timedelta(days=7)
@@ -32,16 +26,6 @@ class TokenOrigin(Enum):
     PROMPT = "prompt"
     STORED = "stored"
 
-    @property
-    def described(self) -> str:
-        return {
-            TokenOrigin.FLAG: "the --token option",
-            TokenOrigin.STDIN: "standard input (--token -)",
-            TokenOrigin.ENVIRONMENT: "NANOSERVICES_TOKEN",
-            TokenOrigin.PROMPT: "the prompt",
-            TokenOrigin.STORED: "the stored credential",
-        }[self]
-
 
 class Token:
     """An API token. Its value leaves this object only through ``reveal()``.
@@ -52,15 +36,15 @@ class Token:
 
     __slots__ = ("_secret",)
 
-    def __init__(self, secret: str | SecretStr) -> None:
-        self._secret: str = _plain(secret)
+    def __init__(self, secret: str) -> None:
+        self._secret = secret
 
     @classmethod
-    def parse(cls, raw: str | SecretStr, origin: TokenOrigin) -> Token:
-        value = _plain(raw).strip()
+    def parse(cls, raw: str, origin: TokenOrigin) -> Token:
+        value = raw.strip()
         problem = token_problem(value)
         if problem is not None:
-            raise MalformedToken(problem, origin.described)
+            raise MalformedToken(problem, origin)
         return cls(value)
 
     def reveal(self) -> str:
@@ -90,23 +74,18 @@ class Token:
         raise TypeError("a Token is not picklable")
 
 
-def token_problem(value: str) -> str | None:
-    """Why ``value`` is not a token (in words that never quote it), or None if it is one:
-    1 to 4096 visible ASCII characters, which is also what an HTTP header can carry."""
+def token_problem(value: str) -> TokenProblem | None:
+    """Why ``value`` is not a token, or None if it is one: 1 to 4096 visible ASCII
+    characters, which is also what an HTTP header can carry."""
     if not value:
-        return "it is empty"
+        return "empty"
     if len(value) > MAX_TOKEN_LENGTH:
-        return f"it is longer than {MAX_TOKEN_LENGTH} characters"
+        return "too_long"
     if any(c in "\r\n" for c in value):
-        return "it spans several lines"
+        return "several_lines"
     if not all("\x21" <= c <= "\x7e" for c in value):
-        return "it contains spaces, control or non-ASCII characters"
+        return "bad_characters"
     return None
-
-
-def _plain(raw: str | SecretStr) -> str:
-    """The string in ``raw``: a str, or a pydantic SecretStr (duck-typed, not imported)."""
-    return raw if isinstance(raw, str) else raw.get_secret_value()
 
 
 @dataclass(frozen=True)
@@ -123,13 +102,13 @@ class ApiUrl:
             host = parts.hostname
             parts.port  # noqa: B018 - raises ValueError on a bad port
         except ValueError as error:
-            raise InvalidApiUrl(url, "it cannot be parsed") from error
+            raise InvalidApiUrl(url, "unparseable") from error
         if parts.scheme not in ("https", "http"):
-            raise InvalidApiUrl(url, "it must start with https://")
+            raise InvalidApiUrl(url, "not_http")
         if not host:
-            raise InvalidApiUrl(url, "it has no host")
+            raise InvalidApiUrl(url, "no_host")
         if parts.query or parts.fragment or parts.username or parts.password:
-            raise InvalidApiUrl(url, "it must not carry a query, fragment or credentials")
+            raise InvalidApiUrl(url, "extras")
         if parts.scheme == "http" and not _is_loopback(host):
             raise InsecureApiUrl(url)
         return cls(url.rstrip("/"))
@@ -201,17 +180,3 @@ class Expiry:
             and not self.expired
             and self.expires_at - self.now <= EXPIRY_WARNING
         )
-
-    def describe(self) -> str:
-        """'2027-01-31 (in 64 days)', 'expired on 2026-01-31', 'expiry unknown'."""
-        if self.expires_at is None:
-            return "expiry unknown"
-        date = self.expires_at.strftime("%Y-%m-%d")
-        if self.expired:
-            return f"expired on {date}"
-        left = self.expires_at - self.now
-        if left < timedelta(days=1):
-            hours = max(1, int(left.total_seconds() // 3600))
-            return f"{date} (in {hours} hour{'s' if hours != 1 else ''})"
-        days = self.days_left
-        return f"{date} (in {days} day{'s' if days != 1 else ''})"

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from nanoctl.domain.current_credential import ResolveCredential, reject_if_expired
 from nanoctl.domain.model import ApiUrl, Expiry, Identity, TokenOrigin
-
-if TYPE_CHECKING:  # ports are only annotations here; Protocols cost import time
-    from nanoctl.domain.ports import Clock, SecretStore, TokenValidator
+from nanoctl.domain.ports import Clock, SecretStore, TokenValidator
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Future nanoctl commands (deploy, build, ...) and other tools call these to find
 "the current credential" exactly as `nanoctl status` does. Errors are the domain
-errors of ``nanoctl.domain.errors``; nothing here prints or exits.
+errors of ``nanoctl.domain.errors`` (their facts); ``explain`` words one as the CLI
+would. Nothing here prints, prompts or exits.
 
     from nanoctl.entrypoints import api
     current = api.current_credential()      # NANOSERVICES_TOKEN, else the stored one
@@ -13,46 +14,33 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
-__all__ = ["container", "current_credential", "login", "logout"]
+from nanoctl.domain.authenticate import LoginResult
+from nanoctl.domain.current_credential import CurrentCredential
+from nanoctl.domain.errors import NanoctlError
+from nanoctl.domain.logout import LogoutResult
+from nanoctl.entrypoints.container import Container, Invocation, for_invocation
+from nanoctl.entrypoints.messages.errors import explain as _explain
 
-if TYPE_CHECKING:
-    from nanoctl.domain.authenticate import LoginResult
-    from nanoctl.domain.current_credential import CurrentCredential
-    from nanoctl.domain.logout import LogoutResult
-    from nanoctl.entrypoints.container import Container
+__all__ = ["Container", "container", "current_credential", "explain", "login", "logout"]
 
 
 def container(*, api_url: str | None = None, environ: Mapping[str, str] | None = None) -> Container:
     """A container configured like the CLI's, never prompting; override its providers
     (``container.validator.override(...)``) to swap adapters."""
-    from nanoctl.adapters.terminal import Terminal
-    from nanoctl.entrypoints.container import build_container
-    from nanoctl.entrypoints.settings import Settings
-
-    env = os.environ if environ is None else environ
-    built = build_container(Settings.from_environment(env, api_url=api_url))
-    built.environ.override(env)
-    built.terminal.override(Terminal.from_process(interactive=False, environ=env))
-    return built
+    return for_invocation(Invocation(os.environ if environ is None else environ, api_url=api_url))
 
 
 def login(token: str, *, api_url: str | None = None, using: Container | None = None) -> LoginResult:
     """Validate ``token`` against the API, like `nanoctl login --token`; never stores it."""
-    from pydantic import SecretStr  # here, not at import: it loads pydantic.types
-
     c = using or container(api_url=api_url)
-    flag = c.flag_token(value=SecretStr(token))
-    result: LoginResult = c.authenticate(flag=flag).login()
-    return result
+    # The flag source of this login gets ``token`` (dependency-injector's nested arguments).
+    return c.authenticate(sources__flag__value=token).login()
 
 
 def logout(*, using: Container | None = None) -> LogoutResult:
     """Remove the stored credential and its key; idempotent."""
-    c = using or container()
-    result: LogoutResult = c.logout().logout()
-    return result
+    return (using or container()).logout().logout()
 
 
 def current_credential(
@@ -62,6 +50,9 @@ def current_credential(
 
     Offline and fast; raises NotLoggedIn, ExpiredToken or StorageError.
     """
-    c = using or container(api_url=api_url)
-    current: CurrentCredential = c.resolve_credential().resolve()
-    return current
+    return (using or container(api_url=api_url)).resolve_credential().resolve()
+
+
+def explain(error: NanoctlError) -> str:
+    """The one line nanoctl prints for ``error``: what went wrong and what to do next."""
+    return str(_explain(error))

@@ -1,9 +1,11 @@
 """The cleo application: the command table's commands, built lazily, behind one
-error boundary.
+error boundary, with one container per run.
 
 Each command is built by its factory in the command table only when it runs (or
 when `completions` lists them all), and the global options cleo parses are the
-table's, so a command's help page words them as the front page does.
+table's, so a command's help page words them as the front page does. The container
+(`nanoctl.entrypoints.container`) is made from the command line cleo parsed the
+first time a command asks for it, so `help` never builds it.
 """
 
 from __future__ import annotations
@@ -13,29 +15,38 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from cleo.application import Application
+from cleo.commands.command import Command
 from cleo.io.inputs.argument import Argument
 from cleo.io.inputs.argv_input import ArgvInput
 from cleo.io.inputs.definition import Definition
 from cleo.io.inputs.option import Option
+from cleo.io.io import IO
 from cleo.loaders.factory_command_loader import FactoryCommandLoader
 
 from nanoctl import __version__
 from nanoctl.entrypoints.command_table import COMMANDS, GLOBAL_OPTIONS
 from nanoctl.entrypoints.front_page import version_line
 
-if TYPE_CHECKING:
-    from cleo.commands.command import Command
-    from cleo.io.io import IO
+if TYPE_CHECKING:  # the container loads dependency_injector (~60 ms): only commands that run
+    from nanoctl.entrypoints.container import Container
 
 
 class NanoctlApplication(Application):
-    def __init__(self, commands: dict[str, Callable[[], Command]] | None = None) -> None:
-        """``commands`` replaces the table's factories of the same names (tests build
-        commands on a container of fakes)."""
+    """``container`` makes a fresh Container for each run (tests pass one with overrides)."""
+
+    def __init__(
+        self,
+        commands: dict[str, Callable[[], Command]] | None = None,
+        container: Callable[[], Container] | None = None,
+    ) -> None:
+        """``commands`` replaces the table's factories of the same names."""
         super().__init__("nanoctl", __version__)
         factories = {entry.name: entry.build for entry in COMMANDS}
         factories.update(commands or {})
         self.set_command_loader(FactoryCommandLoader(factories))
+        self._new_container = container
+        self._io: IO | None = None
+        self._container: Container | None = None
 
     @property
     def long_version(self) -> str:
@@ -56,12 +67,27 @@ class NanoctlApplication(Application):
             )
         return definition
 
+    @property
+    def container(self) -> Container:
+        """This run's container, made on first use from the command line cleo parsed."""
+        if self._container is None:
+            # Here: the container loads dependency_injector (~60 ms) that `help` never needs.
+            from nanoctl.entrypoints.container import Container, Invocation, for_invocation
+
+            if self._io is None:
+                raise RuntimeError("the container exists only while a command runs")
+            invocation = Invocation.of_command_line(self._io)
+            self._container = for_invocation(invocation, self._new_container or Container)
+        return self._container
+
     def _run(self, io: IO) -> int:
+        self._io, self._container = io, None
         try:
             return super()._run(io)
         except BrokenPipeError:
             raise  # `nanoctl ... | head`: cleo silences the closed pipe
         except (Exception, KeyboardInterrupt) as error:
+            # Only on a failure: its words load the settings, which `help` never needs.
             from nanoctl.entrypoints.error_report import report
 
             return report(error, io)

@@ -1,116 +1,245 @@
-"""The composition root: the only module where adapters meet use cases.
+"""The composition root: the one place where anything is built.
 
-Nothing is built at import time: providers build adapters when a use case is
-asked for, and the adapters import requests/cryptography/keyring only when used.
-Adapters are Singletons (one per container, i.e. per run); use cases are
-Factories, so an override made in a test is always honoured.
+Settings, the terminal, the diagnostics, the token sources, the adapters and the use cases
+are providers of ``Container``, built from one ``Invocation`` (what this run was given)
+when first asked for; nothing is built at import time. Adapters are Singletons (one per
+container, i.e. per run); use cases are Factories, so an override made in a test is always
+honoured. Commands and the Python API only call these providers.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from importlib import import_module
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
+from cleo.io.io import IO
 from dependency_injector import containers, providers
 
 from nanoctl.adapters.clock import SystemClock
-from nanoctl.adapters.diagnostics import Silent
-from nanoctl.adapters.terminal import Terminal
-from nanoctl.adapters.token_sources import EnvironmentTokenSource
+from nanoctl.adapters.diagnostics import Diagnostics, Silent
+from nanoctl.adapters.store.unsupported import UnsupportedStore
+from nanoctl.adapters.terminal.confirmation import TerminalReplaceConfirmation
+from nanoctl.adapters.terminal.prompt import PromptTokenSource
+from nanoctl.adapters.terminal.terminal import Terminal
+from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource, FlagTokenSource
 from nanoctl.domain.model import ApiUrl
+from nanoctl.domain.ports import (
+    Clock,
+    ReplaceConfirmation,
+    SecretStore,
+    TokenSource,
+    TokenValidator,
+)
+from nanoctl.entrypoints.io_diagnostics import IoDiagnostics
+from nanoctl.entrypoints.messages.commands import TOKEN_PROMPT, replace_question
 from nanoctl.entrypoints.settings import Settings
 
+if TYPE_CHECKING:  # the use cases are imported when built, below
+    from nanoctl.domain.authenticate import Authenticate, InteractiveLogin, TokenSources
+    from nanoctl.domain.current_credential import ResolveCredential
+    from nanoctl.domain.logout import Logout
+    from nanoctl.domain.status import Status
 
-def lazy(target: str) -> Callable[..., Any]:
-    """The callable ``"module:name"``, imported on first call: each command pays only
-    for the adapters and use cases it builds (requests, cryptography and keyring are
-    never imported by a command that does not use them)."""
-    module, _, name = target.partition(":")
 
-    def build(*args: Any, **kwargs: Any) -> Any:
-        return getattr(import_module(module), name)(*args, **kwargs)
+class Invocation:
+    """What one run was given: the environment, the options parsed from the command line
+    (``token`` is the --token value, a secret), whether it may ask questions, and the io
+    its -v lines go to (None: silent, as a library is)."""
 
-    build.__qualname__ = build.__name__ = name
-    return build
+    __slots__ = ("api_url", "environ", "interactive", "io", "token")
+
+    def __init__(
+        self,
+        environ: Mapping[str, str],
+        *,
+        api_url: str | None = None,
+        token: str | None = None,
+        interactive: bool = False,
+        io: IO | None = None,
+    ) -> None:
+        self.environ = environ
+        self.api_url = api_url
+        self.token = token
+        self.interactive = interactive
+        self.io = io
+
+    def __repr__(self) -> str:
+        return f"Invocation(api_url={self.api_url!r}, interactive={self.interactive})"
+
+    @classmethod
+    def of_command_line(cls, io: IO) -> Invocation:
+        """The run cleo parsed into ``io``: its options, -n, and -v for diagnostics."""
+        return cls(
+            os.environ,
+            api_url=_option(io, "api-url"),
+            token=_option(io, "token"),
+            interactive=io.is_interactive(),
+            io=io,
+        )
+
+
+def _option(io: IO, name: str) -> str | None:
+    value = io.input.option(name) if io.input.has_option(name) else None
+    return value if isinstance(value, str) else None
+
+
+# --- how each piece is made from the others ------------------------------------------------
+
+
+def _settings(invocation: Invocation) -> Settings:
+    return Settings.from_environment(invocation.environ, api_url=invocation.api_url)
+
+
+def _diagnostics(invocation: Invocation) -> Diagnostics:
+    return Silent() if invocation.io is None else IoDiagnostics(invocation.io)
+
+
+def _terminal(invocation: Invocation) -> Terminal:
+    return Terminal.from_process(interactive=invocation.interactive, environ=invocation.environ)
+
+
+def _api_url(settings: Settings) -> ApiUrl:
+    return ApiUrl.parse(settings.api_url)
+
+
+def _validator(settings: Settings, diagnostics: Diagnostics) -> TokenValidator:
+    # Imported here: the HTTP adapter's modules cost ~2 ms that logout never needs.
+    from nanoctl.adapters.http.retries import RetryPolicy
+    from nanoctl.adapters.http.transport import HttpLimits
+    from nanoctl.adapters.http.validator import RequestsTokenValidator
+
+    return RequestsTokenValidator(
+        settings.user_agent,
+        limits=HttpLimits(timeout=settings.http_timeout, deadline=settings.http_deadline),
+        retries=RetryPolicy(),
+        diagnostics=diagnostics,
+    )
+
+
+def _store(settings: Settings, diagnostics: Diagnostics) -> SecretStore:
+    if not settings.stores_credentials:
+        return UnsupportedStore(settings.config_dir, settings.platform)
+    # Imported here: the store needs fcntl and dir_fd, which Windows does not have.
+    from nanoctl.adapters.store.encrypted_store import EncryptedFileStore
+    from nanoctl.adapters.store.keyring_keys import choose_key_store
+
+    keys = choose_key_store(settings.config_dir, settings.use_keyring, diagnostics)
+    return EncryptedFileStore(settings.config_dir, keys, diagnostics)
+
+
+def _environment_token(invocation: Invocation) -> EnvironmentTokenSource:
+    return EnvironmentTokenSource(invocation.environ)
+
+
+# Each use case's module is imported when the use case is first built: a command builds one,
+# and importing all four costs every command ~2.5 ms (benchmarks/startup.py: logout).
+
+
+def _token_sources(flag: TokenSource, environment: TokenSource) -> TokenSources:
+    from nanoctl.domain.authenticate import TokenSources  # login only
+
+    return TokenSources(flag, environment)
+
+
+def _interactive_login(
+    prompt: TokenSource, confirmation: ReplaceConfirmation, store: SecretStore
+) -> InteractiveLogin:
+    from nanoctl.domain.authenticate import InteractiveLogin  # login only
+
+    return InteractiveLogin(prompt, confirmation, store)
+
+
+def _authenticate(
+    sources: TokenSources,
+    interactive: InteractiveLogin,
+    validator: TokenValidator,
+    clock: Clock,
+    api_url: ApiUrl,
+) -> Authenticate:
+    from nanoctl.domain.authenticate import Authenticate  # login only
+
+    return Authenticate(sources, interactive, validator, clock, api_url)
+
+
+def _logout(store: SecretStore, environment: TokenSource) -> Logout:
+    from nanoctl.domain.logout import Logout  # logout only
+
+    return Logout(store, environment)
+
+
+def _resolve_credential(
+    environment: TokenSource, store: SecretStore, clock: Clock, api_url: ApiUrl
+) -> ResolveCredential:
+    from nanoctl.domain.current_credential import ResolveCredential  # status and the API
+
+    return ResolveCredential(environment, store, clock, api_url)
+
+
+def _status(
+    resolve: ResolveCredential, validator: TokenValidator, store: SecretStore, clock: Clock
+) -> Status:
+    from nanoctl.domain.status import Status  # status only
+
+    return Status(resolve, validator, store, clock)
 
 
 class Container(containers.DeclarativeContainer):
-    config = providers.Configuration(strict=True)
+    invocation = providers.Dependency(instance_of=Invocation)
 
-    # --- the outside world ------------------------------------------------------
-    environ = providers.Object(os.environ)
-    diagnostics = providers.Object(Silent())
-    terminal = providers.Singleton(Terminal.from_process, interactive=True, environ=environ)
+    # --- the outside world ---------------------------------------------------------------
+    settings = providers.Singleton(_settings, invocation)
+    diagnostics = providers.Singleton(_diagnostics, invocation)
+    terminal = providers.Singleton(_terminal, invocation)
     clock = providers.Singleton(SystemClock)
-    api_url = providers.Singleton(ApiUrl.parse, config.api_url)
+    api_url = providers.Singleton(_api_url, settings)
 
-    # --- adapters -----------------------------------------------------------------
-    validator = providers.Singleton(
-        lazy("nanoctl.adapters.http_validator:RequestsTokenValidator"),
-        user_agent=config.user_agent,
-        timeout=config.http_timeout,
-        deadline=config.http_deadline,
-        diagnostics=diagnostics,
-    )
-    key_store = providers.Singleton(
-        lazy("nanoctl.adapters.key_store:choose_key_store"),
-        directory=config.config_dir,
-        use_keyring=config.use_keyring,
-        diagnostics=diagnostics,
-    )
-    store = providers.Singleton(
-        lazy("nanoctl.adapters.encrypted_store:EncryptedFileStore"),
-        directory=config.config_dir,
-        keys=key_store,
-        diagnostics=diagnostics,
-    )
-    environment_token = providers.Factory(EnvironmentTokenSource, environ=environ)
+    # --- adapters --------------------------------------------------------------------------
+    validator = providers.Singleton(_validator, settings, diagnostics)
+    store = providers.Singleton(_store, settings, diagnostics)
+    environment_token = providers.Factory(_environment_token, invocation)
     flag_token = providers.Factory(
-        lazy("nanoctl.adapters.token_sources:FlagTokenSource"), value=None, terminal=terminal
+        FlagTokenSource, value=invocation.provided.token, terminal=terminal
     )
-    prompt_token = providers.Factory(
-        lazy("nanoctl.adapters.prompt:PromptTokenSource"), terminal=terminal
-    )
-    confirmation = providers.Factory(
-        lazy("nanoctl.adapters.confirmation:TerminalReplaceConfirmation"),
-        terminal=terminal,
-        clock=clock,
-    )
+    prompt_token = providers.Factory(PromptTokenSource, terminal, TOKEN_PROMPT)
+    confirmation = providers.Factory(TerminalReplaceConfirmation, terminal, replace_question, clock)
 
-    # --- use cases ------------------------------------------------------------------
+    # --- use cases ---------------------------------------------------------------------------
     authenticate = providers.Factory(
-        lazy("nanoctl.domain.authenticate:Authenticate"),
-        flag=flag_token,
-        environment=environment_token,
-        prompt=prompt_token,
+        _authenticate,
+        sources=providers.Factory(_token_sources, flag=flag_token, environment=environment_token),
+        interactive=providers.Factory(
+            _interactive_login, prompt=prompt_token, confirmation=confirmation, store=store
+        ),
         validator=validator,
-        store=store,
         clock=clock,
-        confirmation=confirmation,
         api_url=api_url,
     )
-    logout = providers.Factory(
-        lazy("nanoctl.domain.logout:Logout"), store=store, environment=environment_token
-    )
+    logout = providers.Factory(_logout, store=store, environment=environment_token)
     resolve_credential = providers.Factory(
-        lazy("nanoctl.domain.current_credential:ResolveCredential"),
+        _resolve_credential,
         environment=environment_token,
         store=store,
         clock=clock,
         api_url=api_url,
     )
     status = providers.Factory(
-        lazy("nanoctl.domain.status:Status"),
-        resolve=resolve_credential,
-        validator=validator,
-        store=store,
-        clock=clock,
+        _status, resolve=resolve_credential, validator=validator, store=store, clock=clock
     )
 
 
-def build_container(settings: Settings) -> Container:
-    container = Container()
-    container.config.from_dict(settings.as_config())
-    return container
+def for_invocation(
+    invocation: Invocation, container: Callable[[], Container] = Container
+) -> Container:
+    """``container()`` (a fresh Container, or one a test has overridden) for this run.
+
+    A container serves one run: what an earlier run built (its io, its terminal) is
+    dropped. The settings are read at once: a bad NANOCTL_HTTP_TIMEOUT fails any command
+    before it does anything.
+    """
+    built = container()
+    built.reset_singletons()
+    built.invocation.reset_override()
+    built.invocation.override(providers.Object(invocation))
+    built.settings()
+    return built

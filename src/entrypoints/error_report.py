@@ -1,8 +1,8 @@
 """The one error boundary: every failure becomes one line on stderr and an exit code.
 
-Only our own messages are rendered. A foreign exception's text (requests,
-cryptography, pydantic, cleo's "got <argument>") can carry the token, so it is
-never printed, not even in the -vvv traceback.
+Only our own words are rendered (nanoctl.entrypoints.messages). A foreign exception's
+text (requests, cryptography, pydantic, cleo's "got <argument>") can carry the token, so
+it is never printed, not even in the -vvv traceback.
 """
 
 from __future__ import annotations
@@ -10,23 +10,23 @@ from __future__ import annotations
 import json
 import re
 import traceback
-from typing import TYPE_CHECKING
 
+from cleo.exceptions import CleoError
+from cleo.io.io import IO
 from cleo.io.outputs.output import Type, Verbosity
 
 from nanoctl.domain.errors import (
     ApiUnavailable,
     Cancelled,
+    CommandLineError,
     InternalError,
     NanoctlError,
     NotLoggedIn,
-    StorageError,
     TokenRejected,
     UsageError,
 )
-
-if TYPE_CHECKING:
-    from cleo.io.io import IO
+from nanoctl.domain.store_errors import StorageError
+from nanoctl.entrypoints.messages.errors import explain
 
 EXIT_OK = 0
 EXIT_CODES: tuple[tuple[type[NanoctlError], int], ...] = (
@@ -53,27 +53,23 @@ def as_domain_error(error: BaseException) -> NanoctlError:
         return error
     if isinstance(error, KeyboardInterrupt):
         return Cancelled()
-    from cleo.exceptions import CleoError
-
     if isinstance(error, CleoError):
-        return UsageError(_sanitized_usage(str(error)), "Run `nanoctl help <command>` for usage.")
-    return InternalError(
-        f"Unexpected internal error ({type(error).__name__}).",
-        "Run again with -vvv for details and report it.",
-    )
+        return CommandLineError(_sanitized_usage(str(error)))
+    return InternalError(type(error).__name__)
 
 
 def report(error: BaseException, io: IO) -> int:
     """Render ``error`` on stderr (JSON with --json) and return its exit code."""
     domain_error = as_domain_error(error)
     code = exit_code_of(domain_error)
+    message = str(explain(domain_error))
     if io.input.has_parameter_option("--json"):
-        payload = {"error": {"code": code, "kind": domain_error.kind, "message": str(domain_error)}}
+        payload = {"error": {"code": code, "kind": domain_error.kind, "message": message}}
         io.error_output.write_line(json.dumps(payload), type=Type.RAW, verbosity=Verbosity.QUIET)
         return code
     if io.is_debug():
         io.error_output.write(safe_traceback(error), type=Type.RAW, verbosity=Verbosity.QUIET)
-    line = str(domain_error) if isinstance(domain_error, Cancelled) else f"Error: {domain_error}"
+    line = message if isinstance(domain_error, Cancelled) else f"Error: {message}"
     if io.error_output.is_decorated():
         io.error_output.write_line(
             f"\x1b[31m{line}\x1b[0m", type=Type.RAW, verbosity=Verbosity.QUIET
@@ -100,7 +96,7 @@ def safe_traceback(error: BaseException) -> str:
     for exc in reversed(chain):
         parts.append("Traceback (most recent call last):\n")
         parts.extend(traceback.format_tb(exc.__traceback__))
-        text = str(exc) if isinstance(exc, NanoctlError) else "(message withheld)"
+        text = str(explain(exc)) if isinstance(exc, NanoctlError) else "(message withheld)"
         parts.append(f"{type(exc).__module__}.{type(exc).__qualname__}: {text}\n\n")
     return "".join(parts)
 

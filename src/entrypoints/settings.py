@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nanoctl import __version__
-from nanoctl.domain.errors import UsageError
+from nanoctl.domain.errors import InvalidTimeout
 from nanoctl.domain.model import DEFAULT_API_URL
 
 API_URL_ENV = "NANOSERVICES_API_URL"
@@ -18,6 +18,7 @@ CONFIG_DIR_ENV = "NANOCTL_CONFIG_DIR"
 KEYRING_ENV = "NANOCTL_KEYRING"
 TIMEOUT_ENV = "NANOCTL_HTTP_TIMEOUT"
 DEFAULT_TIMEOUT = 10.0
+MAX_TIMEOUT = 600.0
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,16 @@ class Settings:
     use_keyring: bool
     http_timeout: float
     user_agent: str
+    platform: str = sys.platform
+    """Where nanoctl runs (``sys.platform``): the credential store needs POSIX."""
 
     @classmethod
     def from_environment(
-        cls, environ: Mapping[str, str] = os.environ, *, api_url: str | None = None
+        cls,
+        environ: Mapping[str, str] = os.environ,
+        *,
+        api_url: str | None = None,
+        platform: str = sys.platform,
     ) -> Settings:
         """``api_url`` is the --api-url option, which beats NANOSERVICES_API_URL."""
         return cls(
@@ -43,18 +50,18 @@ class Settings:
                 f"nanoctl/{__version__} "
                 f"(python {sys.version_info.major}.{sys.version_info.minor}; {sys.platform})"
             ),
+            platform=platform,
         )
 
-    def as_config(self) -> dict[str, object]:
-        return {
-            "api_url": self.api_url,
-            "config_dir": self.config_dir,
-            "use_keyring": self.use_keyring,
-            "http_timeout": self.http_timeout,
-            # One login may retry; the total deadline grows with a longer timeout.
-            "http_deadline": max(30.0, 3 * self.http_timeout),
-            "user_agent": self.user_agent,
-        }
+    @property
+    def http_deadline(self) -> float:
+        """One login may retry; the total deadline grows with a longer timeout."""
+        return max(30.0, 3 * self.http_timeout)
+
+    @property
+    def stores_credentials(self) -> bool:
+        """The encrypted store relies on flock and dir_fd: POSIX (Linux, macOS) only."""
+        return self.platform != "win32"
 
 
 def _config_dir(environ: Mapping[str, str]) -> Path:
@@ -79,9 +86,6 @@ def _timeout(raw: str | None) -> float:
         value = float(raw)
     except ValueError:
         value = math.nan
-    if not (math.isfinite(value) and 0 < value <= 600):
-        raise UsageError(
-            f"{TIMEOUT_ENV}={raw!r} is not a number of seconds.",
-            f"Set {TIMEOUT_ENV} to a value between 0 and 600 (default {DEFAULT_TIMEOUT:g}).",
-        )
+    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+        raise InvalidTimeout(raw)
     return value

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from reference_server import ReferenceServer
 from tests import leaks
 
 NANOCTL = Path(sys.executable).parent / "nanoctl"
@@ -208,8 +209,8 @@ def store_credential(api_url: str, token: str, expires_at: datetime, username: s
     every test, as for the nanoctl runs), so nanoctl reads it like its own; it just
     skips a terminal session where the test is about what comes after the login.
     """
-    from nanoctl.adapters.encrypted_store import EncryptedFileStore
-    from nanoctl.adapters.key_store import choose_key_store
+    from nanoctl.adapters.store.encrypted_store import EncryptedFileStore
+    from nanoctl.adapters.store.keyring_keys import choose_key_store
     from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
 
     directory = config_dir()
@@ -256,3 +257,61 @@ def files_under(directory: Path) -> dict[str, bytes]:
 def config_dir() -> Path:
     """Where nanoctl keeps the credential in this test (set by tests/conftest.py)."""
     return Path(os.environ["NANOCTL_CONFIG_DIR"])
+
+
+# --- what the end-to-end tests expect -----------------------------------------------------
+
+UNKNOWN = "nano_unknown_Vz3Qp8Lk"  # well-formed, but the API has never heard of it
+NOT_STORED = "The token was not stored (run `nanoctl login` without --token to store one)."
+INACTIVE_LINE = (
+    "Error: The token is no longer active (revoked or expired). "
+    f"Create a new token on {TOKEN_PAGE} and log in again."
+)
+FORBIDDEN_LINE = (
+    "Error: The token is valid but lacks permission to log in (HTTP 403). "
+    f"Create a token with access to the platform on {TOKEN_PAGE}."
+)
+NOT_LOGGED_IN_LINE = "Error: You are not logged in. Run `nanoctl login`, or set NANOSERVICES_TOKEN."
+MALFORMED_HINT = "Copy the whole token again; it is 1 to 4096 visible ASCII characters."
+FLAG = "the --token option"
+STDIN = "standard input (--token -)"
+ENV = "NANOSERVICES_TOKEN"
+
+
+def url_env(server: ReferenceServer, token: str | None = None) -> dict[str, str | None]:
+    return {"NANOSERVICES_API_URL": server.url, "NANOSERVICES_TOKEN": token}
+
+
+def credential_file() -> Path:
+    return config_dir() / "credentials.json"
+
+
+def key_file() -> Path:
+    return config_dir() / "credentials.key"
+
+
+def one_line(result: Result) -> str:
+    """The one line on stderr (errors are exactly one line)."""
+    assert len(result.stderr_lines) == 1, result.stderr
+    return result.stderr_lines[0]
+
+
+def authenticated_lines(server: ReferenceServer) -> list[str]:
+    return [
+        f"Authenticated as ada — token expires {expiry(server.after(days=30))}.",
+        NOT_STORED,
+    ]
+
+
+def unreachable(url: str) -> str:
+    return (
+        f"Error: Could not reach the API at {url}: connection refused. "
+        "Check your network; NANOSERVICES_API_URL or --api-url sets the API URL."
+    )
+
+
+def server_failed(url: str, status: int) -> str:
+    return (
+        f"Error: The API at {url} failed with HTTP {status}. "
+        "This is a problem on the server side; try again in a few minutes."
+    )

@@ -23,6 +23,8 @@ import pytest
 import trustme
 
 from reference_server import ReferenceServer
+from tests.integration.http_helpers import Recorder
+from tests.store_helpers import TOKEN_A, credential, file_store
 
 
 @pytest.fixture
@@ -30,6 +32,40 @@ def reference_server() -> Iterator[ReferenceServer]:
     """The reference API on http://127.0.0.1:<random port>/public/deployment."""
     with ReferenceServer() as server:
         yield server
+
+
+@pytest.fixture
+def server(reference_server: ReferenceServer) -> ReferenceServer:
+    """The reference API with no request recorded yet."""
+    reference_server.reset()
+    return reference_server
+
+
+@pytest.fixture
+def down_url() -> str:
+    """The URL of an API that is not there: a port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/public/deployment"
+
+
+@pytest.fixture
+def directory(tmp_path: Path) -> Path:
+    return tmp_path / "config" / "nanoctl"
+
+
+@pytest.fixture
+def stored(directory: Path) -> Path:
+    """A directory holding a good credential (TOKEN_A) and its key file."""
+    file_store(directory).save(credential(TOKEN_A))
+    return directory
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    """Diagnostics and sleep of the HTTP validator under test, recorded."""
+    return Recorder()
 
 
 @pytest.fixture

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from nanoctl.adapters.encrypted_store import CREDENTIAL_FILE, LOCK_FILE, EncryptedFileStore
-from nanoctl.adapters.key_store import KEY_FILE, FileKeyStore, choose_key_store
-from tests.contracts import SecretStoreContract
+from nanoctl.adapters.store import CREDENTIAL_FILE
+from nanoctl.adapters.store.encrypted_store import LOCK_FILE, EncryptedFileStore
+from nanoctl.adapters.store.keyring_keys import choose_key_store
+from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore
+from tests.contracts.secret_store import SecretStoreContract
 from tests.store_helpers import (
     TOKEN_A,
     TOKEN_B,
@@ -192,7 +194,7 @@ def test_chooser_without_keyring_keeps_the_key_in_a_file(directory: Path) -> Non
 
 def test_importing_the_store_loads_neither_cryptography_nor_keyring() -> None:
     code = (
-        "import sys, nanoctl.adapters.encrypted_store, nanoctl.adapters.key_store;"
+        "import sys, nanoctl.adapters.store.encrypted_store, nanoctl.adapters.store.keys;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cryptography', 'keyring')))"
     )
     result = subprocess.run(

@@ -260,7 +260,7 @@ def test_login_keeps_the_key_in_the_secret_service_status_reads_it_logout_remove
         assert secret not in data, f"the key itself is in {name}"
     assert envelope()["key_store"] == "keyring"
     # the key in the keyring is the one that decrypts the file
-    from nanoctl.adapters.encrypted_store import decode_envelope, unseal
+    from nanoctl.adapters.store.envelope import decode_envelope, unseal
 
     path = directory / "credentials.json"
     credential = unseal(decode_envelope(path.read_bytes(), path), key, path)

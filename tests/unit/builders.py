@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from nanoctl.domain.authenticate import Authenticate
+from nanoctl.domain.authenticate import Authenticate, InteractiveLogin, TokenSources
 from nanoctl.domain.current_credential import ResolveCredential
 from nanoctl.domain.logout import Logout
 from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
@@ -46,13 +46,10 @@ class World:
 
     def authenticate(self) -> Authenticate:
         return Authenticate(
-            self.flag,
-            self.env,
-            self.prompt,
+            TokenSources(self.flag, self.env),
+            InteractiveLogin(self.prompt, self.confirmation, self.store),
             self.validator,
-            self.store,
             self.clock,
-            self.confirmation,
             self.api,
         )
 

@@ -13,13 +13,13 @@ import pytest
 from cleo.testers.application_tester import ApplicationTester
 from dependency_injector import providers
 
-from nanoctl.domain.errors import ApiUnreachable, InvalidToken, StorageError
+from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource
+from nanoctl.domain.errors import ApiUnreachable, InvalidToken
 from nanoctl.domain.model import Identity, TokenOrigin
+from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.application import NanoctlApplication
-from nanoctl.entrypoints.commands.login import LoginCommand
-from nanoctl.entrypoints.commands.logout import LogoutCommand
-from nanoctl.entrypoints.commands.status import StatusCommand
 from nanoctl.entrypoints.container import Container
+from nanoctl.entrypoints.messages.errors import explain
 from nanoctl.entrypoints.settings import Settings
 from tests.fakes import (
     FakeClock,
@@ -42,33 +42,22 @@ class Cli:
     environ: dict[str, str]
 
     def run(self, args: str) -> tuple[int, str, str]:
-        app = NanoctlApplication(
-            {
-                "login": lambda: LoginCommand(container=self._container),
-                "logout": lambda: LogoutCommand(container=self._container),
-                "status": lambda: StatusCommand(container=self._container),
-                "whoami": lambda: StatusCommand("whoami", container=self._container),
-            }
-        )
+        app = NanoctlApplication(container=lambda: self.container)
         app.auto_exits(False)
         tester = ApplicationTester(app)
         code = tester.execute(args, interactive=False)
         return code, tester.io.fetch_output(), tester.io.fetch_error()
 
-    def _container(self, command: Any) -> Container:
-        return self.container
-
 
 @pytest.fixture
 def cli() -> Iterator[Cli]:
-    settings = Settings.from_environment({}, api_url=API)
     container = Container()
-    container.config.from_dict(settings.as_config())
+    container.settings.override(providers.Object(Settings.from_environment({}, api_url=API)))
     validator = FakeTokenValidator(
         {
             "good-token-0001": ADA,
             "soon-token-0001": Identity("ada", NOW + timedelta(days=2)),
-            "down-token-0001": ApiUnreachable(API, "connection refused"),
+            "down-token-0001": ApiUnreachable(API, "refused"),
         }
     )
     store = FakeSecretStore()
@@ -77,7 +66,7 @@ def cli() -> Iterator[Cli]:
     container.validator.override(providers.Object(validator))
     container.store.override(providers.Object(store))
     container.clock.override(providers.Object(FakeClock()))
-    container.environ.override(providers.Object(environ))
+    container.environment_token.override(providers.Factory(EnvironmentTokenSource, environ))
     container.prompt_token.override(providers.Object(prompt))
     container.confirmation.override(providers.Object(FakeReplaceConfirmation(False)))
     yield Cli(container, validator, store, prompt, environ)
@@ -112,7 +101,7 @@ def test_rejected_token_is_one_line_with_the_next_step_and_exit_3(cli: Cli) -> N
     assert code == 3
     assert out == ""
     error_lines = [line for line in err.splitlines() if line.startswith("Error:")]
-    assert error_lines == [f"Error: {InvalidToken()}"]
+    assert error_lines == [f"Error: {explain(InvalidToken())}"]
 
 
 def test_json_login_is_one_object_on_stdout(cli: Cli) -> None:
@@ -252,7 +241,7 @@ def test_token_pasted_as_an_argument_is_not_echoed(cli: Cli) -> None:
 
 
 def test_unexpected_exception_is_one_line_without_traceback(cli: Cli) -> None:
-    cli.validator.seen = None  # type: ignore[assignment] - provoke an internal bug
+    cli.validator.seen = None  # type: ignore[assignment]  # provokes an internal bug
     code, _, err = cli.run("login -t good-token-0001")
     assert code == 1
     assert "Unexpected internal error (AttributeError)" in err
@@ -271,4 +260,4 @@ def test_quiet_silences_output_but_never_the_error(cli: Cli) -> None:
     assert cli.run("login -q -t good-token-0001")[1] == ""
     code, _, err = cli.run("login -q -t wrong-token-0001")
     assert code == 3
-    assert err.strip() == f"Error: {InvalidToken()}"
+    assert err.strip() == f"Error: {explain(InvalidToken())}"

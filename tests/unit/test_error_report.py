@@ -5,33 +5,35 @@ from __future__ import annotations
 import pytest
 
 from nanoctl.domain import errors
+from nanoctl.domain import store_errors as storage
 from nanoctl.entrypoints.cli import normalize_argv
 from nanoctl.entrypoints.error_report import as_domain_error, exit_code_of, safe_traceback
+from nanoctl.entrypoints.messages.errors import explain
 
 
 @pytest.mark.parametrize(
     ("error", "code"),
     [
-        (errors.MalformedToken("it is empty", "x"), 2),
+        (errors.MalformedToken("empty", None), 2),
         (errors.NoTokenAvailable(ci=False), 2),
         (errors.InsecureApiUrl("http://x"), 2),
         (errors.NotLoggedIn(), 1),
         (errors.CredentialForOtherApi("https://a", "https://b"), 1),
         (errors.InvalidToken(), 3),
         (errors.InactiveToken(), 3),
-        (errors.ExpiredToken("", "2020-01-01"), 3),
+        (errors.ExpiredToken(None, None), 3),
         (errors.ForbiddenToken(), 3),
         (errors.ApiUnreachable("https://x", "refused"), 4),
         (errors.TlsFailure("https://x"), 4),
         (errors.RateLimited("https://x", 3600), 4),
         (errors.ServerError("https://x", 500), 4),
-        (errors.UnexpectedResponse("https://x", "not JSON"), 4),
-        (errors.StorageError("x"), 5),
-        (errors.CorruptedStore("x"), 5),
-        (errors.UnsafeStore("x"), 5),
-        (errors.StoreWriteFailed("x"), 5),
+        (errors.NotJson("https://x"), 4),
+        (storage.StorageError("x"), 5),
+        (storage.DamagedCredential("x", "empty"), 5),
+        (storage.ExposedToOthers("x", 0o644, directory=False), 5),
+        (storage.StoreWriteFailed("x", "credential", "save", 28), 5),
         (errors.Cancelled(), 130),
-        (errors.InternalError("x", "Report it."), 1),
+        (errors.InternalError("ValueError"), 1),
     ],
 )
 def test_every_error_maps_to_its_documented_exit_code(
@@ -39,7 +41,9 @@ def test_every_error_maps_to_its_documented_exit_code(
 ) -> None:
     assert exit_code_of(error) == code
     assert "\n" not in str(error)
-    assert error.hint or isinstance(error, errors.Cancelled)
+    words = explain(error)
+    assert "\n" not in str(words)
+    assert words.next_step or isinstance(error, errors.Cancelled)
 
 
 def test_foreign_exception_text_is_never_rendered() -> None:
@@ -52,7 +56,8 @@ def test_foreign_exception_text_is_never_rendered() -> None:
     except RuntimeError as error:
         rendered = as_domain_error(error)
         assert secret not in str(rendered)
-        assert "RuntimeError" in str(rendered)
+        assert secret not in str(explain(rendered))
+        assert "RuntimeError" in str(explain(rendered))
         trace = safe_traceback(error)
     assert secret not in trace
     assert "ValueError" in trace
@@ -70,8 +75,9 @@ def test_cleo_usage_errors_do_not_echo_what_looks_like_a_token() -> None:
         rendered = as_domain_error(error)
         assert isinstance(rendered, errors.UsageError)
         assert pasted not in str(rendered)
+        assert pasted not in str(explain(rendered))
     typo = as_domain_error(CleoCommandNotFoundError("logn", ["login"]))
-    assert '"logn"' in str(typo)
+    assert '"logn"' in str(explain(typo))
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contracts import SecretStoreContract
+from tests.contracts.secret_store import SecretStoreContract
 from tests.fakes import FakeSecretStore
 
 

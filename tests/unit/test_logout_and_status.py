@@ -12,9 +12,11 @@ from nanoctl.domain.errors import (
     ExpiredToken,
     InactiveToken,
     NotLoggedIn,
-    StorageError,
 )
 from nanoctl.domain.model import Expiry, Identity, TokenOrigin
+from nanoctl.domain.store_errors import StorageError
+from nanoctl.entrypoints.messages import expiry
+from nanoctl.entrypoints.messages.errors import explain
 from tests.fakes import FakeTokenSource, FakeTokenValidator
 from tests.unit.builders import ADA, API, NOW, OTHER_API, World, credential
 
@@ -90,7 +92,7 @@ def test_expired_stored_credential_is_reported_without_a_request() -> None:
     world.store.credential = credential(identity=Identity("ada", NOW - timedelta(seconds=1)))
     with pytest.raises(ExpiredToken) as caught:
         world.status().check()
-    assert "ada" in str(caught.value)
+    assert "ada" in str(explain(caught.value))
     assert world.validator.seen == []
 
 
@@ -99,13 +101,13 @@ def test_credential_for_another_api_is_never_sent_there() -> None:
     world.store.credential = credential(api=OTHER_API)
     with pytest.raises(CredentialForOtherApi) as caught:
         world.status().check()
-    assert OTHER_API.value in str(caught.value)
-    assert API.value in str(caught.value)
+    assert OTHER_API.value in str(explain(caught.value))
+    assert API.value in str(explain(caught.value))
     assert world.validator.seen == []
 
 
 @pytest.mark.parametrize(
-    "answer", [InactiveToken(), ApiUnreachable("https://x", "timed out")], ids=["inactive", "down"]
+    "answer", [InactiveToken(), ApiUnreachable("https://x", "timed_out")], ids=["inactive", "down"]
 )
 def test_status_passes_on_what_the_api_said(answer: Exception) -> None:
     world = World(validator=FakeTokenValidator({"stored-token-0001": answer}))
@@ -135,11 +137,11 @@ def test_expiry_arithmetic_with_a_fake_clock(delta: timedelta, soon: bool, text:
     world.store.credential = credential(identity=Identity("ada", NOW + delta))
     report = world.status().check(offline=True)
     assert report.expiry.soon is soon
-    assert report.expiry.describe() == text
+    assert expiry(report.expiry) == text
     assert report.expiry.expired is False
 
 
 def test_expiry_description_of_past_and_unknown() -> None:
-    assert Expiry(NOW - timedelta(days=2), NOW).describe() == "expired on 2026-11-26"
-    assert Expiry(None, NOW).describe() == "expiry unknown"
+    assert expiry(Expiry(NOW - timedelta(days=2), NOW)) == "expired on 2026-11-26"
+    assert expiry(Expiry(None, NOW)) == "expiry unknown"
     assert Expiry(NOW, NOW).expired is True

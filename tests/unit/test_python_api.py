@@ -14,7 +14,7 @@ from tests.unit.builders import ADA, credential
 URL = "https://api.example.test/base"
 
 
-def container(environ: dict[str, str], store: FakeSecretStore) -> api.Container:  # type: ignore[name-defined]
+def container(environ: dict[str, str], store: FakeSecretStore) -> api.Container:
     c = api.container(api_url=URL, environ=environ)
     c.validator.override(providers.Object(FakeTokenValidator({"good-token-0001": ADA})))
     c.store.override(providers.Object(store))

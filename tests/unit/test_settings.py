@@ -8,6 +8,7 @@ import pytest
 
 from nanoctl.domain.errors import UsageError
 from nanoctl.domain.model import DEFAULT_API_URL
+from nanoctl.entrypoints.messages.errors import explain
 from nanoctl.entrypoints.settings import Settings
 
 
@@ -58,10 +59,11 @@ def test_http_timeout_and_the_deadline_that_grows_with_it() -> None:
     assert Settings.from_environment({}).http_timeout == 10.0
     settings = Settings.from_environment({"NANOCTL_HTTP_TIMEOUT": "20"})
     assert settings.http_timeout == 20.0
-    assert settings.as_config()["http_deadline"] == 60.0
+    assert settings.http_deadline == 60.0
 
 
 @pytest.mark.parametrize("raw", ["abc", "0", "-1", "nan", "inf", "601"])
 def test_bad_http_timeout_is_a_usage_error_naming_the_variable(raw: str) -> None:
-    with pytest.raises(UsageError, match="NANOCTL_HTTP_TIMEOUT"):
+    with pytest.raises(UsageError) as caught:
         Settings.from_environment({"NANOCTL_HTTP_TIMEOUT": raw})
+    assert "NANOCTL_HTTP_TIMEOUT" in str(explain(caught.value))

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import io
+from typing import TextIO
 
 import pytest
-from pydantic import SecretStr
 
-from nanoctl.adapters.confirmation import TerminalReplaceConfirmation
-from nanoctl.adapters.prompt import PROMPT, PromptTokenSource
-from nanoctl.adapters.terminal import Terminal
-from nanoctl.adapters.token_sources import EnvironmentTokenSource, FlagTokenSource
-from nanoctl.domain.errors import Cancelled, MalformedToken, NoTokenAvailable, UsageError
+from nanoctl.adapters.terminal.confirmation import TerminalReplaceConfirmation
+from nanoctl.adapters.terminal.prompt import PromptTokenSource
+from nanoctl.adapters.terminal.terminal import Terminal
+from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource, FlagTokenSource
+from nanoctl.domain.errors import Cancelled, MalformedToken, NoTokenAvailable, TokenFromTerminal
 from nanoctl.domain.model import TokenOrigin
+from nanoctl.entrypoints.messages.commands import TOKEN_PROMPT, replace_question
+from nanoctl.entrypoints.messages.errors import explain
+from tests.fakes import FakeClock
 from tests.unit.builders import credential
 
 
@@ -28,6 +31,10 @@ def terminal(
     )
 
 
+def confirmation(term: Terminal) -> TerminalReplaceConfirmation:
+    return TerminalReplaceConfirmation(term, replace_question, FakeClock())
+
+
 def test_environment_source_reads_nanoservices_token() -> None:
     token = EnvironmentTokenSource({"NANOSERVICES_TOKEN": " env-token "}).read()
     assert token is not None
@@ -39,12 +46,13 @@ def test_unset_environment_gives_no_token() -> None:
 
 
 def test_set_but_empty_environment_token_is_an_error_naming_the_variable() -> None:
-    with pytest.raises(MalformedToken, match="NANOSERVICES_TOKEN"):
+    with pytest.raises(MalformedToken) as caught:
         EnvironmentTokenSource({"NANOSERVICES_TOKEN": ""}).read()
+    assert "NANOSERVICES_TOKEN" in str(explain(caught.value))
 
 
 def test_flag_source_uses_the_literal_value() -> None:
-    source = FlagTokenSource(SecretStr("flag-token"), terminal())
+    source = FlagTokenSource("flag-token", terminal())
     assert source.origin is TokenOrigin.FLAG
     token = source.read()
     assert token is not None
@@ -52,7 +60,7 @@ def test_flag_source_uses_the_literal_value() -> None:
 
 
 def test_dash_reads_one_token_from_piped_stdin() -> None:
-    source = FlagTokenSource(SecretStr("-"), terminal("piped-token\n", tty=False))
+    source = FlagTokenSource("-", terminal("piped-token\n", tty=False))
     assert source.origin is TokenOrigin.STDIN
     token = source.read()
     assert token is not None
@@ -63,26 +71,28 @@ def test_dash_reads_one_token_from_piped_stdin() -> None:
     "piped", ["", "\n", "one\ntwo\n", "x" * 5000], ids=["empty", "blank", "two", "huge"]
 )
 def test_bad_stdin_is_malformed(piped: str) -> None:
-    with pytest.raises(MalformedToken, match="standard input"):
-        FlagTokenSource(SecretStr("-"), terminal(piped, tty=False)).read()
+    with pytest.raises(MalformedToken) as caught:
+        FlagTokenSource("-", terminal(piped, tty=False)).read()
+    assert "standard input" in str(explain(caught.value))
 
 
 def test_dash_with_a_terminal_on_stdin_refuses_instead_of_echoing_typed_input() -> None:
-    with pytest.raises(UsageError, match="pipe"):
-        FlagTokenSource(SecretStr("-"), terminal(tty=True)).read()
+    with pytest.raises(TokenFromTerminal) as caught:
+        FlagTokenSource("-", terminal(tty=True)).read()
+    assert "pipe" in str(explain(caught.value))
 
 
 def test_prompt_asks_with_the_documented_text_and_returns_the_typed_token() -> None:
     asked: list[str] = []
 
-    def getpass(prompt: str, stream: object) -> str:
+    def getpass(prompt: str, stream: TextIO) -> str:
         asked.append(prompt)
         return "typed-token"
 
-    token = PromptTokenSource(terminal(), getpass).read()
+    token = PromptTokenSource(terminal(), TOKEN_PROMPT, getpass).read()
     assert token.reveal() == "typed-token"
-    assert asked[0].startswith(PROMPT)
-    assert PROMPT == (
+    assert asked == [TOKEN_PROMPT]
+    assert TOKEN_PROMPT.splitlines()[0] == (
         "Please provide the token for authentication. "
         "You can create it on https://atomic.deskree.com/auth/access/token"
     )
@@ -92,28 +102,31 @@ def test_prompt_asks_with_the_documented_text_and_returns_the_typed_token() -> N
     ("tty", "interactive"), [(False, True), (True, False)], ids=["no tty", "-n"]
 )
 def test_prompt_refuses_at_once_without_a_terminal(tty: bool, interactive: bool) -> None:
-    def getpass(prompt: str, stream: object) -> str:
+    def getpass(prompt: str, stream: TextIO) -> str:
         raise AssertionError("must not prompt")
 
     with pytest.raises(NoTokenAvailable) as caught:
-        PromptTokenSource(terminal(tty=tty, interactive=interactive), getpass).read()
-    assert "NANOSERVICES_TOKEN" in str(caught.value)
-    assert "--token -" in str(caught.value)
-    assert ("--no-interaction" in str(caught.value)) is (not interactive)
+        PromptTokenSource(terminal(tty=tty, interactive=interactive), TOKEN_PROMPT, getpass).read()
+    words = str(explain(caught.value))
+    assert "NANOSERVICES_TOKEN" in words
+    assert "--token -" in words
+    assert ("--no-interaction" in words) is (not interactive)
 
 
 def test_no_terminal_hint_is_written_for_ci_when_ci_is_set() -> None:
-    with pytest.raises(NoTokenAvailable, match="In CI"):
-        PromptTokenSource(terminal(tty=False, ci=True)).read()
+    with pytest.raises(NoTokenAvailable) as caught:
+        PromptTokenSource(terminal(tty=False, ci=True), TOKEN_PROMPT).read()
+    assert "In CI" in str(explain(caught.value))
 
 
 @pytest.mark.parametrize("interrupt", [EOFError, KeyboardInterrupt])
 def test_eof_or_ctrl_c_at_the_prompt_cancels(interrupt: type[BaseException]) -> None:
-    def getpass(prompt: str, stream: object) -> str:
+    def getpass(prompt: str, stream: TextIO) -> str:
         raise interrupt
 
-    with pytest.raises(Cancelled, match=r"^Authentication cancelled\.$"):
-        PromptTokenSource(terminal(), getpass).read()
+    with pytest.raises(Cancelled) as caught:
+        PromptTokenSource(terminal(), TOKEN_PROMPT, getpass).read()
+    assert str(explain(caught.value)) == "Authentication cancelled."
 
 
 @pytest.mark.parametrize(
@@ -121,7 +134,7 @@ def test_eof_or_ctrl_c_at_the_prompt_cancels(interrupt: type[BaseException]) -> 
 )
 def test_replace_question_defaults_to_no(answer: str, want: bool) -> None:
     term = terminal(answer)
-    assert TerminalReplaceConfirmation(term).confirm_replace(credential()) is want
+    assert confirmation(term).confirm_replace(credential()) is want
     question = term.stderr.getvalue()  # type: ignore[attr-defined]
     assert "already logged in" in question
     assert "ada" in question
@@ -130,10 +143,10 @@ def test_replace_question_defaults_to_no(answer: str, want: bool) -> None:
 
 def test_replace_question_is_not_asked_with_no_interaction() -> None:
     term = terminal("y\n", interactive=False)
-    assert TerminalReplaceConfirmation(term).confirm_replace(credential()) is False
+    assert confirmation(term).confirm_replace(credential()) is False
     assert term.stderr.getvalue() == ""  # type: ignore[attr-defined]
 
 
 def test_eof_at_the_replace_question_cancels() -> None:
     with pytest.raises(Cancelled):
-        TerminalReplaceConfirmation(terminal("")).confirm_replace(credential())
+        confirmation(terminal("")).confirm_replace(credential())

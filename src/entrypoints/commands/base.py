@@ -1,24 +1,22 @@
-"""What every nanoctl command shares: its container, JSON output, warnings."""
+"""What every nanoctl command shares: its run's container, JSON output, warnings, -v lines."""
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from cleo.commands.command import Command
-from cleo.formatters.formatter import Formatter
 from cleo.helpers import option
+from cleo.io.io import IO
 from cleo.io.outputs.output import Type
 
-if TYPE_CHECKING:
-    from cleo.io.io import IO
+from nanoctl.domain.model import Expiry
+from nanoctl.entrypoints.application import NanoctlApplication
+from nanoctl.entrypoints.messages import VERBOSE, esc
+from nanoctl.entrypoints.messages.commands import expiring_soon
 
-    from nanoctl.domain.model import Expiry
+if TYPE_CHECKING:  # the container loads dependency_injector: `help <command>` never does
     from nanoctl.entrypoints.container import Container
-
-ContainerFactory = Callable[["NanoctlCommand"], "Container"]
 
 JSON_OPTION = option("json", None, "Print one JSON object on stdout instead of text.")
 API_URL_OPTION = option(
@@ -29,41 +27,9 @@ API_URL_OPTION = option(
 )
 
 
-def build_for(command: NanoctlCommand) -> Container:
-    """The real container, configured from the environment, the options and the io."""
-    from nanoctl.adapters.terminal import Terminal
-    from nanoctl.entrypoints.container import build_container
-    from nanoctl.entrypoints.settings import Settings
-
-    api_url = command.option("api-url") if command.definition.has_option("api-url") else None
-    container = build_container(Settings.from_environment(os.environ, api_url=api_url))
-    container.diagnostics.override(IoDiagnostics(command.io))
-    container.terminal.override(
-        Terminal.from_process(interactive=command.io.is_interactive(), environ=os.environ)
-    )
-    return container
-
-
-class IoDiagnostics:
-    """-v shows decisions, -vvv wire detail; both on stderr, never on stdout."""
-
-    def __init__(self, io: IO) -> None:
-        self._io = io
-
-    def info(self, message: str) -> None:
-        if self._io.is_verbose():
-            self._io.error_output.write_line(f"nanoctl: {message}", type=Type.RAW)
-
-    def debug(self, message: str) -> None:
-        if self._io.is_debug():
-            self._io.error_output.write_line(f"nanoctl: {message}", type=Type.RAW)
-
-
 class NanoctlCommand(Command):
-    def __init__(self, container: ContainerFactory = build_for) -> None:
-        super().__init__()
-        self._container_factory = container
-        self._container: Container | None = None
+    """A thin command: ``handle()`` reads options, calls one use case from ``container``
+    and renders the result with the words of ``nanoctl.entrypoints.messages``."""
 
     def execute(self, io: IO) -> int:
         # cleo's Command.execute turns KeyboardInterrupt into a silent exit 1; let it
@@ -73,9 +39,12 @@ class NanoctlCommand(Command):
 
     @property
     def container(self) -> Container:
-        if self._container is None:
-            self._container = self._container_factory(self)
-        return self._container
+        """This run's container, whose providers build the use cases: the application
+        makes it, once, from the command line cleo parsed."""
+        application = self.application
+        if not isinstance(application, NanoctlApplication):
+            raise TypeError(f"`{self.name}` runs inside a NanoctlApplication")
+        return application.container
 
     @property
     def json_output(self) -> bool:
@@ -97,17 +66,10 @@ class NanoctlCommand(Command):
             self.io.write_error_line(f"<comment>Warning:</comment> {esc(text)}")
 
     def warn_if_expiring_soon(self, expiry: Expiry) -> None:
-        from nanoctl.domain.errors import TOKEN_PAGE
-
         if expiry.soon:
-            self.warn(
-                f"the token expires {expiry.describe()}. Create a new one soon on {TOKEN_PAGE}."
-            )
+            self.warn(expiring_soon(expiry))
 
     def verbose(self, text: str) -> None:
-        IoDiagnostics(self.io).info(text)
-
-
-def esc(text: str) -> str:
-    """Escape text from outside (usernames, URLs, paths) so cleo does not read tags."""
-    return Formatter.escape(text)
+        """A -v line on stderr, never on stdout."""
+        if self.io.is_verbose():
+            self.io.error_output.write_line(VERBOSE.format(text), type=Type.RAW)

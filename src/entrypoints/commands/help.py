@@ -7,19 +7,17 @@ runs `help` without a name: all three print the front page. `nanoctl help login`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from cleo.commands.command import Command
 from cleo.commands.completions_command import CompletionsCommand as CleoCompletionsCommand
 from cleo.commands.help_command import HelpCommand as CleoHelpCommand
 from cleo.helpers import argument
+from cleo.io.inputs.argument import Argument
 from cleo.io.outputs.output import Type
 
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.front_page import front_page
-
-if TYPE_CHECKING:
-    from cleo.io.inputs.argument import Argument
 
 
 class ListCommand(Command):

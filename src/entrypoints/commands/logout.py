@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
+
+from cleo.io.inputs.option import Option
 
 from nanoctl.entrypoints.command_table import description_of
-from nanoctl.entrypoints.commands.base import JSON_OPTION, NanoctlCommand, esc
-
-if TYPE_CHECKING:
-    from cleo.io.inputs.option import Option
+from nanoctl.entrypoints.commands.base import JSON_OPTION, NanoctlCommand
+from nanoctl.entrypoints.messages.commands import ENVIRONMENT_STILL_SET, logout_line
 
 
 class LogoutCommand(NanoctlCommand):
@@ -17,10 +17,7 @@ class LogoutCommand(NanoctlCommand):
     def handle(self) -> int:
         result = self.container.logout().logout()
         if result.environment_token_set:
-            self.warn(
-                "NANOSERVICES_TOKEN is set and still authenticates nanoctl commands; "
-                "unset it to log out completely."
-            )
+            self.warn(ENVIRONMENT_STILL_SET)
         if self.json_output:
             self.emit_json(
                 {
@@ -30,8 +27,6 @@ class LogoutCommand(NanoctlCommand):
                     "environment_token_set": result.environment_token_set,
                 }
             )
-        elif result.removed:
-            self.say(f"Logged out: removed the stored credential ({esc(result.location)}).")
         else:
-            self.say(f"Not logged in: nothing stored at {esc(result.location)}.")
+            self.say(logout_line(result))
         return 0

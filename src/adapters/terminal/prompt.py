@@ -5,20 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from nanoctl.adapters.terminal import Terminal
+from nanoctl.adapters.terminal.terminal import Terminal
 from nanoctl.domain.errors import Cancelled, NoTokenAvailable
 from nanoctl.domain.model import Token, TokenOrigin
-
-PROMPT = (
-    "Please provide the token for authentication. "
-    "You can create it on https://atomic.deskree.com/auth/access/token"
-)
 
 GetPass = Callable[[str, TextIO], str]
 
 
 def _getpass(prompt: str, stream: TextIO) -> str:
-    import getpass
+    import getpass  # here: only the prompt needs it (test_import_cost keeps it out)
 
     return getpass.getpass(prompt, stream)
 
@@ -29,8 +24,9 @@ class PromptTokenSource:
 
     origin = TokenOrigin.PROMPT
 
-    def __init__(self, terminal: Terminal, getpass: GetPass = _getpass) -> None:
+    def __init__(self, terminal: Terminal, prompt: str, getpass: GetPass = _getpass) -> None:
         self._terminal = terminal
+        self._prompt = prompt
         self._getpass = getpass
 
     def read(self) -> Token:
@@ -40,7 +36,7 @@ class PromptTokenSource:
                 no_interaction=self._terminal.stdin_isatty and not self._terminal.interactive,
             )
         try:
-            value = self._getpass(f"{PROMPT}\nToken: ", self._terminal.stderr)
+            value = self._getpass(self._prompt, self._terminal.stderr)
         except (EOFError, KeyboardInterrupt):
             self._terminal.stderr.write("\n")
             raise Cancelled() from None

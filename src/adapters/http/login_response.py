@@ -1,8 +1,8 @@
 """The body of a 200 from ``GET {base}/login``, parsed into an Identity.
 
 Tolerant where SPEC section 3 asks for it (field aliases, missing fields, unknown
-fields), strict about types. Error messages are ours and name only our field names:
-pydantic's own messages quote the input, which is the server's to choose.
+fields), strict about types. Errors name only our field names: pydantic's own messages
+quote the input, which is the server's to choose.
 """
 
 from __future__ import annotations
@@ -17,18 +17,26 @@ from datetime import UTC, datetime
 from pydantic_core import SchemaValidator, core_schema
 from pydantic_core import ValidationError as _PydanticValidationError
 
-from nanoctl.domain.errors import InactiveToken, UnexpectedResponse
+from nanoctl.domain.errors import (
+    BadField,
+    FieldProblem,
+    InactiveToken,
+    MalformedBody,
+    NotJson,
+    UnexpectedResponse,
+)
 from nanoctl.domain.model import Identity
 
 MAX_USERNAME_LENGTH = 320
 
-_FIELD_PROBLEMS = {
-    "active": "the field 'active' is missing or not a boolean",
-    "username": "the field 'username' is not a string",
-    "email": "the field 'email' is not a string",
-    "user": "the field 'user' is not a string",
-    "expires_at": "the field 'expires_at' is not a string",
-    "exp": "the field 'exp' is not a number",
+# What a field that fails validation is said to be, by its name.
+_FIELD_PROBLEMS: dict[str, FieldProblem] = {
+    "active": "missing_or_not_boolean",
+    "username": "not_a_string",
+    "email": "not_a_string",
+    "user": "not_a_string",
+    "expires_at": "not_a_string",
+    "exp": "not_a_number",
 }
 
 
@@ -86,7 +94,7 @@ class LoginResponse:
     def expiry(self) -> datetime | None:
         """``expires_at`` when present, else ``exp``; timezone-aware UTC.
 
-        Raises ValueError (with a message of ours) when present but unusable.
+        Raises UnusableExpiry (which field, why) when present but unusable.
         """
         if self.expires_at is not None and self.expires_at.strip():
             return _parse_iso(self.expires_at.strip())
@@ -109,35 +117,35 @@ def parse_login_response(body: bytes, url: str) -> Identity:
     with contextlib.suppress(ValueError, RecursionError):
         document = json.loads(body)
     if document is _NOT_JSON:
-        raise UnexpectedResponse(url, "the body is not JSON")
+        raise NotJson(url)
     if not isinstance(document, dict):
-        raise UnexpectedResponse(url, "the body is not a JSON object")
+        raise MalformedBody(url, "not_an_object")
     # An inactive token is reported as such even when the rest of the body is odd.
     if document.get("active") is False:
         raise InactiveToken()
     response: LoginResponse | None = None
-    problem = ""
+    problem: UnexpectedResponse | None = None
     try:
         response = LoginResponse.model_validate(document)
     except _PydanticValidationError as error:
-        problem = _describe(error)
+        problem = _describe(error, url)
     if response is None:
-        raise UnexpectedResponse(url, problem)
+        raise problem or MalformedBody(url, "undocumented_shape")
     if not response.active:  # pragma: no cover - answered above; kept for the reader
         raise InactiveToken()
     username = response.name()
     if username is not None:
         if len(username) > MAX_USERNAME_LENGTH:
-            raise UnexpectedResponse(url, "the username is implausibly long")
+            raise MalformedBody(url, "username_too_long")
         if any(_is_control(c) for c in username):
-            raise UnexpectedResponse(url, "the username contains control characters")
+            raise MalformedBody(url, "username_control_characters")
     expires_at: datetime | None = None
     try:
         expires_at = response.expiry()
-    except ValueError as error:
-        problem = str(error)  # ours: only _parse_iso/_parse_unix raise it, with our text
-    if problem:
-        raise UnexpectedResponse(url, problem)
+    except UnusableExpiry as unusable:
+        problem = BadField(url, unusable.field, unusable.problem)
+    if problem is not None:
+        raise problem
     return Identity(username=username, expires_at=expires_at)
 
 
@@ -154,32 +162,42 @@ def _is_control(char: str) -> bool:
     return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI_CONTROLS
 
 
-def _describe(error: _PydanticValidationError) -> str:
+def _describe(error: _PydanticValidationError, url: str) -> BadField | None:
+    """The first of our fields that failed validation (pydantic's own words quote the input)."""
     for detail in error.errors(include_input=False, include_url=False):
         location = detail.get("loc", ())
         if location and isinstance(location[0], str) and location[0] in _FIELD_PROBLEMS:
-            return _FIELD_PROBLEMS[location[0]]
-    return "the body does not have the documented fields"
+            return BadField(url, location[0], _FIELD_PROBLEMS[location[0]])
+    return None
+
+
+class UnusableExpiry(ValueError):
+    """An expiry field that is there but cannot be a date."""
+
+    def __init__(self, field: str, problem: FieldProblem) -> None:
+        super().__init__(field, problem)
+        self.field = field
+        self.problem: FieldProblem = problem
 
 
 def _parse_iso(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError("the field 'expires_at' is not an ISO 8601 date") from None
+        raise UnusableExpiry("expires_at", "not_iso_date") from None
     if moment.tzinfo is None:
         # No offset: the documented format is UTC ("Z"), so read it as UTC.
         moment = moment.replace(tzinfo=UTC)
     try:
         return moment.astimezone(UTC)
     except (OverflowError, ValueError):
-        raise ValueError("the field 'expires_at' is out of range") from None
+        raise UnusableExpiry("expires_at", "out_of_range") from None
 
 
 def _parse_unix(value: float) -> datetime:
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("the field 'exp' is not a finite number")
+        raise UnusableExpiry("exp", "not_finite")
     try:
         return datetime.fromtimestamp(value, tz=UTC)
     except (OverflowError, OSError, ValueError):
-        raise ValueError("the field 'exp' is out of range") from None
+        raise UnusableExpiry("exp", "out_of_range") from None

@@ -4,8 +4,8 @@ Every operation works relative to an open directory descriptor, so the directory
 checked is the directory used. Files are created 0600 from the start (O_EXCL,
 O_NOFOLLOW), replaced atomically (temp file, fsync, rename, fsync of the
 directory) and read only after their owner and mode were checked. Failures become
-domain ``StorageError`` subclasses whose messages name the path and the fix;
-they never quote file contents.
+domain ``StorageError`` subclasses naming the path, the file's role and the OS error
+number; they never quote file contents.
 """
 
 from __future__ import annotations
@@ -16,7 +16,20 @@ import os
 import stat
 from pathlib import Path
 
-from nanoctl.domain.errors import CorruptedStore, StorageError, StoreWriteFailed, UnsafeStore
+from nanoctl.domain.store_errors import (
+    ConfigPathNotDirectory,
+    DirectoryInTheWay,
+    ExposedToOthers,
+    ForeignOwner,
+    OversizedFile,
+    StorageError,
+    StoreFile,
+    StoreUnreadable,
+    StoreWriteFailed,
+    SymlinkRefused,
+    WriteAction,
+    WrongFileType,
+)
 
 MAX_FILE_SIZE = 64 * 1024
 """Anything larger is not one of our files (a credential is well under 16 KiB)."""
@@ -27,7 +40,6 @@ _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _DENIED = {errno.EACCES, errno.EPERM}
 
 
@@ -94,28 +106,17 @@ def _make_directory(path: Path) -> int:
                 os.close(fd)
         return os.open(path, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
     except OSError as error:
-        raise write_error("the config directory", path, error, verb="create") from None
+        raise write_error("directory", path, error, action="create") from None
 
 
 def _directory_error(path: Path, error: OSError) -> StorageError:
     if error.errno == errno.ENOTDIR:
-        return UnsafeStore(
-            f"{path} is not a directory.",
-            "Move it away, or point NANOCTL_CONFIG_DIR elsewhere; nanoctl keeps its "
-            "credential in a private directory there.",
-        )
+        return ConfigPathNotDirectory(str(path))
     if error.errno in _DENIED:
         owner = _owner_of(path)
         if owner is not None and owner != os.geteuid():
-            return _foreign_owner(path, owner, directory=True)
-        return StorageError(
-            f"Cannot open {path}: permission denied.",
-            f"Make it yours and private: `chmod 700 {path}`.",
-        )
-    return StorageError(
-        f"Cannot open {path}: {_reason(error)}.",
-        "Check the disk and the directory, or run `nanoctl logout` and log in again.",
-    )
+            return ForeignOwner(str(path), owner, directory=True)
+    return StoreUnreadable(str(path), "open", error.errno)
 
 
 def _owner_of(path: Path) -> int | None:
@@ -139,46 +140,13 @@ def check_private(st: os.stat_result, path: Path, *, directory: bool) -> None:
     """Refuse, like OpenSSH, what another user owns or could read or write."""
     kind_ok = stat.S_ISDIR(st.st_mode) if directory else stat.S_ISREG(st.st_mode)
     if stat.S_ISLNK(st.st_mode):
-        raise _symlink(path)
+        raise SymlinkRefused(str(path))
     if not kind_ok:
-        raise _not_a(path, "a directory" if directory else "a regular file")
+        raise WrongFileType(str(path), directory=directory)
     if st.st_uid != os.geteuid():
-        raise _foreign_owner(path, st.st_uid, directory=directory)
+        raise ForeignOwner(str(path), st.st_uid, directory=directory)
     if st.st_mode & 0o077:
-        mode = stat.S_IMODE(st.st_mode)
-        wanted = "700" if directory else "600"
-        raise UnsafeStore(
-            f"{path} is accessible to other users (mode {mode:03o}); "
-            "nanoctl refuses to use it, like ssh refuses an exposed private key.",
-            f"Run `chmod {wanted} {path}`"
-            + (" (and log in again if others could read it)." if not directory else "."),
-        )
-
-
-def _not_a(path: Path, what: str) -> UnsafeStore:
-    return UnsafeStore(
-        f"{path} is not {what}.", f"Move it away (`mv {path} {path}.bak`), then log in again."
-    )
-
-
-def _foreign_owner(path: Path, uid: int, *, directory: bool) -> UnsafeStore:
-    fix = (
-        f"Run `chown -R $(id -u) {path}` if it is really yours"
-        if directory
-        else f"Remove it (`rm {path}`) or `chown $(id -u) {path}` if it is really yours"
-    )
-    return UnsafeStore(
-        f"{path} belongs to another user (uid {uid}); nanoctl only trusts its own files.",
-        f"{fix}, or point NANOCTL_CONFIG_DIR at a directory of your own.",
-    )
-
-
-def _symlink(path: Path) -> UnsafeStore:
-    return UnsafeStore(
-        f"{path} is a symbolic link; nanoctl never reads or writes secrets through one.",
-        f"Remove the symlink (`rm {path}` removes the link, not its target), "
-        "or run `nanoctl logout`, then log in again.",
-    )
+        raise ExposedToOthers(str(path), stat.S_IMODE(st.st_mode), directory=directory)
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -200,7 +168,7 @@ def read_private(dir_fd: int, name: str, path: Path) -> bytes | None:
         return None
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise _symlink(path) from None
+            raise SymlinkRefused(str(path)) from None
         raise _read_error(path, error) from None
     try:
         check_private(os.fstat(fd), path, directory=False)
@@ -217,34 +185,18 @@ def read_private(dir_fd: int, name: str, path: Path) -> bytes | None:
     finally:
         os.close(fd)
     if size > MAX_FILE_SIZE:
-        raise too_large(path)
+        raise OversizedFile(str(path))
     return b"".join(chunks)
 
 
-def too_large(path: Path) -> StorageError:
-    return CorruptedStore(
-        f"{path} is larger than any file nanoctl writes; it cannot be decrypted.",
-        "Run `nanoctl logout` to remove it, then log in again.",
-    )
-
-
 def _read_error(path: Path, error: OSError) -> StorageError:
-    if error.errno in _DENIED:
-        return StorageError(
-            f"Cannot read {path}: permission denied.",
-            f"It must be readable by you: `chmod 600 {path}` (as its owner), "
-            "or run `nanoctl logout` and log in again.",
-        )
-    return StorageError(
-        f"Cannot read {path}: {_reason(error)}.",
-        "Check the disk, or run `nanoctl logout` and log in again.",
-    )
+    return StoreUnreadable(str(path), "read", error.errno)
 
 
 # --- writing ---------------------------------------------------------------------------
 
 
-def write_private(dir_fd: int, name: str, data: bytes, path: Path, what: str) -> None:
+def write_private(dir_fd: int, name: str, data: bytes, path: Path, role: StoreFile) -> None:
     """Replace ``name`` with ``data`` atomically: readers see the old file or the new one.
 
     On failure the old file is untouched and no temporary file is left behind.
@@ -254,12 +206,12 @@ def write_private(dir_fd: int, name: str, data: bytes, path: Path, what: str) ->
     except FileNotFoundError:
         pass
     except OSError as error:
-        raise write_error(what, path, error) from None
+        raise write_error(role, path, error) from None
     else:
         if stat.S_ISLNK(current.st_mode):
-            raise _symlink(path)
+            raise SymlinkRefused(str(path))
         if not stat.S_ISREG(current.st_mode):
-            raise _not_a(path, "a regular file")
+            raise WrongFileType(str(path), directory=False)
     temp = f".{name}.{os.urandom(8).hex()}.tmp"
     fd = -1
     try:
@@ -279,7 +231,7 @@ def write_private(dir_fd: int, name: str, data: bytes, path: Path, what: str) ->
         if fd >= 0:
             os.close(fd)
         _discard(dir_fd, temp)
-        raise write_error(what, path, error) from None
+        raise write_error(role, path, error) from None
     fsync_directory(dir_fd)
 
 
@@ -311,46 +263,22 @@ def remove_stale_temporaries(dir_fd: int, name: str) -> None:
             _discard(dir_fd, entry)
 
 
-def remove(dir_fd: int, name: str, path: Path, what: str) -> bool:
+def remove(dir_fd: int, name: str, path: Path, role: StoreFile) -> bool:
     """Unlink ``name`` (a symlink itself, never its target); True when it existed."""
     try:
         os.unlink(name, dir_fd=dir_fd)
     except FileNotFoundError:
         return False
     except IsADirectoryError:
-        raise UnsafeStore(
-            f"{path} is a directory, not a file nanoctl wrote.",
-            f"Remove or rename it yourself (`mv {path} {path}.bak`).",
-        ) from None
+        raise DirectoryInTheWay(str(path)) from None
     except OSError as error:
-        raise write_error(what, path, error, verb="remove") from None
+        raise write_error(role, path, error, action="remove") from None
     return True
 
 
-def write_error(what: str, path: Path, error: OSError, verb: str = "save") -> StoreWriteFailed:
-    """A write failure, named: disk full, read-only, permission denied, or the OS reason.
-
-    ``verb`` is "save", "create" or "remove"; the message reads "Could not <verb>
-    <what> at <path>: <cause>."
-    """
-    code = error.errno
-    if code in _DISK_FULL:
-        cause = "disk full (no space left, or a quota or file size limit was reached)"
-        hint = "Free some space, then try again."
-    elif code == errno.EROFS:
-        cause = "the file system is read-only"
-        hint = "Point NANOCTL_CONFIG_DIR at a writable directory, or remount it read-write."
-    elif code in _DENIED:
-        cause = f"permission denied ({path.parent} is read-only for you)"
-        hint = f"Make it writable by you (`chmod 700 {path.parent}`), or set NANOCTL_CONFIG_DIR."
-    else:
-        cause = _reason(error)
-        hint = "Check the disk and the directory, then try again."
-    if verb in ("save", "create"):
-        hint += " Any previously stored credential was kept unchanged."
-    return StoreWriteFailed(f"Could not {verb} {what} at {path}: {cause}.", hint)
-
-
-def _reason(error: OSError) -> str:
-    # os.strerror, not str(error): our messages never carry a foreign exception's text.
-    return os.strerror(error.errno) if error.errno else type(error).__name__
+def write_error(
+    role: StoreFile, path: Path, error: OSError, action: WriteAction = "save"
+) -> StoreWriteFailed:
+    """A write failure: what was being written, where, and the OS error number (never
+    the exception's text)."""
+    return StoreWriteFailed(str(path), role, action, error.errno)

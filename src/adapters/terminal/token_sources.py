@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
-from nanoctl.adapters.terminal import Terminal
-from nanoctl.domain.errors import MalformedToken, UsageError
+from nanoctl.adapters.terminal.terminal import Terminal
+from nanoctl.domain.errors import MalformedToken, TokenFromTerminal
 from nanoctl.domain.model import MAX_TOKEN_LENGTH, Token, TokenOrigin
-
-if TYPE_CHECKING:
-    from pydantic import SecretStr
 
 ENV_TOKEN = "NANOSERVICES_TOKEN"
 READ_FROM_STDIN = "-"
@@ -34,17 +30,24 @@ class EnvironmentTokenSource:
 
 
 class FlagTokenSource:
-    """``--token VALUE``, or ``--token -`` to read one token from standard input."""
+    """``--token VALUE``, or ``--token -`` to read one token from standard input.
 
-    def __init__(self, value: SecretStr | None, terminal: Terminal) -> None:
+    ``value`` is the option exactly as given (None: not given); it becomes a Token only
+    when read, so a malformed value is reported in order, after any warning about it.
+    """
+
+    __slots__ = ("_terminal", "_value")
+
+    def __init__(self, value: str | None, terminal: Terminal) -> None:
         self._value = value
         self._terminal = terminal
 
+    def __repr__(self) -> str:
+        return f"FlagTokenSource(origin={self.origin.value!r})"
+
     @property
     def origin(self) -> TokenOrigin:
-        if self._value is not None and self._value.get_secret_value() == READ_FROM_STDIN:
-            return TokenOrigin.STDIN
-        return TokenOrigin.FLAG
+        return TokenOrigin.STDIN if self._value == READ_FROM_STDIN else TokenOrigin.FLAG
 
     def read(self) -> Token | None:
         if self._value is None:
@@ -55,17 +58,10 @@ class FlagTokenSource:
 
     def _read_stdin(self) -> Token:
         if self._terminal.stdin_isatty:
-            raise UsageError(
-                "`--token -` reads the token from a pipe, but standard input is a terminal.",
-                "Pipe the token in (`... | nanoctl login --token -`), "
-                "or run `nanoctl login` to be prompted with hidden input.",
-            )
+            raise TokenFromTerminal()
         # Read a bounded amount: a token is at most 4096 characters, and a runaway
         # pipe must not be slurped into memory.
         data = self._terminal.stdin.read(MAX_TOKEN_LENGTH + 2)
         if len(data) > MAX_TOKEN_LENGTH + 1 and data.strip():
-            raise MalformedToken(
-                f"it is longer than {MAX_TOKEN_LENGTH} characters",
-                TokenOrigin.STDIN.described,
-            )
+            raise MalformedToken("too_long", TokenOrigin.STDIN)
         return Token.parse(data, TokenOrigin.STDIN)

@@ -16,8 +16,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from nanoctl.adapters.private_files import check_private, write_error
-from nanoctl.domain.errors import StorageError, UnsafeStore
+from nanoctl.adapters.store.private_files import check_private, write_error
+from nanoctl.domain.store_errors import (
+    LockFailed,
+    LockHeld,
+    StorageError,
+    StoreUnreadable,
+    SymlinkedLock,
+)
 
 _OPEN = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 _POLL = 0.02
@@ -69,16 +75,10 @@ def _open(dir_fd: int, name: str, path: Path, *, create: bool) -> int | None:
 
 def _error(path: Path, error: OSError, *, create: bool) -> StorageError:
     if error.errno == errno.ELOOP:
-        return UnsafeStore(
-            f"{path} is a symbolic link; nanoctl never follows one in its directory.",
-            f"Remove the symlink (`rm {path}` removes the link, not its target).",
-        )
+        return SymlinkedLock(str(path))
     if create:
-        return write_error("the lock file", path, error)
-    return StorageError(
-        f"Cannot open the lock file {path}: {os.strerror(error.errno or 0)}.",
-        f"It must be yours and readable: `chmod 600 {path}`.",
-    )
+        return write_error("lock", path, error)
+    return StoreUnreadable(str(path), "open_lock", error.errno)
 
 
 def _acquire(fd: int, path: Path, operation: int, timeout: float) -> None:
@@ -91,13 +91,7 @@ def _acquire(fd: int, path: Path, operation: int, timeout: float) -> None:
             pass
         except OSError as error:
             if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EINTR):
-                raise StorageError(
-                    f"Cannot lock {path}: {os.strerror(error.errno or 0)}.",
-                    "Check the file system of the config directory, then try again.",
-                ) from None
+                raise LockFailed(str(path), error.errno) from None
         if time.monotonic() >= deadline:
-            raise StorageError(
-                f"Another nanoctl process has held {path} for over {timeout:g} s.",
-                "Wait for it to finish (or stop it), then try again.",
-            )
+            raise LockHeld(str(path), timeout)
         time.sleep(_POLL)

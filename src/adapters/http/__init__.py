@@ -1,0 +1,1 @@
+"""The TokenValidator port over HTTP(S): asks ``GET {api}/login`` whom a token belongs to."""

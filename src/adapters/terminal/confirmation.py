@@ -1,0 +1,37 @@
+"""Asks before replacing a stored credential, as `gh auth login` does; default no."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from nanoctl.adapters.terminal.terminal import Terminal
+from nanoctl.domain.errors import Cancelled
+from nanoctl.domain.model import Credential
+from nanoctl.domain.ports import Clock
+
+Question = Callable[[Credential, datetime], str]
+"""The words of the question about ``current`` at ``now``, ending where the answer goes."""
+
+
+class TerminalReplaceConfirmation:
+    def __init__(self, terminal: Terminal, question: Question, clock: Clock) -> None:
+        self._terminal = terminal
+        self._question = question
+        self._clock = clock
+
+    def confirm_replace(self, current: Credential) -> bool:
+        if not self._terminal.can_prompt:
+            return False
+        err = self._terminal.stderr
+        err.write(self._question(current, self._clock.now()))
+        err.flush()
+        try:
+            answer = self._terminal.stdin.readline()
+        except KeyboardInterrupt:
+            err.write("\n")
+            raise Cancelled() from None
+        if not answer:  # EOF
+            err.write("\n")
+            raise Cancelled()
+        return answer.strip().lower() in ("y", "yes")

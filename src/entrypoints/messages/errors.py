@@ -1,0 +1,279 @@
+"""The sentence and the next step of every domain error, from its facts (``explain``).
+
+Each class has one entry in _SENTENCES, a template filled with the error's facts and the
+phrases _phrases() derives from them; a class without an entry uses its parent's. The
+errors of the credential store are worded in ``storage``.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from nanoctl.domain import errors as e
+from nanoctl.domain.model import MAX_TOKEN_LENGTH
+from nanoctl.domain.store_errors import StorageError
+from nanoctl.entrypoints.messages import TOKEN_PAGE, source, storage
+from nanoctl.entrypoints.settings import DEFAULT_TIMEOUT, MAX_TIMEOUT, TIMEOUT_ENV
+
+_USAGE = "Run `nanoctl help <command>` for usage."
+_API_URL = "Check your network; NANOSERVICES_API_URL or --api-url sets the API URL."
+_REJECTED = f"Create a new token on {TOKEN_PAGE} and log in again."
+_UNEXPECTED = (
+    "Unexpected response from the API at {url}: {what}.",
+    "Check that NANOSERVICES_API_URL points at the Nanoservices API.",
+)
+_NO_TOKEN = (
+    "Set NANOSERVICES_TOKEN, pipe it to `nanoctl login --token -`, "
+    "or run `nanoctl login` in a terminal."
+)
+
+
+class Explanation:
+    """An error in words: what went wrong, and what to do next. Its str is the one line."""
+
+    __slots__ = ("cause", "next_step")
+
+    def __init__(self, cause: str, next_step: str = "") -> None:
+        self.cause = cause
+        self.next_step = next_step
+
+    def __str__(self) -> str:
+        return f"{self.cause} {self.next_step}".strip()
+
+
+def explain(error: e.NanoctlError) -> Explanation:
+    """The sentence and the next step for ``error``: the entry of its most specific class
+    in _SENTENCES, filled with its facts and the words _phrases() derives from them."""
+    for cls in type(error).__mro__:
+        if cls in _SENTENCES:
+            cause, next_step = _SENTENCES[cls]
+            facts = {"kind": error.kind, **vars(error), **_phrases(error)}
+            return Explanation(cause.format(**facts), next_step.format(**facts))
+    raise AssertionError(f"no sentence for {type(error).__name__}")  # pragma: no cover
+
+
+# class: (cause, next step). {names} are the error's facts and the phrases derived from them.
+_SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
+    e.NanoctlError: ("nanoctl failed ({kind}).", "Run again with -vvv for details and report it."),
+    # exit 2
+    e.UsageError: ("Invalid usage.", _USAGE),
+    e.CommandLineError: ("{problem}", _USAGE),
+    e.TokenFromTerminal: (
+        "`--token -` reads the token from a pipe, but standard input is a terminal.",
+        "Pipe the token in (`... | nanoctl login --token -`), "
+        "or run `nanoctl login` to be prompted with hidden input.",
+    ),
+    e.MalformedToken: (
+        "The token from {source} is malformed: {what}.",
+        f"Copy the whole token again; it is 1 to {MAX_TOKEN_LENGTH} visible ASCII characters.",
+    ),
+    e.NoTokenAvailable: ("{what}", "{next}"),
+    e.InsecureApiUrl: (
+        "Refusing to send the token over plain HTTP to {url}.",
+        "Use an https:// API URL (plain http is allowed only for loopback addresses).",
+    ),
+    e.InvalidApiUrl: (
+        "The API URL {url!r} is not usable: {what}.",
+        "Pass a full URL such as https://api.example.com/base with --api-url "
+        "or NANOSERVICES_API_URL.",
+    ),
+    e.InvalidTimeout: (
+        f"{TIMEOUT_ENV}={{value!r}} is not a number of seconds.",
+        f"Set {TIMEOUT_ENV} to a value between 0 and {MAX_TIMEOUT:g} "
+        f"(default {DEFAULT_TIMEOUT:g}).",
+    ),
+    # exit 1
+    e.NotLoggedIn: ("You are not logged in.", "Run `nanoctl login`, or set NANOSERVICES_TOKEN."),
+    e.NoTokenEntered: ("No token was entered.", "Run `nanoctl login`, or set NANOSERVICES_TOKEN."),
+    e.CredentialForOtherApi: (
+        "The stored credential is for {stored_url}, not {current_url}; it was not sent.",
+        "Run `nanoctl login --api-url {current_url}` to log in there, "
+        "or use --api-url {stored_url}.",
+    ),
+    e.InternalError: (
+        "Unexpected internal error ({exception_type}).",
+        "Run again with -vvv for details and report it.",
+    ),
+    # exit 3
+    e.TokenRejected: ("The API rejected the token.", _REJECTED),
+    e.InvalidToken: ("The API rejected the token as invalid.", _REJECTED),
+    e.InactiveToken: ("The token is no longer active (revoked or expired).", _REJECTED),
+    e.ExpiredToken: (
+        "The token{owner} expired on {date}.",
+        f"Create a new token on {TOKEN_PAGE} and run `nanoctl login`.",
+    ),
+    e.ForbiddenToken: (
+        "The token is valid but lacks permission to log in (HTTP 403).",
+        f"Create a token with access to the platform on {TOKEN_PAGE}.",
+    ),
+    # exit 4
+    e.ApiUnavailable: ("The API at {url} could not be used.", "Try again in a few minutes."),
+    e.ApiUnreachable: ("Could not reach the API at {url}: {what}.", _API_URL),
+    e.TlsFailure: (
+        "TLS verification failed for {url}: the certificate is not trusted.",
+        "If you are behind a proxy with its own CA, point REQUESTS_CA_BUNDLE at its "
+        "certificate; otherwise check NANOSERVICES_API_URL.",
+    ),
+    e.RateLimited: ("The API at {url} is rate limiting requests (HTTP 429).", "Try again {when}."),
+    e.ServerError: (
+        "The API at {url} failed with HTTP {status}.",
+        "This is a problem on the server side; try again in a few minutes.",
+    ),
+    e.UnexpectedResponse: _UNEXPECTED,
+    # exit 130
+    e.Cancelled: ("Authentication cancelled.", ""),
+}
+_SENTENCES.update(storage.SENTENCES)
+
+
+@singledispatch
+def _phrases(error: e.NanoctlError) -> dict[str, str]:
+    """The words an error's sentence needs beyond its facts (none, for most)."""
+    return storage.phrases(error) if isinstance(error, StorageError) else {}
+
+
+@_phrases.register
+def _(error: e.MalformedToken) -> dict[str, str]:
+    return {"source": source(error.origin), "what": _TOKEN_PROBLEMS[error.problem]}
+
+
+@_phrases.register
+def _(error: e.NoTokenAvailable) -> dict[str, str]:
+    if error.no_interaction:
+        what = "No token given, and --no-interaction forbids prompting for one."
+    else:
+        what = "No token given and no terminal to prompt for one."
+    if error.ci:
+        return {
+            "what": what,
+            "next": "In CI, store the token as a secret and expose it as NANOSERVICES_TOKEN, "
+            "or pipe it to `nanoctl login --token -`.",
+        }
+    return {"what": what, "next": _NO_TOKEN}
+
+
+@_phrases.register
+def _(error: e.InvalidApiUrl) -> dict[str, str]:
+    return {"what": _API_URL_PROBLEMS[error.problem]}
+
+
+@_phrases.register
+def _(error: e.ExpiredToken) -> dict[str, str]:
+    return {
+        "owner": f" for {error.username}" if error.username else "",
+        "date": error.expires_at.strftime("%Y-%m-%d") if error.expires_at else "an unknown date",
+    }
+
+
+@_phrases.register
+def _(error: e.ApiUnreachable) -> dict[str, str]:
+    if isinstance(error, e.MissingCaBundle):
+        return {"what": f"the CA bundle {error.path} named by {error.variable} does not exist"}
+    return {"what": _NETWORK_FAILURES[error.failure]}
+
+
+@_phrases.register
+def _(error: e.RateLimited) -> dict[str, str]:
+    return {"when": "in a minute" if error.retry_after is None else _after(error.retry_after)}
+
+
+@_phrases.register
+def _(error: e.UnexpectedResponse) -> dict[str, str]:
+    return {"what": "it is not the documented answer"}
+
+
+@_phrases.register
+def _(error: e.UnexpectedStatus) -> dict[str, str]:
+    return {"what": f"HTTP {error.status}"}
+
+
+@_phrases.register
+def _(error: e.RedirectNotFollowed) -> dict[str, str]:
+    target = error.target or (
+        "nowhere (no Location header)" if error.parseable else "an unparseable Location"
+    )
+    return {"what": f"HTTP {error.status} redirect to {target}, which nanoctl does not follow"}
+
+
+@_phrases.register
+def _(error: e.NotJson) -> dict[str, str]:
+    if error.content_type is None:
+        return {"what": "the body is not JSON"}
+    kind = error.content_type
+    return {"what": f"the body is {kind}, not JSON (a proxy or captive portal may answer)"}
+
+
+@_phrases.register
+def _(error: e.BodyTooLarge) -> dict[str, str]:
+    return {"what": f"the body is larger than {_size(error.limit)}"}
+
+
+@_phrases.register
+def _(error: e.UndecodableBody) -> dict[str, str]:
+    return {"what": "the body could not be decoded"}
+
+
+@_phrases.register
+def _(error: e.MalformedBody) -> dict[str, str]:
+    return {"what": _BODY_PROBLEMS[error.problem]}
+
+
+@_phrases.register
+def _(error: e.BadField) -> dict[str, str]:
+    return {"what": f"the field '{error.field}' {_FIELD_PROBLEMS[error.problem]}"}
+
+
+_TOKEN_PROBLEMS: dict[e.TokenProblem, str] = {
+    "empty": "it is empty",
+    "too_long": f"it is longer than {MAX_TOKEN_LENGTH} characters",
+    "several_lines": "it spans several lines",
+    "bad_characters": "it contains spaces, control or non-ASCII characters",
+}
+_API_URL_PROBLEMS: dict[e.ApiUrlProblem, str] = {
+    "unparseable": "it cannot be parsed",
+    "not_http": "it must start with https://",
+    "no_host": "it has no host",
+    "extras": "it must not carry a query, fragment or credentials",
+}
+_NETWORK_FAILURES: dict[e.NetworkFailure, str] = {
+    "timed_out": "timed out",
+    "refused": "connection refused",
+    "host_not_found": "host not found",
+    "tls_handshake": "the TLS handshake failed",
+    "proxy": "the proxy set by HTTPS_PROXY/HTTP_PROXY could not be used",
+    "no_answer": "the server closed the connection without answering",
+    "cut": "the connection was cut mid-response",
+    "connection_failed": "the connection failed",
+    "request_failed": "the request failed",
+}
+_BODY_PROBLEMS: dict[e.BodyProblem, str] = {
+    "not_an_object": "the body is not a JSON object",
+    "undocumented_shape": "the body does not have the documented fields",
+    "username_too_long": "the username is implausibly long",
+    "username_control_characters": "the username contains control characters",
+}
+_FIELD_PROBLEMS: dict[e.FieldProblem, str] = {
+    "missing_or_not_boolean": "is missing or not a boolean",
+    "not_a_string": "is not a string",
+    "not_a_number": "is not a number",
+    "not_iso_date": "is not an ISO 8601 date",
+    "out_of_range": "is out of range",
+    "not_finite": "is not a finite number",
+}
+
+
+def _after(seconds: float) -> str:
+    """'in 5 s', 'in 3 min', 'in 2 h': when a rate limit lifts, for humans."""
+    if seconds < 90:
+        return f"in {max(1, round(seconds))} s"
+    if seconds < 3600:
+        return f"in {round(seconds / 60)} min"
+    return f"in {round(seconds / 3600)} h"
+
+
+def _size(count: int) -> str:
+    if count % (1024 * 1024) == 0:
+        return f"{count // (1024 * 1024)} MiB"
+    if count % 1024 == 0:
+        return f"{count // 1024} KiB"
+    return f"{count} bytes"

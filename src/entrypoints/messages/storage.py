@@ -1,0 +1,228 @@
+"""The sentence and the next step of each error of the local credential store (exit 5).
+
+They name the file and the fix: the chmod, chown or mv to run, ``nanoctl logout`` to clear
+a damaged store, NANOCTL_CONFIG_DIR to move it. ``errors.explain`` uses these entries.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from functools import singledispatch
+from pathlib import Path
+
+from nanoctl.domain import store_errors as s
+from nanoctl.domain.errors import NanoctlError
+
+_LOGOUT = "Run `nanoctl logout` to remove it, then log in again."
+_DAMAGED = "The stored credential {path} is damaged and cannot be decrypted ({what})."
+
+SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
+    s.StorageError: (
+        "The credential store at {path} cannot be used.",
+        "Run `nanoctl logout` to clear the stored credential, then log in again.",
+    ),
+    s.StoreUnreadable: ("Cannot {verb} {path}: {what}.", "{next}"),
+    s.LockFailed: (
+        "Cannot lock {path}: {what}.",
+        "Check the file system of the config directory, then try again.",
+    ),
+    s.LockHeld: (
+        "Another nanoctl process has held {path} for over {seconds:g} s.",
+        "Wait for it to finish (or stop it), then try again.",
+    ),
+    s.StoreUnsupported: (
+        "Storing a credential is not supported on {system}.",
+        "Use NANOSERVICES_TOKEN or `nanoctl login --token -`; they need no stored credential.",
+    ),
+    s.CorruptedStore: (_DAMAGED, _LOGOUT),
+    s.OversizedFile: (
+        "{path} is larger than any file nanoctl writes; it cannot be decrypted.",
+        _LOGOUT,
+    ),
+    s.MissingKey: (
+        "The stored credential {path} cannot be decrypted: its key is missing from {key_location}.",
+        _LOGOUT,
+    ),
+    s.DamagedKey: (
+        "The encryption key in {path} is damaged, so the stored credential cannot be decrypted.",
+        "Run `nanoctl logout` to remove both, then log in again.",
+    ),
+    s.UnsafeStore: ("{path} is not safe to use.", _LOGOUT),
+    s.ExposedToOthers: (
+        "{path} is accessible to other users (mode {mode:03o}); "
+        "nanoctl refuses to use it, like ssh refuses an exposed private key.",
+        "Run `chmod {wanted} {path}`{then}",
+    ),
+    s.ForeignOwner: (
+        "{path} belongs to another user (uid {uid}); nanoctl only trusts its own files.",
+        "{fix}, or point NANOCTL_CONFIG_DIR at a directory of your own.",
+    ),
+    s.SymlinkRefused: (
+        "{path} is a symbolic link; nanoctl never reads or writes secrets through one.",
+        "Remove the symlink (`rm {path}` removes the link, not its target), "
+        "or run `nanoctl logout`, then log in again.",
+    ),
+    s.SymlinkedLock: (
+        "{path} is a symbolic link; nanoctl never follows one in its directory.",
+        "Remove the symlink (`rm {path}` removes the link, not its target).",
+    ),
+    s.WrongFileType: (
+        "{path} is not {what}.",
+        "Move it away (`mv {path} {path}.bak`), then log in again.",
+    ),
+    s.ConfigPathNotDirectory: (
+        "{path} is not a directory.",
+        "Move it away, or point NANOCTL_CONFIG_DIR elsewhere; nanoctl keeps its "
+        "credential in a private directory there.",
+    ),
+    s.DirectoryInTheWay: (
+        "{path} is a directory, not a file nanoctl wrote.",
+        "Remove or rename it yourself (`mv {path} {path}.bak`).",
+    ),
+    s.StoreWriteFailed: ("Could not {action} {role} at {path}: {what}.", "{next}"),
+    s.NewerStoreFormat: (
+        "The stored credential {path} was written by a newer nanoctl "
+        "(format {version}; this one reads format {supported}).",
+        "Upgrade nanoctl, or run `nanoctl logout` and log in again with this version.",
+    ),
+    s.KeyringUnavailable: (
+        "The stored credential's encryption key is in {path}, which {what}.",
+        "{next}",
+    ),
+}
+
+
+@singledispatch
+def phrases(error: s.StorageError) -> dict[str, str]:
+    """The words a store error's sentence needs beyond its facts."""
+    return {}
+
+
+@phrases.register
+def _(error: s.CorruptedStore) -> dict[str, str]:
+    if isinstance(error, s.DamagedCredential):
+        return {"what": _DAMAGE[error.damage].format(field=error.field)}
+    return {"what": "it cannot be read"}
+
+
+@phrases.register
+def _(error: s.StoreUnreadable) -> dict[str, str]:
+    denied = error.errno in _DENIED
+    if error.action == "open_lock":
+        return {
+            "verb": "open the lock file",
+            "what": os.strerror(error.errno or 0),
+            "next": f"It must be yours and readable: `chmod 600 {error.path}`.",
+        }
+    if error.action == "open":
+        fix = f"Make it yours and private: `chmod 700 {error.path}`."
+        other = "Check the disk and the directory, or run `nanoctl logout` and log in again."
+    else:
+        fix = (
+            f"It must be readable by you: `chmod 600 {error.path}` (as its owner), "
+            "or run `nanoctl logout` and log in again."
+        )
+        other = "Check the disk, or run `nanoctl logout` and log in again."
+    if denied:
+        return {"verb": error.action, "what": "permission denied", "next": fix}
+    return {"verb": error.action, "what": _reason(error.errno), "next": other}
+
+
+@phrases.register
+def _(error: s.LockFailed) -> dict[str, str]:
+    return {"what": os.strerror(error.errno or 0)}
+
+
+@phrases.register
+def _(error: s.StoreUnsupported) -> dict[str, str]:
+    return {"system": {"win32": "Windows", "cygwin": "Cygwin"}.get(error.platform, error.platform)}
+
+
+@phrases.register
+def _(error: s.UnsafeStore) -> dict[str, str]:
+    path = error.path
+    if isinstance(error, s.ExposedToOthers):
+        if error.directory:
+            return {"wanted": "700", "then": "."}
+        return {"wanted": "600", "then": " (and log in again if others could read it)."}
+    if isinstance(error, s.ForeignOwner):
+        if error.directory:
+            return {"fix": f"Run `chown -R $(id -u) {path}` if it is really yours"}
+        return {"fix": f"Remove it (`rm {path}`) or `chown $(id -u) {path}` if it is really yours"}
+    if isinstance(error, s.WrongFileType):
+        return {"what": "a directory" if error.directory else "a regular file"}
+    return {}
+
+
+@phrases.register
+def _(error: s.StoreWriteFailed) -> dict[str, str]:
+    parent = Path(error.path).parent
+    if error.errno in _DISK_FULL:
+        what = "disk full (no space left, or a quota or file size limit was reached)"
+        fix = "Free some space, then try again."
+    elif error.errno == errno.EROFS:
+        what = "the file system is read-only"
+        fix = "Point NANOCTL_CONFIG_DIR at a writable directory, or remount it read-write."
+    elif error.errno in _DENIED:
+        what = f"permission denied ({parent} is read-only for you)"
+        fix = f"Make it writable by you (`chmod 700 {parent}`), or set NANOCTL_CONFIG_DIR."
+    else:
+        what = _reason(error.errno)
+        fix = "Check the disk and the directory, then try again."
+    if error.action in ("save", "create"):
+        fix += " Any previously stored credential was kept unchanged."
+    return {"role": _ROLES[error.role], "what": what, "next": fix}
+
+
+@phrases.register
+def _(error: s.KeyringUnavailable) -> dict[str, str]:
+    if error.fault is None:
+        return {
+            "what": "is turned off for this run (NANOCTL_KEYRING=0)",
+            "next": "Unset NANOCTL_KEYRING to use the keyring again, or run `nanoctl logout` "
+            "and log in again to keep a new key in a file.",
+        }
+    return {
+        "what": f"cannot be used now: {keyring_fault(error.fault)}",
+        "next": "Unlock the keyring (or start its service) and try again, or run "
+        "`nanoctl logout` and log in again.",
+    }
+
+
+def keyring_fault(fault: s.KeyringFault) -> str:
+    return {
+        "timeout": f"it did not answer within {fault.detail} s",
+        "locked": "it is locked",
+        "raised": f"it failed with {fault.detail}",
+        "no_backend": f"no usable backend, only {fault.detail}",
+        "lost_key": "it did not keep the key it was given",
+    }[fault.problem]
+
+
+_DAMAGE: dict[s.Damage, str] = {
+    "empty": "it is empty",
+    "not_json": "it is not valid JSON; truncated?",
+    "not_a_credential": "it is not a nanoctl credential",
+    "no_format": "it has no valid format version",
+    "no_key_place": "it does not say where its key is",
+    "field_missing": "its {field} is missing",
+    "field_not_base64": "its {field} is not valid base64",
+    "nonce_size": "its nonce has the wrong size",
+    "ciphertext_truncated": "its ciphertext is truncated",
+    "wrong_key": "wrong key, or the file was modified",
+    "bad_content": "its content is not a valid credential",
+}
+_ROLES: dict[s.StoreFile, str] = {
+    "credential": "the credential",
+    "key": "the encryption key",
+    "lock": "the lock file",
+    "directory": "the config directory",
+}
+_DENIED = {errno.EACCES, errno.EPERM}
+_DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _reason(code: int | None) -> str:
+    # os.strerror, not the exception's text: no message here carries a foreign one.
+    return os.strerror(code) if code else "OSError"

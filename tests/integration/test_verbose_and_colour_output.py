@@ -1,0 +1,103 @@
+"""-v, -vvv and colour, end to end: decisions and the redacted HTTP exchange on stderr
+only, a traceback without the token, and never a colour code in a pipe.
+
+The installed console script runs in a subprocess against the reference API on
+127.0.0.1; no run may print a token (cli_harness).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import reference_server as api
+from reference_server import ReferenceServer
+from tests.integration.cli_harness import (
+    ANSI,
+    INVALID_LINE,
+    STDIN,
+    UNKNOWN,
+    run_nanoctl,
+    url_env,
+)
+
+# --- 9. verbosity --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "env_token", "stdin", "want_source"),
+    [
+        pytest.param(["login", "--token", "-"], None, api.VALID, STDIN, id="login, stdin"),
+        pytest.param(["status"], api.VALID, None, "NANOSERVICES_TOKEN", id="status, environment"),
+    ],
+)
+def test_verbose_shows_the_token_source_and_the_api_url_on_stderr(
+    server: ReferenceServer,
+    args: list[str],
+    env_token: str | None,
+    stdin: str | None,
+    want_source: str,
+) -> None:
+    result = run_nanoctl(*args, "-v", env=url_env(server, env_token), stdin=stdin)
+
+    assert result.exit_code == 0
+    assert f"nanoctl: API URL: {server.url}" in result.stderr_lines
+    assert f"nanoctl: token source: {want_source}" in result.stderr_lines
+    assert "nanoctl:" not in result.stdout
+
+
+def test_debug_verbosity_shows_the_request_with_the_authorization_header_redacted(
+    server: ReferenceServer,
+) -> None:
+    result = run_nanoctl("login", "-vvv", env=url_env(server, api.VALID))
+
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    lines = result.stderr_lines
+    request = re.compile(rf"nanoctl: > GET {re.escape(server.url)}/login( \(attempt 1 of \d\))?")
+    assert any(request.fullmatch(line) for line in lines), result.stderr
+    assert "nanoctl: > Authorization: Bearer [redacted]" in lines
+    answer = re.compile(r"nanoctl: < HTTP 200 in \d+ ms")
+    assert any(answer.fullmatch(line) for line in lines), result.stderr
+    assert all(line.startswith("nanoctl: ") for line in lines), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("token", "want_code", "want_line"),
+    [
+        pytest.param(UNKNOWN, 3, INVALID_LINE, id="invalid"),
+        pytest.param(
+            api.SERVER_ERROR, 4, "Error: The API at {url} failed with HTTP 500.", id="500"
+        ),
+        pytest.param(
+            api.NOT_JSON,
+            4,
+            "Error: Unexpected response from the API at {url}: the body is text/html, not JSON",
+            id="not JSON",
+        ),
+    ],
+)
+def test_debug_verbosity_on_an_error_shows_a_traceback_but_never_the_token(
+    server: ReferenceServer, token: str, want_code: int, want_line: str
+) -> None:
+    result = run_nanoctl("login", "-vvv", env=url_env(server, token), secrets=[token])
+
+    assert result.exit_code == want_code
+    assert "Traceback (most recent call last):" in result.stderr
+    assert result.stderr_lines[-1].startswith(want_line.format(url=server.url))
+
+
+# --- 10. colour ----------------------------------------------------------------------------------
+
+
+def test_nothing_is_coloured_when_output_is_piped(server: ReferenceServer) -> None:
+    runs = [
+        run_nanoctl("login", "--token", UNKNOWN, env=url_env(server)),  # a warning, an error
+        run_nanoctl("status", env=url_env(server, api.EXPIRING_SOON)),  # a warning, highlights
+    ]
+
+    assert [r.exit_code for r in runs] == [3, 0]
+    for result in runs:
+        assert ANSI not in result.stdout
+        assert ANSI not in result.stderr

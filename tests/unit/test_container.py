@@ -1,0 +1,119 @@
+"""The composition root: every provider builds, from one Invocation, what the ports need."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dependency_injector import providers
+
+from nanoctl.adapters.diagnostics import Silent
+from nanoctl.domain.authenticate import Authenticate
+from nanoctl.domain.errors import InvalidTimeout
+from nanoctl.domain.model import ApiUrl, Token, TokenOrigin
+from nanoctl.domain.store_errors import StoreUnsupported
+from nanoctl.entrypoints.container import Container, Invocation, for_invocation
+from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.settings import Settings
+
+URL = "https://api.example.test/base"
+
+
+def built(invocation: Invocation) -> Container:
+    return for_invocation(invocation)
+
+
+def test_every_provider_builds_the_adapter_or_use_case_it_names(isolated_home: Path) -> None:
+    c = built(Invocation({}, api_url=URL))
+    c.check_dependencies()
+    assert c.api_url() == ApiUrl.parse(URL)
+    assert c.settings().api_url == URL
+    kinds = {
+        name: type(getattr(c, name)()).__name__
+        for name in (
+            "diagnostics",
+            "terminal",
+            "clock",
+            "validator",
+            "store",
+            "environment_token",
+            "flag_token",
+            "prompt_token",
+            "confirmation",
+            "authenticate",
+            "logout",
+            "resolve_credential",
+            "status",
+        )
+    }
+    assert kinds == {
+        "diagnostics": "Silent",
+        "terminal": "Terminal",
+        "clock": "SystemClock",
+        "validator": "RequestsTokenValidator",
+        "store": "EncryptedFileStore",
+        "environment_token": "EnvironmentTokenSource",
+        "flag_token": "FlagTokenSource",
+        "prompt_token": "PromptTokenSource",
+        "confirmation": "TerminalReplaceConfirmation",
+        "authenticate": "Authenticate",
+        "logout": "Logout",
+        "resolve_credential": "ResolveCredential",
+        "status": "Status",
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "origin"), [("flag-token-0001", TokenOrigin.FLAG), ("-", TokenOrigin.STDIN)]
+)
+def test_the_flag_source_reads_the_token_option_of_the_invocation(
+    value: str, origin: TokenOrigin
+) -> None:
+    source = built(Invocation({}, token=value)).flag_token()
+    assert source.origin is origin
+    assert value not in repr(source)
+
+
+def test_the_environment_source_reads_the_invocations_environment() -> None:
+    source = built(Invocation({"NANOSERVICES_TOKEN": "env-token-0001"})).environment_token()
+    token = source.read()
+    assert isinstance(token, Token)
+    assert token.reveal() == "env-token-0001"
+
+
+def test_a_library_run_is_silent_and_never_asks() -> None:
+    c = built(Invocation({}))
+    assert isinstance(c.diagnostics(), Silent)
+    assert c.terminal().can_prompt is False
+
+
+def test_a_container_serves_one_run_and_the_next_run_gets_its_own_pieces() -> None:
+    c = Container()
+    first = for_invocation(Invocation({}, token="first-token-01"), lambda: c)
+    terminal = first.terminal()
+    second = for_invocation(Invocation({}, token="-"), lambda: c)
+    assert second.terminal() is not terminal
+    assert second.flag_token().origin is TokenOrigin.STDIN
+
+
+def test_a_bad_setting_fails_before_anything_is_built() -> None:
+    with pytest.raises(InvalidTimeout) as caught:
+        built(Invocation({"NANOCTL_HTTP_TIMEOUT": "soon"}))
+    assert "NANOCTL_HTTP_TIMEOUT" in str(explain(caught.value))
+
+
+def test_on_windows_storing_a_credential_is_refused_plainly(isolated_home: Path) -> None:
+    on_windows = Container()
+    settings = Settings.from_environment({}, api_url=URL, platform="win32")
+    on_windows.settings.override(providers.Object(settings))
+    c = for_invocation(Invocation({}), lambda: on_windows)
+    store = c.store()
+    assert type(store).__name__ == "UnsupportedStore"
+    assert store.delete() is False
+    with pytest.raises(StoreUnsupported) as caught:
+        store.load()
+    assert str(explain(caught.value)) == (
+        "Storing a credential is not supported on Windows. Use NANOSERVICES_TOKEN or "
+        "`nanoctl login --token -`; they need no stored credential."
+    )
+    assert isinstance(c.authenticate(), Authenticate)
