@@ -99,6 +99,8 @@ class NoTokenAvailable(UsageError):
 
 
 class InsecureApiUrl(UsageError):
+    """``url`` as it may be shown (``model.masked_url``), as for InvalidApiUrl."""
+
     kind = "insecure_api_url"
 
     def __init__(self, url: str) -> None:
@@ -107,6 +109,9 @@ class InsecureApiUrl(UsageError):
 
 
 class InvalidApiUrl(UsageError):
+    """``url`` as it may be shown: its userinfo, query and fragment masked
+    (``model.masked_url``), for they can hold a password or a key."""
+
     kind = "invalid_api_url"
 
     def __init__(self, url: str, problem: ApiUrlProblem) -> None:
