@@ -16,7 +16,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,7 +157,14 @@ class PtySession:
     exit, echoes the transcript for the leak sweep and asserts no token was shown.
     """
 
-    def __init__(self, *args: str, env: Env | None = None, secrets: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        *args: str,
+        env: Env | None = None,
+        secrets: Iterable[str] = (),
+        preexec: Callable[[], object] | None = None,
+    ) -> None:
+        """``preexec`` runs in the child before nanoctl starts (e.g. to ignore a signal)."""
         import pexpect
 
         self._args = args
@@ -170,6 +177,7 @@ class PtySession:
             encoding="utf-8",
             timeout=20,
             dimensions=(24, 200),
+            preexec_fn=preexec,
         )
         self.child.logfile_read = self._log
 

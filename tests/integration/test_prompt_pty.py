@@ -9,9 +9,11 @@ must never be in it.
 from __future__ import annotations
 
 import json
+import signal
 import stat
 import time
 
+import pexpect
 import pytest
 
 import reference_server as api
@@ -153,6 +155,43 @@ def test_cancelling_at_the_prompt_exits_130_and_writes_nothing(
     assert result.lines[-1] == "Authentication cancelled."
     assert files_under(config_dir()) == {}
     assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    "signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT], ids=lambda s: str(s.name)
+)
+def test_a_signal_at_the_prompt_restores_echo_and_still_ends_the_process_by_it(
+    server: ReferenceServer, signum: signal.Signals
+) -> None:
+    session = PtySession("login", env=url_env(server))
+    session.expect_exact("Token: ")
+    assert session.child.getecho() is False  # the prompt hides what is typed
+    session.child.kill(signum)
+    session.child.expect(pexpect.EOF, timeout=20)
+
+    # The terminal the shell gets back echoes again (the pty keeps its settings).
+    assert session.child.getecho() is True
+    session.child.close()
+    assert (session.child.exitstatus, session.child.signalstatus) == (None, signum)
+    assert files_under(config_dir()) == {}
+    assert server.requests == []
+
+
+def test_a_hangup_the_process_ignores_leaves_the_prompt_waiting(server: ReferenceServer) -> None:
+    # As under `nohup`: an ignored SIGHUP must stay ignored, not end the login.
+    session = PtySession(
+        "login",
+        env=url_env(server),
+        secrets=[api.VALID],
+        preexec=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),
+    )
+    session.expect_exact("Token: ")
+    session.child.kill(signal.SIGHUP)
+    session.child.sendline(api.VALID)
+    result = session.finish()
+
+    assert result.exit_code == 0
+    assert result.lines[-2:] == welcome(server)
 
 
 @pytest.mark.parametrize(
