@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:  # model imports this module: importing it back would be a cycle at run time
     from nanoctl.domain.model import TokenOrigin
 
-TokenProblem = Literal["empty", "too_long", "several_lines", "bad_characters"]
+TokenProblem = Literal["empty", "too_long", "several_lines", "bad_characters", "too_much_input"]
 ApiUrlProblem = Literal["unparseable", "not_http", "no_host", "extras"]
 NetworkFailure = Literal[
     "timed_out",

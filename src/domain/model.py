@@ -13,6 +13,9 @@ from urllib.parse import urlsplit
 from nanoctl.domain.errors import InsecureApiUrl, InvalidApiUrl, MalformedToken, TokenProblem
 
 MAX_TOKEN_LENGTH = 4096
+MAX_TOKEN_INPUT = 1024 * 1024
+"""The most characters read from a pipe for one token, surrounding whitespace included:
+enough for any token padded by any editor, and a runaway pipe is not slurped."""
 EXPIRY_WARNING = timedelta(days=7)
 DEFAULT_API_URL = "https://runner.dac-us-east-1.deskree.com/public/deployment"
 

@@ -251,6 +251,34 @@ def test_a_malformed_token_exits_2_before_any_request_without_echoing_it(
     assert server.requests == []
 
 
+@pytest.mark.parametrize(
+    "padded",
+    [api.VALID + "\n" * 5000, " " * 5000 + api.VALID, "\r\n" * 3000 + api.VALID + "\t" * 3000],
+    ids=["5000 newlines after", "5000 spaces before", "both"],
+)
+def test_a_piped_token_is_trimmed_of_any_amount_of_whitespace(
+    server: ReferenceServer, padded: str
+) -> None:
+    result = run_nanoctl("login", "--token", "-", env=url_env(server), stdin=padded)
+
+    assert result.exit_code == 0
+    assert result.stdout_lines == authenticated_lines(server)
+    assert [r.bearer for r in server.requests] == [api.VALID]
+
+
+def test_a_piped_input_past_the_cap_is_refused_for_that_reason(server: ReferenceServer) -> None:
+    result = run_nanoctl(
+        "login", "--token", "-", env=url_env(server), stdin=" " * (2 * 1024 * 1024) + api.VALID
+    )
+
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr_lines == [
+        "Error: The token from standard input (--token -) is malformed: the input goes on past "
+        f"1,048,576 characters. {MALFORMED_HINT}"
+    ]
+    assert server.requests == []
+
+
 POSITIONAL = "nano_positional_Qw8Er5Ty"
 USAGE_HINT = "Run `nanoctl help <command>` for usage."
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from nanoctl.adapters.terminal.terminal import Terminal
 from nanoctl.domain.errors import MalformedToken, TokenFromTerminal
-from nanoctl.domain.model import MAX_TOKEN_LENGTH, Token, TokenOrigin
+from nanoctl.domain.model import MAX_TOKEN_INPUT, Token, TokenOrigin
 
 ENV_TOKEN = "NANOSERVICES_TOKEN"
 READ_FROM_STDIN = "-"
@@ -59,9 +59,10 @@ class FlagTokenSource:
     def _read_stdin(self) -> Token:
         if self._terminal.stdin_isatty:
             raise TokenFromTerminal()
-        # Read a bounded amount: a token is at most 4096 characters, and a runaway
-        # pipe must not be slurped into memory.
-        data = self._terminal.stdin.read(MAX_TOKEN_LENGTH + 2)
-        if len(data) > MAX_TOKEN_LENGTH + 1 and data.strip():
-            raise MalformedToken("too_long", TokenOrigin.STDIN)
+        # Bounded, so a runaway pipe is not slurped into memory; generous, so whitespace
+        # around the token (an editor's padding, a here-doc's blank lines) is trimmed in
+        # full and the token is then judged by the 1 to 4096 characters rule.
+        data = self._terminal.stdin.read(MAX_TOKEN_INPUT + 1)
+        if len(data) > MAX_TOKEN_INPUT:
+            raise MalformedToken("too_much_input", TokenOrigin.STDIN)
         return Token.parse(data, TokenOrigin.STDIN)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from nanoctl.domain import errors as e
-from nanoctl.domain.model import MAX_TOKEN_LENGTH
+from nanoctl.domain.model import MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.messages import TOKEN_PAGE, source, storage
 from nanoctl.entrypoints.settings import DEFAULT_TIMEOUT, MAX_TIMEOUT, TIMEOUT_ENV
@@ -228,6 +228,7 @@ _TOKEN_PROBLEMS: dict[e.TokenProblem, str] = {
     "too_long": f"it is longer than {MAX_TOKEN_LENGTH} characters",
     "several_lines": "it spans several lines",
     "bad_characters": "it contains spaces, control or non-ASCII characters",
+    "too_much_input": f"the input goes on past {MAX_TOKEN_INPUT:,} characters",
 }
 _API_URL_PROBLEMS: dict[e.ApiUrlProblem, str] = {
     "unparseable": "it cannot be parsed",
