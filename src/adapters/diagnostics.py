@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from nanoctl.domain.errors import NanoctlError
+from nanoctl.domain.model import TokenOrigin
 from nanoctl.domain.store_errors import KeyringFault
 
 
@@ -41,6 +42,18 @@ class Silent:
 
     def debug(self, detail: str | Event) -> None:
         pass
+
+
+# --- where the token comes from ---------------------------------------------------------
+
+
+class TokenFound(Event):
+    """A token source gave the token this run uses (said before it is sent anywhere)."""
+
+    __slots__ = ("origin",)
+
+    def __init__(self, origin: TokenOrigin) -> None:
+        self.origin = origin
 
 
 # --- what the HTTP adapter decides ----------------------------------------------------

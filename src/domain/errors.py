@@ -154,7 +154,14 @@ class CredentialForOtherApi(NotLoggedIn):
 
 
 class TokenRejected(NanoctlError):
+    """``origin``: where the rejected token came from, which decides the user's next step.
+    The API cannot know it: the use case that sent the token names it (None: unknown)."""
+
     kind = "rejected"
+
+    def __init__(self, *facts: object, origin: TokenOrigin | None = None) -> None:
+        super().__init__(*facts)
+        self.origin = origin
 
 
 class InvalidToken(TokenRejected):
@@ -168,8 +175,14 @@ class InactiveToken(TokenRejected):
 class ExpiredToken(TokenRejected):
     kind = "expired_token"
 
-    def __init__(self, username: str | None, expires_at: datetime | None) -> None:
-        super().__init__(username, expires_at)
+    def __init__(
+        self,
+        username: str | None,
+        expires_at: datetime | None,
+        *,
+        origin: TokenOrigin | None = None,
+    ) -> None:
+        super().__init__(username, expires_at, origin=origin)
         self.username = username
         self.expires_at = expires_at
 

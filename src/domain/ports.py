@@ -11,7 +11,10 @@ from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigi
 class TokenSource(Protocol):
     """One place a token can come from: a flag, stdin, the environment, a prompt."""
 
-    origin: TokenOrigin
+    @property
+    def origin(self) -> TokenOrigin:
+        """Where this source's tokens come from (read-only)."""
+        ...
 
     def read(self) -> Token | None:
         """The token, or None when this source has none to give.
@@ -61,6 +64,11 @@ class SecretStore(Protocol):
 
     def delete(self) -> bool:
         """Remove the credential and its key; True when there was something to remove."""
+        ...
+
+    def holds_credential(self) -> bool:
+        """Whether a credential is stored, told without reading it: no lock, no key, no
+        keyring (which could ask for a desktop unlock). Never raises."""
         ...
 
 

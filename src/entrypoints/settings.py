@@ -66,6 +66,12 @@ class Settings:
         return self.platform != "win32"
 
 
+def running_in_ci(environ: Mapping[str, str]) -> bool:
+    """The CI variable is set (GitHub Actions, GitLab, CircleCI and others set CI=true):
+    advice is then worded for a pipeline and its secrets."""
+    return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
 def _config_dir(environ: Mapping[str, str]) -> Path:
     explicit = environ.get(CONFIG_DIR_ENV)
     if explicit:

@@ -33,10 +33,25 @@ PROMPT_LINE = (
     "Please provide the token for authentication. "
     "You can create it on https://atomic.deskree.com/auth/access/token"
 )
-INVALID_LINE = (
-    f"Error: The API rejected the token as invalid. Create a new token on {TOKEN_PAGE} "
-    "and log in again."
-)
+# Which token a rejection names, and where the new one goes, by where the token came from.
+FROM_FLAG = "the token from the --token option"
+FROM_STDIN = "the token from standard input (--token -)"
+FROM_ENV = "the token in NANOSERVICES_TOKEN"
+TYPED = "the token you entered"
+STORED_TOKEN = "the stored token"
+LOG_IN_AGAIN = "and log in again."
+UPDATE_ENV = "and update NANOSERVICES_TOKEN, or unset it."
+UPDATE_CI_SECRET = "and update the CI secret that sets NANOSERVICES_TOKEN."
+REPLACE_STORED = "and run `nanoctl login` to replace the stored one."
+
+
+def invalid_line(token: str = FROM_FLAG, then: str = LOG_IN_AGAIN) -> str:
+    """The error line of a token the API rejected as invalid (401)."""
+    return f"Error: The API rejected {token} as invalid. Create a new token on {TOKEN_PAGE} {then}"
+
+
+INVALID_LINE = invalid_line()
+"""A --token VALUE the API rejected."""
 HISTORY_WARNING = (
     "Warning: a token given on the command line can end up in your shell history and is "
     "visible in the process list. Prefer `--token -` (reads standard input) or "
@@ -271,13 +286,14 @@ def config_dir() -> Path:
 
 UNKNOWN = "nano_unknown_Vz3Qp8Lk"  # well-formed, but the API has never heard of it
 NOT_STORED = "The token was not stored (run `nanoctl login` without --token to store one)."
-INACTIVE_LINE = (
-    "Error: The token is no longer active (revoked or expired). "
-    f"Create a new token on {TOKEN_PAGE} and log in again."
+INACTIVE_ENV_LINE = (
+    "Error: The token in NANOSERVICES_TOKEN is no longer active (revoked or expired). "
+    f"Create a new token on {TOKEN_PAGE} {UPDATE_ENV}"
 )
-FORBIDDEN_LINE = (
-    "Error: The token is valid but lacks permission to log in (HTTP 403). "
-    f"Create a token with access to the platform on {TOKEN_PAGE}."
+FORBIDDEN_ENV_LINE = (
+    "Error: The token in NANOSERVICES_TOKEN is valid but lacks permission to log in "
+    "(HTTP 403). "
+    f"Create a token with access to the platform on {TOKEN_PAGE} {UPDATE_ENV}"
 )
 NOT_LOGGED_IN_LINE = "Error: You are not logged in. Run `nanoctl login`, or set NANOSERVICES_TOKEN."
 MALFORMED_HINT = "Copy the whole token again; it is 1 to 4096 visible ASCII characters."

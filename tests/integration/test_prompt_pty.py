@@ -23,10 +23,12 @@ from tests.integration.cli_harness import (
     HISTORY_WARNING,
     INVALID_LINE,
     PROMPT_LINE,
+    TYPED,
     PtySession,
     config_dir,
     expiry,
     files_under,
+    invalid_line,
     login_interactively,
     store_credential,
 )
@@ -115,7 +117,7 @@ def test_an_invalid_typed_token_exits_3_and_stores_nothing(server: ReferenceServ
     result = session.finish()
 
     assert result.exit_code == 3
-    assert result.lines == [PROMPT_LINE, "Token: ", INVALID_LINE]
+    assert result.lines == [PROMPT_LINE, "Token: ", invalid_line(TYPED)]
     assert len(server.requests_with(UNKNOWN)) == 1
     assert "credentials.json" not in files_under(config_dir())
 
@@ -135,7 +137,7 @@ def test_an_invalid_token_typed_to_replace_a_stored_one_leaves_it_byte_identical
     result = session.finish()
 
     assert result.exit_code == 3
-    assert result.lines[-1] == INVALID_LINE
+    assert result.lines[-1] == invalid_line(TYPED)
     assert files_under(config_dir()) == before
 
 

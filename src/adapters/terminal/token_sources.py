@@ -1,13 +1,16 @@
-"""Non-interactive token sources: the --token option (or stdin for `--token -`) and the env."""
+"""Non-interactive token sources: the --token option (or stdin for `--token -`) and the env;
+and the wrapper that says with -v which source gave the token."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 
+from nanoctl.adapters.diagnostics import Diagnostics, TokenFound
 from nanoctl.adapters.terminal.terminal import Terminal
 from nanoctl.domain.errors import MalformedToken, TokenFromTerminal
 from nanoctl.domain.model import MAX_TOKEN_INPUT, Token, TokenOrigin
+from nanoctl.domain.ports import TokenSource
 
 ENV_TOKEN = "NANOSERVICES_TOKEN"
 READ_FROM_STDIN = "-"
@@ -66,3 +69,27 @@ class FlagTokenSource:
         if len(data) > MAX_TOKEN_INPUT:
             raise MalformedToken("too_much_input", TokenOrigin.STDIN)
         return Token.parse(data, TokenOrigin.STDIN)
+
+
+class AnnouncedTokenSource:
+    """``source``, reporting (-v) that its token is the one in use as soon as it gives
+    one: before any request, so the line is there when the API rejects it."""
+
+    __slots__ = ("_diagnostics", "_source")
+
+    def __init__(self, source: TokenSource, diagnostics: Diagnostics) -> None:
+        self._source = source
+        self._diagnostics = diagnostics
+
+    def __repr__(self) -> str:
+        return f"AnnouncedTokenSource({self._source!r})"
+
+    @property
+    def origin(self) -> TokenOrigin:
+        return self._source.origin
+
+    def read(self) -> Token | None:
+        token = self._source.read()
+        if token is not None:
+            self._diagnostics.info(TokenFound(self._source.origin))
+        return token

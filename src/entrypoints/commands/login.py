@@ -9,12 +9,7 @@ from nanoctl.domain.authenticate import LoginResult
 from nanoctl.domain.model import TokenOrigin
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand
-from nanoctl.entrypoints.messages.commands import (
-    HISTORY_WARNING,
-    api_url_line,
-    login_lines,
-    source_line,
-)
+from nanoctl.entrypoints.messages.commands import HISTORY_WARNING, api_url_line, login_lines
 
 
 class LoginCommand(NanoctlCommand):
@@ -46,8 +41,7 @@ Exit codes: 0 ok, 2 usage, 3 token rejected, 4 API unusable, 5 storage, 130 canc
             self.warn(HISTORY_WARNING)
         authenticate = container.authenticate()
         self.verbose(api_url_line(container.api_url()))
-        result = authenticate.login()
-        self.verbose(source_line(result.origin))
+        result = authenticate.login()  # its token source says with -v where the token is from
         self.warn_if_expiring_soon(result.expiry)
         if self.json_output:
             self.emit_json(login_json(result))

@@ -85,6 +85,10 @@ def status_lines(report: StatusReport) -> list[str]:
     lines.append(f"  Expires:      {esc(expiry(report.expiry))}")
     if report.key_location:
         lines.append(f"  Key:          {esc(report.key_location)}")
+    if report.shadowed:
+        lines.append(
+            f"  Stored:       {esc(report.shadowed)}, not used while NANOSERVICES_TOKEN is set"
+        )
     return lines
 
 

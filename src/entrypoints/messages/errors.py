@@ -7,17 +7,22 @@ errors of the credential store are worded in ``storage``.
 
 from __future__ import annotations
 
+import os
 from functools import singledispatch
 
 from nanoctl.domain import errors as e
-from nanoctl.domain.model import MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH
+from nanoctl.domain.model import MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH, TokenOrigin
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.messages import TOKEN_PAGE, source, storage
-from nanoctl.entrypoints.settings import DEFAULT_TIMEOUT, MAX_TIMEOUT, TIMEOUT_ENV
+from nanoctl.entrypoints.settings import (
+    DEFAULT_TIMEOUT,
+    MAX_TIMEOUT,
+    TIMEOUT_ENV,
+    running_in_ci,
+)
 
 _USAGE = "Run `nanoctl help <command>` for usage."
 _API_URL = "Check your network; NANOSERVICES_API_URL or --api-url sets the API URL."
-_REJECTED = f"Create a new token on {TOKEN_PAGE} and log in again."
 _UNEXPECTED = (
     "Unexpected response from the API at {url}: {what}.",
     "Check that NANOSERVICES_API_URL points at the Nanoservices API.",
@@ -94,17 +99,14 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "Unexpected internal error ({exception_type}).",
         "Run again with -vvv for details and report it.",
     ),
-    # exit 3
-    e.TokenRejected: ("The API rejected the token.", _REJECTED),
-    e.InvalidToken: ("The API rejected the token as invalid.", _REJECTED),
-    e.InactiveToken: ("The token is no longer active (revoked or expired).", _REJECTED),
-    e.ExpiredToken: (
-        "The token{owner} expired on {date}.",
-        f"Create a new token on {TOKEN_PAGE} and run `nanoctl login`.",
-    ),
+    # exit 3: {the_token} names where it came from, {renew} where a new one must go
+    e.TokenRejected: ("The API rejected {the_token}.", "{renew}"),
+    e.InvalidToken: ("The API rejected {the_token} as invalid.", "{renew}"),
+    e.InactiveToken: ("{The_token} is no longer active (revoked or expired).", "{renew}"),
+    e.ExpiredToken: ("{The_token}{owner} expired on {date}.", "{renew}"),
     e.ForbiddenToken: (
-        "The token is valid but lacks permission to log in (HTTP 403).",
-        f"Create a token with access to the platform on {TOKEN_PAGE}.",
+        "{The_token} is valid but lacks permission to log in (HTTP 403).",
+        "{renew}",
     ),
     # exit 4
     e.ApiUnavailable: ("The API at {url} could not be used.", "Try again in a few minutes."),
@@ -158,11 +160,50 @@ def _(error: e.InvalidApiUrl) -> dict[str, str]:
 
 
 @_phrases.register
+def _(error: e.TokenRejected) -> dict[str, str]:
+    return _rejected(error)
+
+
+@_phrases.register
 def _(error: e.ExpiredToken) -> dict[str, str]:
     return {
+        **_rejected(error),
         "owner": f" for {error.username}" if error.username else "",
         "date": error.expires_at.strftime("%Y-%m-%d") if error.expires_at else "an unknown date",
     }
+
+
+def _rejected(error: e.TokenRejected) -> dict[str, str]:
+    """Which token the API rejected, and where a new one must go: a stale
+    NANOSERVICES_TOKEN is fixed by updating it (in CI: its secret), not by logging in."""
+    the_token = _REJECTED_TOKENS.get(error.origin, f"the token from {source(error.origin)}")
+    create = (
+        f"Create a token with access to the platform on {TOKEN_PAGE}"
+        if isinstance(error, e.ForbiddenToken)
+        else f"Create a new token on {TOKEN_PAGE}"
+    )
+    if error.origin is TokenOrigin.ENVIRONMENT:
+        if running_in_ci(os.environ):
+            then = "and update the CI secret that sets NANOSERVICES_TOKEN."
+        else:
+            then = "and update NANOSERVICES_TOKEN, or unset it."
+    elif error.origin is TokenOrigin.STORED:
+        then = "and run `nanoctl login` to replace the stored one."
+    else:
+        then = "and log in again."
+    return {"the_token": the_token, "The_token": _capital(the_token), "renew": f"{create} {then}"}
+
+
+_REJECTED_TOKENS: dict[TokenOrigin | None, str] = {
+    None: "the token",
+    TokenOrigin.ENVIRONMENT: "the token in NANOSERVICES_TOKEN",
+    TokenOrigin.PROMPT: "the token you entered",
+    TokenOrigin.STORED: "the stored token",
+}
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 @_phrases.register

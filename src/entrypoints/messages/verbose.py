@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nanoctl.adapters import diagnostics as events
+from nanoctl.entrypoints.messages.commands import source_line
 from nanoctl.entrypoints.messages.errors import explain
 from nanoctl.entrypoints.messages.storage import keyring_fault
 
@@ -10,6 +11,8 @@ from nanoctl.entrypoints.messages.storage import keyring_fault
 def note(event: events.Event) -> str:  # noqa: PLR0911 - one case per event
     """The -v (or -vvv) line for an adapter's event."""
     match event:
+        case events.TokenFound():
+            return source_line(event.origin)
         case events.Retrying():
             return (
                 f"{explain(event.error).cause} Retrying in {event.delay:.1f} s "
