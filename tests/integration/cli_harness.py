@@ -178,16 +178,19 @@ class PtySession:
         env: Env | None = None,
         secrets: Iterable[str] = (),
         preexec: Callable[[], object] | None = None,
+        command: Iterable[str] | None = None,
     ) -> None:
-        """``preexec`` runs in the child before nanoctl starts (e.g. to ignore a signal)."""
+        """``preexec`` runs in the child before nanoctl starts (e.g. to ignore a signal);
+        ``command`` replaces the executable, as for run_nanoctl."""
         import pexpect
 
         self._args = args
         self._secrets = _secrets(secrets)
         self._log = io.StringIO()
+        program, *before = [*(command or [str(NANOCTL)])]
         self.child: Any = pexpect.spawn(
-            str(NANOCTL),
-            list(args),
+            program,
+            [*before, *args],
             env=environment(env),
             encoding="utf-8",
             timeout=20,

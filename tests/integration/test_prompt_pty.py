@@ -12,6 +12,7 @@ import json
 import signal
 import stat
 import time
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -22,6 +23,7 @@ from tests.integration.cli_harness import (
     ANSI,
     HISTORY_WARNING,
     INVALID_LINE,
+    NANOCTL,
     PROMPT_LINE,
     TYPED,
     PtySession,
@@ -268,6 +270,55 @@ def test_ctrl_c_while_waiting_for_the_api_cancels_with_exit_130_and_a_message(
     # The terminal itself echoes the ^C; nanoctl's message follows it.
     assert result.lines[-1].removeprefix("^C") == "Authentication cancelled."
     assert files_under(config_dir()) == {}
+
+
+# --- NANOSERVICES_TOKEN at a terminal ----------------------------------------------------------
+
+ENV_NOTE = (
+    "NANOSERVICES_TOKEN is valid (ada) and was used as is, not stored. To log in with the "
+    "prompt and store a token, run `env -u NANOSERVICES_TOKEN nanoctl login`."
+)
+
+
+def test_an_environment_login_at_a_terminal_says_the_token_was_used_not_stored(
+    server: ReferenceServer,
+) -> None:
+    result = PtySession("login", env=url_env(server, NANOSERVICES_TOKEN=api.VALID)).finish()
+
+    assert result.exit_code == 0
+    assert result.lines == [ENV_NOTE]
+    assert "Token: " not in result.transcript
+    assert files_under(config_dir()) == {}
+
+
+def test_the_note_goes_to_stderr_and_stdout_stays_silent(
+    server: ReferenceServer, tmp_path: Path
+) -> None:
+    stdout = tmp_path / "stdout"
+    session = PtySession(
+        "login",
+        env=url_env(server, NANOSERVICES_TOKEN=api.VALID),
+        command=["sh", "-c", 'out=$1; shift; exec "$0" "$@" >"$out"', str(NANOCTL), str(stdout)],
+    )
+    result = session.finish()
+
+    assert result.exit_code == 0
+    assert result.lines == [ENV_NOTE]
+    assert stdout.read_text() == ""
+
+
+@pytest.mark.parametrize("option", ["-q", "--json"])
+def test_quiet_and_json_environment_logins_add_no_note(
+    server: ReferenceServer, option: str
+) -> None:
+    result = PtySession("login", option, env=url_env(server, NANOSERVICES_TOKEN=api.VALID)).finish()
+
+    assert result.exit_code == 0
+    assert ENV_NOTE not in result.lines
+    if option == "-q":
+        assert result.lines == []
+    else:
+        assert [json.loads(line)["source"] for line in result.lines] == ["environment"]
 
 
 # --- colour on a terminal ------------------------------------------------------------------

@@ -47,6 +47,15 @@ class NanoctlCommand(Command):
         return application.container
 
     @property
+    def stderr_is_terminal(self) -> bool:
+        """Someone is reading stderr at a terminal (not a log, not a pipe)."""
+        stream = getattr(self.io.error_output, "stream", None)
+        try:
+            return bool(stream is not None and stream.isatty())
+        except (ValueError, OSError):  # closed
+            return False
+
+    @property
     def json_output(self) -> bool:
         return bool(self.definition.has_option("json") and self.option("json"))
 

@@ -9,7 +9,12 @@ from nanoctl.domain.authenticate import LoginResult
 from nanoctl.domain.model import TokenOrigin
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand
-from nanoctl.entrypoints.messages.commands import HISTORY_WARNING, api_url_line, login_lines
+from nanoctl.entrypoints.messages.commands import (
+    HISTORY_WARNING,
+    api_url_line,
+    environment_login_note,
+    login_lines,
+)
 
 
 class LoginCommand(NanoctlCommand):
@@ -45,9 +50,11 @@ Exit codes: 0 ok, 2 usage, 3 token rejected, 4 API unusable, 5 storage, 130 canc
         self.warn_if_expiring_soon(result.expiry)
         if self.json_output:
             self.emit_json(login_json(result))
-        else:
-            for line in login_lines(result):
-                self.say(line)
+            return 0
+        for line in login_lines(result):
+            self.say(line)
+        if result.origin is TokenOrigin.ENVIRONMENT and self.stderr_is_terminal:
+            self.io.write_error_line(environment_login_note(result))
         return 0
 
 

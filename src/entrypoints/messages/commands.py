@@ -63,6 +63,18 @@ def login_lines(result: LoginResult) -> list[str]:
     ]
 
 
+def environment_login_note(result: LoginResult) -> str:
+    """On a terminal's stderr after a login with NANOSERVICES_TOKEN, which prints nothing on
+    stdout: the user at a keyboard sees that the environment token was used, not stored,
+    and how to log in with the prompt instead."""
+    who = esc(result.identity.username or "an unknown user")
+    return (
+        f"NANOSERVICES_TOKEN is valid ({who}) and was used as is, not stored. "
+        "To log in with the prompt and store a token, run "
+        "`env -u NANOSERVICES_TOKEN nanoctl login`."
+    )
+
+
 def logout_line(result: LogoutResult) -> str:
     if result.removed:
         return f"Logged out: removed the stored credential ({esc(result.location)})."
