@@ -120,6 +120,18 @@ class InvalidApiUrl(UsageError):
         self.problem: ApiUrlProblem = problem
 
 
+class UnknownShell(UsageError):
+    """`nanoctl completions` has no script for this shell. ``shell`` is its name when it may
+    be shown (None: not shown, or none); ``from_environment``: it came from $SHELL, which
+    ``unset`` says was not set."""
+
+    def __init__(self, shell: str | None, *, from_environment: bool, unset: bool = False) -> None:
+        super().__init__(shell, from_environment, unset)
+        self.shell = shell
+        self.from_environment = from_environment
+        self.unset = unset
+
+
 class InvalidTimeout(UsageError):
     """The HTTP timeout setting is not a number of seconds in range."""
 

@@ -1,4 +1,4 @@
-"""The installed `nanoctl` executable itself: shell completions, --version (also as
+"""The installed `nanoctl` executable itself: --version (also as
 `python -m nanoctl`), and a closed stdout pipe that is not an internal error.
 
 Each test runs the real console script in a subprocess (stdin a pipe or /dev/null, so
@@ -22,16 +22,6 @@ from tests.integration.cli_harness import (
 )
 
 # --- 11. the executable itself -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_completions_are_printed_for_every_shell_and_know_the_commands(shell: str) -> None:
-    result = run_nanoctl("completions", shell)
-
-    assert result.exit_code == 0
-    assert result.stderr == ""
-    for command in ("login", "logout", "status"):
-        assert command in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,11 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "Pass a full URL such as https://api.example.com/base with --api-url "
         "or NANOSERVICES_API_URL.",
     ),
+    e.UnknownShell: (
+        "{what}",
+        "Name one: `nanoctl completions bash`, `nanoctl completions zsh` "
+        "or `nanoctl completions fish`.",
+    ),
     e.InvalidTimeout: (
         f"{TIMEOUT_ENV}={{value!r}} is not a number of seconds.",
         f"Set {TIMEOUT_ENV} to a value between 0 and {MAX_TIMEOUT:g} "
@@ -152,6 +157,19 @@ def _(error: e.NoTokenAvailable) -> dict[str, str]:
             "or pipe it to `nanoctl login --token -`.",
         }
     return {"what": what, "next": _NO_TOKEN}
+
+
+@_phrases.register
+def _(error: e.UnknownShell) -> dict[str, str]:
+    scripts = "nanoctl has completion scripts for bash, zsh and fish"
+    if error.unset:
+        return {"what": f"No shell given and SHELL is not set; {scripts}."}
+    if error.from_environment:
+        shell = error.shell or "a shell"
+        return {"what": f"SHELL names {shell}, which has no completion script ({scripts})."}
+    if error.shell:
+        return {"what": f"{scripts}, not {error.shell}."}
+    return {"what": f"{scripts} only."}
 
 
 @_phrases.register
