@@ -67,11 +67,22 @@ class UsageError(NanoctlError):
 
 
 class CommandLineError(UsageError):
-    """The command line does not parse; ``problem`` is cleo's sentence, token-like words hidden."""
+    """The command line does not parse; ``problem`` is cleo's sentence, token-like words
+    hidden. ``command``: the command it was for, when there is one; ``suggestions``: the
+    names (commands or options) the user may have meant."""
 
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
+    def __init__(
+        self, problem: str, *, command: str | None = None, suggestions: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(problem, command, suggestions)
         self.problem = problem
+        self.command = command
+        self.suggestions = suggestions
+
+
+class UnknownCommand(CommandLineError):
+    """No command has the name typed; ``problem`` says so (the name hidden when it could be
+    a token), ``suggestions`` are the commands it is close to."""
 
 
 class TokenFromTerminal(UsageError):

@@ -90,7 +90,18 @@ class NanoctlApplication(Application):
             # Only on a failure: its words load the settings, which `help` never needs.
             from nanoctl.entrypoints.error_report import report
 
-            return report(error, io)
+            return report(error, io, self._command_named_in(io))
+
+    def _command_named_in(self, io: IO) -> Command | None:
+        """The visible command the command line names, if it has one (for usage hints)."""
+        name = io.input.first_argument
+        if not isinstance(name, str) or not self.has(name):
+            return None
+        try:
+            command = self.get(name)
+        except Exception:  # its failure is being reported already
+            return None
+        return None if command.hidden else command
 
 
 def run(args: Sequence[str]) -> int:

@@ -12,7 +12,7 @@ from tests.integration.cli_harness import NANOCTL, run_nanoctl, url_env
 CLOSED_STDOUT = ["sh", "-c", 'exec "$0" "$@" >&-', str(NANOCTL)]
 CLOSED_STDERR = ["sh", "-c", 'exec "$0" "$@" 2>&-', str(NANOCTL)]
 CLOSED_STDIN = ["sh", "-c", 'exec "$0" "$@" <&-', str(NANOCTL)]
-BOGUS = 'Error: The option "--bogus" does not exist. Run `nanoctl help <command>` for usage.'
+BOGUS = 'Error: The option "--bogus" does not exist. Run `nanoctl --help` for usage.'
 
 
 @pytest.mark.parametrize(

@@ -282,7 +282,7 @@ def test_a_piped_input_past_the_cap_is_refused_for_that_reason(server: Reference
 
 
 POSITIONAL = "nano_positional_Qw8Er5Ty"
-USAGE_HINT = "Run `nanoctl help <command>` for usage."
+USAGE_HINT = "Run `nanoctl login --help` for usage."
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from nanoctl.entrypoints.settings import (
     running_in_ci,
 )
 
-_USAGE = "Run `nanoctl help <command>` for usage."
+_USAGE = "Run `nanoctl --help` for usage."
 _API_URL = "Check your network; NANOSERVICES_API_URL or --api-url sets the API URL."
 _UNEXPECTED = (
     "Unexpected response from the API at {url}: {what}.",
@@ -62,7 +62,7 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
     e.NanoctlError: ("nanoctl failed ({kind}).", "Run again with -vvv for details and report it."),
     # exit 2
     e.UsageError: ("Invalid usage.", _USAGE),
-    e.CommandLineError: ("{problem}", _USAGE),
+    e.CommandLineError: ("{problem}{did_you_mean}", "{hint}"),
     e.TokenFromTerminal: (
         "`--token -` reads the token from a pipe, but standard input is a terminal.",
         "Pipe the token in (`... | nanoctl login --token -`), "
@@ -157,6 +157,24 @@ def _(error: e.NoTokenAvailable) -> dict[str, str]:
             "or pipe it to `nanoctl login --token -`.",
         }
     return {"what": what, "next": _NO_TOKEN}
+
+
+@_phrases.register
+def _(error: e.CommandLineError) -> dict[str, str]:
+    """'Did you mean `login`?', and the help page of the command meant (or used)."""
+    names = [f"`{name}`" for name in error.suggestions]
+    did_you_mean = ""
+    if names:
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+        did_you_mean = f" Did you mean {listed}?"
+    command = error.command
+    if command is None and isinstance(error, e.UnknownCommand) and len(error.suggestions) == 1:
+        command = error.suggestions[0]
+    if command is not None:
+        return {"did_you_mean": did_you_mean, "hint": f"Run `nanoctl {command} --help` for usage."}
+    if isinstance(error, e.UnknownCommand):
+        return {"did_you_mean": did_you_mean, "hint": "Run `nanoctl --help` to see the commands."}
+    return {"did_you_mean": did_you_mean, "hint": _USAGE}
 
 
 @_phrases.register
