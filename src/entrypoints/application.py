@@ -10,6 +10,7 @@ first time a command asks for it, so `help` never builds it.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -19,13 +20,17 @@ from cleo.commands.command import Command
 from cleo.io.inputs.argument import Argument
 from cleo.io.inputs.argv_input import ArgvInput
 from cleo.io.inputs.definition import Definition
+from cleo.io.inputs.input import Input
 from cleo.io.inputs.option import Option
 from cleo.io.io import IO
+from cleo.io.outputs.output import Output
+from cleo.io.outputs.stream_output import StreamOutput
 from cleo.loaders.factory_command_loader import FactoryCommandLoader
 
 from nanoctl import __version__
 from nanoctl.entrypoints.command_table import COMMANDS, GLOBAL_OPTIONS
 from nanoctl.entrypoints.front_page import version_line
+from nanoctl.entrypoints.terminal_lines import terminal_width
 
 if TYPE_CHECKING:  # the container loads dependency_injector (~60 ms): only commands that run
     from nanoctl.entrypoints.container import Container
@@ -66,6 +71,21 @@ class NanoctlApplication(Application):
                 Option(option.name, option.shortcut, flag=True, description=option.description)
             )
         return definition
+
+    def create_io(
+        self,
+        input: Input | None = None,
+        output: Output | None = None,
+        error_output: Output | None = None,
+    ) -> IO:
+        """cleo's io, with colours by the NO_COLOR rule: off when it is present and not
+        empty (no-color.org); cleo also turns them off for an empty one."""
+        io = super().create_io(input, output, error_output)
+        if os.environ.get("NO_COLOR") == "":
+            for stream_output in (io.output, io.error_output):
+                if isinstance(stream_output, StreamOutput):
+                    stream_output.decorated(terminal_width(stream_output.stream) is not None)
+        return io
 
     @property
     def container(self) -> Container:

@@ -31,6 +31,7 @@ from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.command_table import GLOBAL_OPTIONS
 from nanoctl.entrypoints.messages.errors import explain
 from nanoctl.entrypoints.shown_words import shown
+from nanoctl.entrypoints.terminal_lines import fitted, stream_of
 
 EXIT_OK = 0
 EXIT_CODES: tuple[tuple[type[NanoctlError], int], ...] = (
@@ -83,12 +84,10 @@ def report(error: BaseException, io: IO, command: Command | None = None) -> int:
     if io.is_debug():
         io.error_output.write(safe_traceback(error), type=Type.RAW, verbosity=Verbosity.QUIET)
     line = message if isinstance(domain_error, Cancelled) else f"Error: {message}"
-    if io.error_output.is_decorated():
-        io.error_output.write_line(
-            f"\x1b[31m{line}\x1b[0m", type=Type.RAW, verbosity=Verbosity.QUIET
-        )
-    else:
-        io.error_output.write_line(line, type=Type.RAW, verbosity=Verbosity.QUIET)
+    red = io.error_output.is_decorated()
+    for part in fitted(line, stream_of(io.error_output)):
+        written = f"\x1b[31m{part}\x1b[0m" if red else part
+        io.error_output.write_line(written, type=Type.RAW, verbosity=Verbosity.QUIET)
     return code
 
 

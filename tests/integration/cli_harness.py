@@ -29,6 +29,8 @@ NANOCTL = Path(sys.executable).parent / "nanoctl"
 TIMEOUT = 60.0
 ANSI = "\x1b["
 TOKEN_PAGE = "https://atomic.deskree.com/auth/access/token"
+TOKEN_INPUT = "Token (input hidden): "
+"""Where the prompt waits for the token, saying that what is typed is not shown."""
 PROMPT_LINE = (
     "Please provide the token for authentication. "
     "You can create it on https://atomic.deskree.com/auth/access/token"
@@ -179,9 +181,11 @@ class PtySession:
         secrets: Iterable[str] = (),
         preexec: Callable[[], object] | None = None,
         command: Iterable[str] | None = None,
+        columns: int = 200,
     ) -> None:
         """``preexec`` runs in the child before nanoctl starts (e.g. to ignore a signal);
-        ``command`` replaces the executable, as for run_nanoctl."""
+        ``command`` replaces the executable, as for run_nanoctl; ``columns`` is the
+        terminal's width."""
         import pexpect
 
         self._args = args
@@ -194,7 +198,7 @@ class PtySession:
             env=environment(env),
             encoding="utf-8",
             timeout=20,
-            dimensions=(24, 200),
+            dimensions=(24, columns),
             preexec_fn=preexec,
         )
         self.child.logfile_read = self._log
@@ -221,7 +225,7 @@ class PtySession:
 def login_interactively(token: str, env: Env | None = None) -> PtyResult:
     """`nanoctl login` typed into a terminal; asserts it succeeded (a credential is stored)."""
     session = PtySession("login", env=env, secrets=[token])
-    session.expect_exact("Token: ")
+    session.expect_exact(TOKEN_INPUT)
     session.child.sendline(token)
     result = session.finish()
     assert result.exit_code == 0, result.transcript

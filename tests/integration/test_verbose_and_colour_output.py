@@ -134,3 +134,34 @@ def test_verbose_names_the_token_source_before_the_request_also_when_it_fails(
         first_request = next(i for i, line in enumerate(lines) if line.startswith("nanoctl: > GET"))
         assert lines.index(source) < first_request
     assert lines[-1].startswith("Error: ")
+
+
+# --- what a terminal can show ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("locale", "want_mark", "want_mask", "want_dash"),
+    [
+        pytest.param({"LANG": "C"}, "OK", "nano...9mZ4", "-", id="LANG=C"),
+        pytest.param({"LANG": "POSIX"}, "OK", "nano...9mZ4", "-", id="LANG=POSIX"),
+        pytest.param({"LC_ALL": "C", "LANG": "C.UTF-8"}, "OK", "nano...9mZ4", "-", id="LC_ALL=C"),
+        pytest.param({"LANG": "C.UTF-8"}, "✓", "nano…9mZ4", "—", id="LANG=C.UTF-8"),
+        pytest.param({"LANG": "C", "PYTHONUTF8": "1"}, "✓", "nano…9mZ4", "—", id="PYTHONUTF8=1"),
+    ],
+)
+def test_a_locale_that_cannot_show_unicode_gets_ascii(
+    server: ReferenceServer,
+    locale: dict[str, str],
+    want_mark: str,
+    want_mask: str,
+    want_dash: str,
+) -> None:
+    env = {"LC_ALL": None, "LC_CTYPE": None, "LANG": None, **locale}
+    status = run_nanoctl("status", env={**url_env(server, api.VALID), **env})
+    login = run_nanoctl("login", "-t", "-", env={**url_env(server), **env}, stdin=api.VALID)
+
+    assert (status.exit_code, login.exit_code) == (0, 0)
+    assert status.stdout_lines[0] == f"{want_mark} Logged in to {server.url} as ada"
+    assert status.stdout_lines[2] == f"  Token:        {want_mask}"
+    assert login.stdout_lines[0].startswith(f"Authenticated as ada {want_dash} token expires ")
+    assert status.stdout.isascii() is (want_mark == "OK")

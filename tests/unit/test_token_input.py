@@ -127,10 +127,11 @@ def test_prompt_asks_with_the_documented_text_and_returns_the_typed_token() -> N
     token = PromptTokenSource(terminal(), TOKEN_PROMPT, getpass).read()
     assert token.reveal() == "typed-token"
     assert asked == [TOKEN_PROMPT]
-    assert TOKEN_PROMPT.splitlines()[0] == (
+    assert TOKEN_PROMPT.splitlines() == [
         "Please provide the token for authentication. "
-        "You can create it on https://atomic.deskree.com/auth/access/token"
-    )
+        "You can create it on https://atomic.deskree.com/auth/access/token",
+        "Token (input hidden): ",  # says that what is typed is not shown, as ssh and hf do
+    ]
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from cleo.commands.command import Command
 from cleo.helpers import option
@@ -12,8 +12,9 @@ from cleo.io.outputs.output import Type
 
 from nanoctl.domain.model import Expiry
 from nanoctl.entrypoints.application import NanoctlApplication
-from nanoctl.entrypoints.messages import VERBOSE, esc
+from nanoctl.entrypoints.messages import VERBOSE, WARNING, esc
 from nanoctl.entrypoints.messages.commands import expiring_soon
+from nanoctl.entrypoints.terminal_lines import fitted, stream_of, terminal_width
 
 if TYPE_CHECKING:  # the container loads dependency_injector: `help <command>` never does
     from nanoctl.entrypoints.container import Container
@@ -49,11 +50,7 @@ class NanoctlCommand(Command):
     @property
     def stderr_is_terminal(self) -> bool:
         """Someone is reading stderr at a terminal (not a log, not a pipe)."""
-        stream = getattr(self.io.error_output, "stream", None)
-        try:
-            return bool(stream is not None and stream.isatty())
-        except (ValueError, OSError):  # closed
-            return False
+        return terminal_width(self._stderr_stream) is not None
 
     @property
     def json_output(self) -> bool:
@@ -67,12 +64,24 @@ class NanoctlCommand(Command):
         self.io.write_line(text)
 
     def warn(self, text: str) -> None:
-        """A one-line warning on stderr (yellow on a colour terminal). With --json,
-        stderr stays machine-readable: one ``{"warning": ...}`` object per line."""
+        """A one-line warning on stderr ("Warning:" yellow on a colour terminal). With
+        --json, stderr stays machine-readable: one ``{"warning": ...}`` object per line."""
         if self.json_output:
             self.io.error_output.write_line(json.dumps({"warning": text}), type=Type.RAW)
         else:
-            self.io.write_error_line(f"<comment>Warning:</comment> {esc(text)}")
+            self.note(f"{WARNING} {text}")
+
+    def note(self, text: str) -> None:
+        """``text`` (plain, no tags) on stderr: one line, wrapped to a terminal's width."""
+        for index, line in enumerate(fitted(text, self._stderr_stream)):
+            if index == 0 and line.startswith(WARNING):
+                self.io.write_error_line(f"<fg=yellow>{WARNING}</>{esc(line[len(WARNING) :])}")
+            else:
+                self.io.write_error_line(esc(line))
+
+    @property
+    def _stderr_stream(self) -> TextIO | None:
+        return stream_of(self.io.error_output)
 
     def warn_if_expiring_soon(self, expiry: Expiry) -> None:
         if expiry.soon:

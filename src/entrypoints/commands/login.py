@@ -54,7 +54,7 @@ Exit codes: 0 ok, 2 usage, 3 token rejected, 4 API unusable, 5 storage, 130 canc
         for line in login_lines(result):
             self.say(line)
         if result.origin is TokenOrigin.ENVIRONMENT and self.stderr_is_terminal:
-            self.io.write_error_line(environment_login_note(result))
+            self.note(environment_login_note(result))
         return 0
 
 

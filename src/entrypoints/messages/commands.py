@@ -15,7 +15,8 @@ if TYPE_CHECKING:  # every command imports these words; each needs one use case 
     from nanoctl.domain.status import StatusReport
 
 TOKEN_PROMPT = (
-    f"Please provide the token for authentication. You can create it on {TOKEN_PAGE}\nToken: "
+    f"Please provide the token for authentication. You can create it on {TOKEN_PAGE}\n"
+    "Token (input hidden): "
 )
 HISTORY_WARNING = (
     "a token given on the command line can end up in your shell history and is visible in "
@@ -67,7 +68,7 @@ def environment_login_note(result: LoginResult) -> str:
     """On a terminal's stderr after a login with NANOSERVICES_TOKEN, which prints nothing on
     stdout: the user at a keyboard sees that the environment token was used, not stored,
     and how to log in with the prompt instead."""
-    who = esc(result.identity.username or "an unknown user")
+    who = result.identity.username or "an unknown user"
     return (
         f"NANOSERVICES_TOKEN is valid ({who}) and was used as is, not stored. "
         "To log in with the prompt and store a token, run "
