@@ -9,6 +9,7 @@ must never be in it.
 from __future__ import annotations
 
 import json
+import resource
 import signal
 import stat
 import time
@@ -168,7 +169,9 @@ def test_cancelling_at_the_prompt_exits_130_and_writes_nothing(
 def test_a_signal_at_the_prompt_restores_echo_and_still_ends_the_process_by_it(
     server: ReferenceServer, signum: signal.Signals
 ) -> None:
-    session = PtySession("login", env=url_env(server))
+    # No core file from SIGQUIT, wherever core_pattern would put it.
+    no_core = lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # noqa: E731
+    session = PtySession("login", env=url_env(server), preexec=no_core)
     session.expect_exact(TOKEN_INPUT)
     assert session.child.getecho() is False  # the prompt hides what is typed
     session.child.kill(signum)
