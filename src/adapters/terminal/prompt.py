@@ -92,3 +92,4 @@ def ending_signals_restore_the_terminal(stream: TextIO) -> Iterator[None]:
             stream.flush()
         signal.signal(received[0], signal.SIG_DFL)
         signal.raise_signal(received[0])
+        raise Cancelled()  # only if the signal is blocked: no token was read either way
