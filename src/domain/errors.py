@@ -105,11 +105,27 @@ class TokenFileUnusable(UsageError):
     def __init__(
         self, path: str, origin: TokenOrigin, problem: TokenFileProblem, errno: int | None = None
     ) -> None:
-        super().__init__(path, origin, problem)
+        super().__init__(problem, origin)
         self.path = path
         self.origin = origin
         self.problem: TokenFileProblem = problem
         self.errno = errno
+
+    @property
+    def shown_path(self) -> str | None:
+        """The path when showing it cannot echo a token pasted where a path belongs
+        (`--token-file "$TOKEN"`): the file exists, or the value reads as a path."""
+        exists = self.problem in ("directory", "fifo", "not_regular")
+        return self.path if exists or self.path.startswith(("/", "./", "../", "~/")) else None
+
+    def __repr__(self) -> str:
+        path = self.shown_path or "(not shown)"
+        return (
+            f"TokenFileUnusable(path={path!r}, origin={self.origin!r}, "
+            f"problem={self.problem!r}, errno={self.errno!r})"
+        )
+
+    __str__ = __repr__
 
 
 class ConflictingTokenSources(UsageError):

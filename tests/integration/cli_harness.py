@@ -2,7 +2,9 @@
 
 Every run is echoed with ``print()`` so that pytest's capture holds it and the leak
 sweep of tests/conftest.py scans it; every run also asserts on the spot that no token
-(the ones the test names, plus every known one) shows up in what nanoctl printed.
+(the ones the test names, plus every known one) shows up in what nanoctl printed. The one
+exception is explicit: a `nanoctl token` run names the token it ``reveals`` on stdout,
+which the echo masks (allow_reveal, without_reveal).
 The environment is the test's ``os.environ`` (already isolated by tests/conftest.py)
 plus the overrides a test passes; a ``None`` value removes a variable.
 """

@@ -148,3 +148,11 @@ def test_an_unreadable_error_without_an_errno_still_says_so() -> None:
     assert str(explain(error)).startswith(
         "The token file /x (given to --token-file) cannot be read: the system gave no reason."
     )
+
+
+def test_the_errors_repr_never_shows_a_value_that_may_be_a_token() -> None:
+    hidden = TokenFileUnusable("pasted-token-Zq81xw", TokenOrigin.FILE, "missing")
+    shown = TokenFileUnusable("/run/secrets/nano", TokenOrigin.ENVIRONMENT_FILE, "missing")
+    assert "pasted-token-Zq81xw" not in repr(hidden) + str(hidden)
+    assert "(not shown)" in repr(hidden)
+    assert "/run/secrets/nano" in repr(shown)

@@ -176,11 +176,10 @@ def _(error: e.TokenFileUnusable) -> dict[str, str]:
     if error.problem == "empty_path":
         what = f"{named_by} is set but empty." if from_env else f"{named_by} was given no path."
         return {"what": what, "next": _TOKEN_FILE_FIXES["missing"].format(named_by=named_by)}
-    if error.problem in ("missing", "unreadable") and not _looks_like_a_path(error.path):
-        # Perhaps a token pasted where a path belongs (`--token-file "$TOKEN"`): not echoed.
+    if error.shown_path is None:
         file = f"named by {named_by} (not shown: it does not start with / or ./)"
     else:
-        file = token_file(error.path, error.origin)
+        file = token_file(error.shown_path, error.origin)
     problem = _TOKEN_FILE_PROBLEMS[error.problem].format(reason=_os_reason(error.errno))
     if error.problem in ("fifo", "not_regular"):
         next_step = _NOT_A_FILE_ENV if from_env else _NOT_A_FILE_FLAG
@@ -357,10 +356,6 @@ _SOURCE_NAMES: dict[TokenOrigin, str] = {
     TokenOrigin.ENVIRONMENT: "NANOSERVICES_TOKEN",
     TokenOrigin.ENVIRONMENT_FILE: "NANOSERVICES_TOKEN_FILE",
 }
-
-
-def _looks_like_a_path(value: str) -> bool:
-    return value.startswith(("/", "./", "../", "~/"))
 
 
 def _os_reason(number: int | None) -> str:
