@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # System tools for tests/integration/test_keyring_real.py: a D-Bus session bus
-# (dbus-run-session, dbus-daemon) and a Secret Service (gnome-keyring-daemon).
+# (dbus-run-session, dbus-daemon) and a Secret Service (gnome-keyring-daemon); and curl, for
+# the README's `nanoctl token --header | curl -H @- …` (tests/integration/test_token_command.py).
 # Idempotent and quiet: does nothing when they are there. Installs them with apt-get
 # when run as root; otherwise says in one line what to install and exits 0 (the
 # keyring test then fails with the same advice: it never skips). A failed apt-get
 # is reported the same way.
 set -euo pipefail
 
-TOOLS=(dbus-run-session dbus-daemon gnome-keyring-daemon)
+TOOLS=(dbus-run-session dbus-daemon gnome-keyring-daemon curl)
 # gnome-keyring needs a session bus package: dbus-x11 is the light one (dbus-user-session
 # pulls in systemd); dbus-daemon holds dbus-daemon and dbus-run-session.
-PACKAGES=(gnome-keyring dbus-x11 dbus-daemon)
+PACKAGES=(gnome-keyring dbus-x11 dbus-daemon curl)
 
 missing=()
 for tool in "${TOOLS[@]}"; do

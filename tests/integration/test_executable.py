@@ -30,8 +30,21 @@ def test_completions_are_printed_for_every_shell_and_know_the_commands(shell: st
 
     assert result.exit_code == 0
     assert result.stderr == ""
-    for command in ("login", "logout", "status"):
+    for command in ("login", "logout", "status", "token", "exec"):
         assert command in result.stdout
+    for option in ("--token-file", "--header", "--reveal", "--check"):
+        assert option.removeprefix("--" if shell == "fish" else "") in result.stdout
+
+
+def test_bash_completes_the_options_of_token_exec_and_login() -> None:
+    lines = run_nanoctl("completions", "bash").stdout_lines
+
+    def options_of(command: str) -> str:
+        return lines[lines.index(f"            ({command})") + 1].strip()
+
+    assert options_of("token") == 'opts="${opts} --api-url --header --json --reveal"'
+    assert options_of("exec") == 'opts="${opts} --api-url --check"'
+    assert options_of("login") == 'opts="${opts} --api-url --json --token --token-file"'
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,10 @@ from cleo.helpers import option
 from cleo.io.io import IO
 from cleo.io.outputs.output import Type
 
-from nanoctl.domain.model import Expiry
+from nanoctl.domain.model import Credential, Expiry
 from nanoctl.entrypoints.application import NanoctlApplication
-from nanoctl.entrypoints.messages import VERBOSE, esc
+from nanoctl.entrypoints.io_diagnostics import write_warning
+from nanoctl.entrypoints.messages import VERBOSE
 from nanoctl.entrypoints.messages.commands import expiring_soon
 
 if TYPE_CHECKING:  # the container loads dependency_injector: `help <command>` never does
@@ -58,16 +59,17 @@ class NanoctlCommand(Command):
         self.io.write_line(text)
 
     def warn(self, text: str) -> None:
-        """A one-line warning on stderr (yellow on a colour terminal). With --json,
-        stderr stays machine-readable: one ``{"warning": ...}`` object per line."""
-        if self.json_output:
-            self.io.error_output.write_line(json.dumps({"warning": text}), type=Type.RAW)
-        else:
-            self.io.write_error_line(f"<comment>Warning:</comment> {esc(text)}")
+        """A one-line warning on stderr; with --json, a ``{"warning": ...}`` line."""
+        write_warning(self.io, text, as_json=self.json_output)
 
     def warn_if_expiring_soon(self, expiry: Expiry) -> None:
         if expiry.soon:
             self.warn(expiring_soon(expiry))
+
+    def warn_if_credential_expires_soon(self, credential: Credential) -> None:
+        """For commands that hand the token on without asking the API (token, exec)."""
+        now = self.container.clock().now()
+        self.warn_if_expiring_soon(Expiry(credential.identity.expires_at, now))
 
     def verbose(self, text: str) -> None:
         """A -v line on stderr, never on stdout."""

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from nanoctl.domain.model import ApiUrl, Credential, Expiry, TokenOrigin
-from nanoctl.entrypoints.messages import TOKEN_PAGE, esc, expiry, source
+from nanoctl.entrypoints.messages import TOKEN_PAGE, esc, expiry, source, token_file
 
 if TYPE_CHECKING:  # every command imports these words; each needs one use case (~1 ms apiece)
     from nanoctl.domain.authenticate import LoginResult
@@ -21,10 +21,19 @@ HISTORY_WARNING = (
     "a token given on the command line can end up in your shell history and is visible in "
     "the process list. Prefer `--token -` (reads standard input) or NANOSERVICES_TOKEN."
 )
-ENVIRONMENT_STILL_SET = (
-    "NANOSERVICES_TOKEN is set and still authenticates nanoctl commands; "
-    "unset it to log out completely."
-)
+_ENVIRONMENT_VARIABLES = {
+    TokenOrigin.ENVIRONMENT: "NANOSERVICES_TOKEN",
+    TokenOrigin.ENVIRONMENT_FILE: "NANOSERVICES_TOKEN_FILE",
+}
+
+
+def environment_still_set(origin: TokenOrigin) -> str:
+    """After logout: the environment's token still authenticates commands."""
+    variable = _ENVIRONMENT_VARIABLES.get(origin, "NANOSERVICES_TOKEN")
+    return (
+        f"{variable} is set and still authenticates nanoctl commands; "
+        "unset it to log out completely."
+    )
 
 
 def api_url_line(url: ApiUrl) -> str:
@@ -50,16 +59,17 @@ def login_lines(result: LoginResult) -> list[str]:
             f"Already logged in as <info>{who}</info>, {until}. Kept the stored credential.",
             "Run `nanoctl logout` first to log in with another token.",
         ]
-    if result.origin is TokenOrigin.ENVIRONMENT:
+    if result.origin in _ENVIRONMENT_VARIABLES:
         return []  # documented: silent on success, the exit code says it all
     if result.stored:
         return [
             f"Welcome, <info>{who}</info>! Your token {until}.",
             "The token is stored encrypted; `nanoctl logout` removes it.",
         ]
+    option = "--token-file" if result.origin is TokenOrigin.FILE else "--token"
     return [
         f"Authenticated as <info>{who}</info> — token {until}.",
-        "The token was not stored (run `nanoctl login` without --token to store one).",
+        f"The token was not stored (run `nanoctl login` without {option} to store one).",
     ]
 
 
@@ -79,6 +89,8 @@ def status_lines(report: StatusReport) -> list[str]:
         lines = [f"<info>✓</info> Logged in to {api} as <info>{who}</info>{checked}"]
     if report.origin is TokenOrigin.ENVIRONMENT:
         lines.append("  Token source: NANOSERVICES_TOKEN environment variable")
+    elif report.origin is TokenOrigin.ENVIRONMENT_FILE:
+        lines.append("  Token source: the file named by NANOSERVICES_TOKEN_FILE")
     else:
         lines.append(f"  Token source: stored credential ({esc(report.location or '')})")
     lines.append(f"  Token:        {esc(report.token_hint)}")
@@ -86,6 +98,20 @@ def status_lines(report: StatusReport) -> list[str]:
     if report.key_location:
         lines.append(f"  Key:          {esc(report.key_location)}")
     return lines
+
+
+def token_file_exposed(path: str, mode: int, origin: TokenOrigin) -> str:
+    """The warning for a token file others can read (not a refusal: Kubernetes mounts
+    secrets 0644)."""
+    return (
+        f"the token file {token_file(path, origin)} can be read by other users "
+        f"(mode {mode:04o}); `chmod 600` it if you can."
+    )
+
+
+def running_line(program: str) -> str:
+    """With -v: the program `nanoctl exec` starts (its arguments are not shown)."""
+    return f"running {program} with the token in NANOSERVICES_TOKEN"
 
 
 def replace_question(current: Credential, now: datetime) -> str:
