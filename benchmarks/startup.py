@@ -16,17 +16,19 @@ baselines round by round in a shuffled order, so machine noise hits all alike:
 | `nanoctl --version`, `--help`, bare        | F0            | <= 1.30 |
 | `nanoctl logout` (nothing stored)          | F2            | <= 0.90 |
 | `nanoctl status --offline` (stored)        | F2c           | <= 0.90 |
+| `nanoctl token` (stored)                   | F2c           | <= 0.90 |
 | `nanoctl login` (env token), `--token -`   | F3            | <= 0.95 |
 | first `--version` / `login` after install  | the 2nd run   | <= 1.20 |
 
 The floors pay the interpreter's teardown like the commands do, which is how a
 command can beat its floor. `nanoctl help login` (cleo's page of a command) and
-`nanoctl logout (default dir)` (no NANOCTL_CONFIG_DIR, as most users run it) are
-shown without a target.
+`nanoctl logout (default dir)` (no NANOCTL_CONFIG_DIR, as most users run it) and
+`nanoctl exec -- true` (env token; it also starts and waits for a child) are shown
+without a target.
 
 Each command has its own fresh temporary HOME (NANOCTL_CONFIG_DIR inside it,
-NANOCTL_KEYRING=0, a minimal environment). For `status --offline` a credential is
-stored first by a real interactive login through a pty (pexpect), typing the
+NANOCTL_KEYRING=0, a minimal environment). For `status --offline` and `token` a
+credential is stored first by a real interactive login through a pty (pexpect), typing the
 reference server's valid token. The reference server (tools/reference_server.py)
 is started here.
 
@@ -295,6 +297,22 @@ def build_cases(stack: ExitStack, script: Path, python: Path, server_url: str) -
             "F2c",
             0.90,
             expect_stdout="Logged in",
+        ),
+        Case(
+            "nanoctl token",
+            [*nanoctl, "token"],
+            status_env,
+            "F2c",
+            0.90,
+            expect_stdout=reference_server.VALID,
+        ),
+        Case(
+            "nanoctl exec -- true",
+            [*nanoctl, "exec", "--", "true"],
+            login_env,
+            "F2",
+            None,
+            expect_empty_stdout=True,
         ),
         Case(
             "nanoctl login (env token)",

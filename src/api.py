@@ -4,6 +4,22 @@ A short, stable name for ``nanoctl.entrypoints.api``, where the functions live (
 design card keeps every entrypoint in ``entrypoints``).
 """
 
-from nanoctl.entrypoints.api import Container, container, current_credential, explain, login, logout
+from nanoctl.entrypoints.api import (
+    Container,
+    container,
+    current_credential,
+    explain,
+    login,
+    logout,
+    token,
+)
 
-__all__ = ["Container", "container", "current_credential", "explain", "login", "logout"]
+__all__ = [
+    "Container",
+    "container",
+    "current_credential",
+    "explain",
+    "login",
+    "logout",
+    "token",
+]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
+from nanoctl.adapters.diagnostics import Event
 from nanoctl.domain.errors import InvalidToken
 from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
 from nanoctl.domain.store_errors import StorageError
@@ -94,3 +95,29 @@ class FakeReplaceConfirmation:
     def confirm_replace(self, current: Credential) -> bool:
         self.asked.append(current)
         return self._answer(current) if callable(self._answer) else self._answer
+
+
+class FakeCommandRunner:
+    """Runs nothing: records each command with the credential it was handed, and answers
+    with ``status`` (or raises ``error``, as a program that does not start)."""
+
+    def __init__(self, status: int = 0) -> None:
+        self.status = status
+        self.error: Exception | None = None
+        self.runs: list[tuple[list[str], Credential]] = []
+
+    def run(self, command: Sequence[str], credential: Credential) -> int:
+        if self.error is not None:
+            raise self.error
+        self.runs.append((list(command), credential))
+        return self.status
+
+
+class RecordingWarnings:
+    """Warnings kept as events, to assert on what an adapter warned about."""
+
+    def __init__(self) -> None:
+        self.events: list[object] = []
+
+    def warn(self, event: Event) -> None:
+        self.events.append(event)

@@ -1,8 +1,9 @@
 """The demo: what a user sees from nanoctl, against the reference API on 127.0.0.1.
 
 Starts tools/reference_server.py, then runs the installed `nanoctl` for each way of
-logging in, status and logout, in a throwaway HOME. Tokens are shown masked here;
-nanoctl itself never prints them.
+logging in, status, handing the token to other tools (token, exec) and logout, in a
+throwaway HOME. Tokens are shown masked here; nanoctl prints one only when `nanoctl token`
+is asked for it, on a pipe.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def main() -> int:
                 timeout=60,
                 check=False,
             )
-            for line in done.stdout.splitlines():
+            for line in done.stdout.replace(api.VALID, masked).splitlines():
                 print(f"  {line}")
             for line in done.stderr.splitlines():
                 print(f"  {DIM}[stderr]{RESET} {line}")
@@ -91,6 +92,16 @@ def main() -> int:
         run("Status: who, which source, which API, until when", ["status"])
         run("Status as JSON, for scripts", ["status", "--json"])
         run(
+            "The token for another tool, as a header line for `curl -H @-` (masked here)",
+            ["token", "--header"],
+            shown="nanoctl token --header | curl -H @- …",
+        )
+        run(
+            "A program run with the token in its environment, never in its command line",
+            ["exec", "--", "sh", "-c", _SEES],
+            shown=f"nanoctl exec -- sh -c '{_SEES}'",
+        )
+        run(
             "A rejected token: one line, the cause and the next step",
             ["login", "-t", "-"],
             stdin="nano_not_a_real_token\n",
@@ -100,6 +111,9 @@ def main() -> int:
         run("Logout again: nothing to do, still exit 0", ["logout"])
         run("Status when logged out", ["status"])
     return 0
+
+
+_SEES = 'echo "a token of ${#NANOSERVICES_TOKEN} characters for $NANOSERVICES_API_URL"'
 
 
 def prompt_login(nanoctl: str, env: dict[str, str]) -> None:

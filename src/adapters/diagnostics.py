@@ -34,13 +34,22 @@ class Diagnostics(Protocol):
         ...
 
 
+class Warnings(Protocol):
+    def warn(self, event: Event) -> None:
+        """Something the user should know even without -v: one line on stderr."""
+        ...
+
+
 class Silent:
-    """Diagnostics that go nowhere: the default for library use and tests."""
+    """Diagnostics (and Warnings) that go nowhere: the default for library use and tests."""
 
     def info(self, event: Event) -> None:
         pass
 
     def debug(self, detail: str | Event) -> None:
+        pass
+
+    def warn(self, event: Event) -> None:
         pass
 
 
@@ -153,3 +162,17 @@ class KeyringKeyLeft(Event):
     def __init__(self, key_location: str, fault: KeyringFault) -> None:
         self.key_location = key_location
         self.fault = fault
+
+
+# --- what the token sources notice ------------------------------------------------------
+
+
+class TokenFileExposed(Event):
+    """The token file ``path`` (from ``origin``) can be read by others: ``mode``'s bits."""
+
+    __slots__ = ("mode", "origin", "path")
+
+    def __init__(self, path: str, mode: int, origin: TokenOrigin) -> None:
+        self.path = path
+        self.mode = mode
+        self.origin = origin

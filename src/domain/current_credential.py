@@ -37,13 +37,14 @@ class ResolveCredential:
 
         Raises NotLoggedIn when there is none (or only one for another API),
         ExpiredToken when the stored one is known to have expired, StorageError when
-        the store cannot be read. The environment token wins and skips the store.
+        the store cannot be read. The environment's token (NANOSERVICES_TOKEN, or the
+        file NANOSERVICES_TOKEN_FILE names) wins and skips the store.
         """
         token = self._environment.read()
         if token is not None:
             return CurrentCredential(
                 Credential(token=token, api_url=self._api_url, identity=Identity()),
-                TokenOrigin.ENVIRONMENT,
+                self._environment.origin,
             )
         stored = self._store.load()
         if stored is None:

@@ -19,6 +19,9 @@ if TYPE_CHECKING:  # model imports this module: importing it back would be a cyc
     from nanoctl.domain.model import TokenOrigin
 
 TokenProblem = Literal["empty", "too_long", "several_lines", "bad_characters", "too_much_input"]
+TokenFileProblem = Literal[
+    "empty_path", "missing", "directory", "fifo", "not_regular", "unreadable"
+]
 ApiUrlProblem = Literal["unparseable", "not_http", "no_host", "extras"]
 NetworkFailure = Literal[
     "timed_out",
@@ -90,14 +93,74 @@ class TokenFromTerminal(UsageError):
 
 
 class MalformedToken(UsageError):
-    """Not a token. ``origin`` None: a token built in code, not read from a source."""
+    """Not a token. ``origin`` None: a token built in code, not read from a source;
+    ``path``: the token file it was read from."""
 
     kind = "malformed_token"
 
-    def __init__(self, problem: TokenProblem, origin: TokenOrigin | None) -> None:
+    def __init__(
+        self, problem: TokenProblem, origin: TokenOrigin | None, path: str | None = None
+    ) -> None:
         super().__init__(problem, origin)
         self.problem: TokenProblem = problem
         self.origin = origin
+        self.path = path
+
+
+class TokenFileUnusable(UsageError):
+    """The file ``path`` that ``origin`` (--token-file or NANOSERVICES_TOKEN_FILE) names
+    cannot be read as a token file; ``errno`` for ``unreadable``."""
+
+    kind = "token_file"
+
+    def __init__(
+        self, path: str, origin: TokenOrigin, problem: TokenFileProblem, errno: int | None = None
+    ) -> None:
+        super().__init__(problem, origin)
+        self.path = path
+        self.origin = origin
+        self.problem: TokenFileProblem = problem
+        self.errno = errno
+
+    @property
+    def shown_path(self) -> str | None:
+        """The path when showing it cannot echo a token pasted where a path belongs
+        (`--token-file "$TOKEN"`): the file exists, or the value reads as a path."""
+        exists = self.problem in ("directory", "fifo", "not_regular")
+        return self.path if exists or self.path.startswith(("/", "./", "../", "~/")) else None
+
+    def __repr__(self) -> str:
+        path = self.shown_path or "(not shown)"
+        return (
+            f"TokenFileUnusable(path={path!r}, origin={self.origin!r}, "
+            f"problem={self.problem!r}, errno={self.errno!r})"
+        )
+
+    __str__ = __repr__
+
+
+class ConflictingTokenSources(UsageError):
+    """Two token sources of the same rank are both given (--token and --token-file, or
+    NANOSERVICES_TOKEN and NANOSERVICES_TOKEN_FILE): which one was meant is not ours to guess."""
+
+    kind = "conflicting_token_sources"
+
+    def __init__(self, first: TokenOrigin, second: TokenOrigin) -> None:
+        super().__init__(first, second)
+        self.first = first
+        self.second = second
+
+
+class TokenToTerminal(UsageError):
+    """`nanoctl token` was asked to print the token on a terminal, without --reveal."""
+
+
+class NoJsonOutput(UsageError):
+    """--json was asked of ``command``, whose output must never sit in a JSON document."""
+
+    def __init__(self, command: str) -> None:
+        super().__init__(command)
+        self.command = command
 
 
 class NoTokenAvailable(UsageError):
@@ -312,6 +375,36 @@ class BadField(UnexpectedResponse):
         super().__init__(url)
         self.field = field
         self.problem: FieldProblem = problem
+
+
+# --- exit 127 and 126: the command `nanoctl exec` was to run did not start ------------
+
+
+class CommandNotStarted(NanoctlError):
+    """``program`` (the first word of the command line given to exec) did not start."""
+
+    kind = "command_not_started"
+
+    def __init__(self, program: str) -> None:
+        super().__init__(program)
+        self.program = program
+
+
+class CommandNotFound(CommandNotStarted):
+    """No such file, or no such program on PATH (a shell's exit 127)."""
+
+    kind = "command_not_found"
+
+
+class CommandNotExecutable(CommandNotStarted):
+    """Found but cannot be executed (a shell's exit 126): ``errno`` says why; ENOENT for a
+    file that exists means its interpreter (the ``#!`` line) does not."""
+
+    kind = "command_not_executable"
+
+    def __init__(self, program: str, errno: int | None) -> None:
+        super().__init__(program)
+        self.errno = errno
 
 
 # --- exit 130 ------------------------------------------------------------------

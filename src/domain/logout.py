@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nanoctl.domain.errors import UsageError
+from nanoctl.domain.model import TokenOrigin
 from nanoctl.domain.ports import SecretStore, TokenSource
 
 
@@ -14,7 +15,9 @@ class LogoutResult:
     """False when nothing was stored (logout is idempotent)."""
     location: str
     environment_token_set: bool
-    """NANOSERVICES_TOKEN still authenticates commands after logout."""
+    """NANOSERVICES_TOKEN (or its file) still authenticates commands after logout."""
+    environment_origin: TokenOrigin = TokenOrigin.ENVIRONMENT
+    """Which of the two it is."""
 
 
 class Logout:
@@ -28,4 +31,4 @@ class Logout:
             env_set = self._environment.read() is not None
         except UsageError:  # malformed, but set: the user still needs to know
             env_set = True
-        return LogoutResult(removed, self._store.location, env_set)
+        return LogoutResult(removed, self._store.location, env_set, self._environment.origin)

@@ -25,7 +25,11 @@ class TokenOrigin(Enum):
 
     FLAG = "flag"
     STDIN = "stdin"
+    FILE = "file"
+    """``--token-file PATH``."""
     ENVIRONMENT = "environment"
+    ENVIRONMENT_FILE = "environment_file"
+    """The file ``NANOSERVICES_TOKEN_FILE`` names; counts as the environment's token."""
     PROMPT = "prompt"
     STORED = "stored"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -9,11 +10,12 @@ from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigi
 
 
 class TokenSource(Protocol):
-    """One place a token can come from: a flag, stdin, the environment, a prompt."""
+    """One place a token can come from: a flag, stdin, a file, the environment, a prompt."""
 
     @property
     def origin(self) -> TokenOrigin:
-        """Where this source's tokens come from (read-only)."""
+        """Where its token comes from (which option, variable or file), for the words;
+        read-only."""
         ...
 
     def read(self) -> Token | None:
@@ -82,3 +84,17 @@ class ReplaceConfirmation(Protocol):
     """Asks the user whether a stored credential may be replaced."""
 
     def confirm_replace(self, current: Credential) -> bool: ...
+
+
+class CommandRunner(Protocol):
+    """Runs another program with a credential, the way `nanoctl exec` hands it over."""
+
+    def run(self, command: Sequence[str], credential: Credential) -> int:
+        """Run ``command`` (a program and its arguments) with the credential's token and API
+        URL in its environment, never in its arguments, on this process's standard streams;
+        wait for it. Its exit status as a shell reports it: its own code, or 128+N when
+        signal N ended it.
+
+        Raises CommandNotFound or CommandNotExecutable when it cannot be started.
+        """
+        ...

@@ -76,6 +76,18 @@ def _status() -> Command:
     return StatusCommand()
 
 
+def _token() -> Command:
+    from nanoctl.entrypoints.commands.token import TokenCommand
+
+    return TokenCommand()
+
+
+def _exec() -> Command:
+    from nanoctl.entrypoints.commands.exec import ExecCommand
+
+    return ExecCommand()
+
+
 def _whoami() -> Command:
     from nanoctl.entrypoints.commands.status import StatusCommand
 
@@ -107,6 +119,8 @@ COMMANDS: tuple[CommandEntry, ...] = (
     CommandEntry("logout", "Remove the stored credential and its encryption key.", _logout),
     CommandEntry("status", "Show who is authenticated, with which token, and until when.", _status),
     CommandEntry("whoami", "Alias of `status`.", _whoami),
+    CommandEntry("token", "Print the current token for another tool: `nanoctl token | …`.", _token),
+    CommandEntry("exec", "Run a command with the current token in its environment.", _exec),
     CommandEntry("help", "Show a command's help page: `nanoctl help login`.", _help),
     CommandEntry(
         "completions",
@@ -138,6 +152,7 @@ ENVIRONMENT: tuple[EnvironmentVariable, ...] = (
     EnvironmentVariable(
         "NANOSERVICES_TOKEN", "the token; beats the stored credential, never stored"
     ),
+    EnvironmentVariable("NANOSERVICES_TOKEN_FILE", "a file holding the token; counts as the above"),
     EnvironmentVariable("NANOSERVICES_API_URL", "the API base URL (--api-url beats it)"),
     EnvironmentVariable("NANOCTL_CONFIG_DIR", "where the credential lives"),
     EnvironmentVariable(

@@ -17,7 +17,8 @@ from cleo.io.io import IO
 from dependency_injector import containers, providers
 
 from nanoctl.adapters.clock import SystemClock
-from nanoctl.adapters.diagnostics import Diagnostics, Silent
+from nanoctl.adapters.diagnostics import Diagnostics, Silent, Warnings
+from nanoctl.adapters.store.announced_store import AnnouncedStore
 from nanoctl.adapters.store.unsupported import UnsupportedStore
 from nanoctl.adapters.terminal.confirmation import TerminalReplaceConfirmation
 from nanoctl.adapters.terminal.prompt import PromptTokenSource
@@ -30,6 +31,7 @@ from nanoctl.adapters.terminal.token_sources import (
 from nanoctl.domain.model import ApiUrl
 from nanoctl.domain.ports import (
     Clock,
+    CommandRunner,
     ReplaceConfirmation,
     SecretStore,
     TokenSource,
@@ -41,6 +43,7 @@ from nanoctl.entrypoints.settings import Settings
 
 if TYPE_CHECKING:  # the use cases are imported when built, below
     from nanoctl.domain.authenticate import Authenticate, InteractiveLogin, TokenSources
+    from nanoctl.domain.check_credential import CheckCredential
     from nanoctl.domain.current_credential import ResolveCredential
     from nanoctl.domain.logout import Logout
     from nanoctl.domain.status import Status
@@ -48,10 +51,11 @@ if TYPE_CHECKING:  # the use cases are imported when built, below
 
 class Invocation:
     """What one run was given: the environment, the options parsed from the command line
-    (``token`` is the --token value, a secret), whether it may ask questions, and the io
-    its -v lines go to (None: silent, as a library is)."""
+    (``token`` is the --token value, a secret; ``token_file`` the --token-file path;
+    ``profile`` the --profile name), whether it may ask questions, and the io its -v lines
+    and warnings go to (None: silent, as a library is)."""
 
-    __slots__ = ("api_url", "environ", "interactive", "io", "token")
+    __slots__ = ("api_url", "environ", "interactive", "io", "profile", "token", "token_file")
 
     def __init__(
         self,
@@ -59,12 +63,16 @@ class Invocation:
         *,
         api_url: str | None = None,
         token: str | None = None,
+        token_file: str | None = None,
+        profile: str | None = None,
         interactive: bool = False,
         io: IO | None = None,
     ) -> None:
         self.environ = environ
         self.api_url = api_url
         self.token = token
+        self.token_file = token_file
+        self.profile = profile
         self.interactive = interactive
         self.io = io
 
@@ -78,6 +86,8 @@ class Invocation:
             os.environ,
             api_url=_option(io, "api-url"),
             token=_option(io, "token"),
+            token_file=_option(io, "token-file"),
+            profile=_option(io, "profile"),
             interactive=io.is_interactive(),
             io=io,
         )
@@ -95,7 +105,8 @@ def _settings(invocation: Invocation) -> Settings:
     return Settings.from_environment(invocation.environ, api_url=invocation.api_url)
 
 
-def _diagnostics(invocation: Invocation) -> Diagnostics:
+def _diagnostics(invocation: Invocation) -> Silent | IoDiagnostics:
+    """Diagnostics (-v) and Warnings in one: the adapters' reports for this run."""
     return Silent() if invocation.io is None else IoDiagnostics(invocation.io)
 
 
@@ -132,15 +143,23 @@ def _store(settings: Settings, diagnostics: Diagnostics) -> SecretStore:
     return EncryptedFileStore(settings.config_dir, keys, diagnostics)
 
 
-def _environment_token(invocation: Invocation) -> EnvironmentTokenSource:
-    return EnvironmentTokenSource(invocation.environ)
+def _environment_token(invocation: Invocation, warnings: Warnings) -> EnvironmentTokenSource:
+    return EnvironmentTokenSource(invocation.environ, warnings)
+
+
+def _command_runner(invocation: Invocation) -> CommandRunner:
+    # Imported here: only exec runs a program.
+    from nanoctl.adapters.process.runner import ChildProcessRunner
+
+    return ChildProcessRunner(invocation.environ)
 
 
 # Each use case's module is imported when the use case is first built: a command builds one,
 # and importing all four costs every command ~2.5 ms (benchmarks/startup.py: logout).
 
 
-# The sources a use case reads say with -v which one gave the token (AnnouncedTokenSource).
+# The sources a use case reads say with -v which one gave the token (AnnouncedTokenSource;
+# AnnouncedStore for the stored credential the current one falls back to).
 
 
 def _token_sources(
@@ -191,7 +210,12 @@ def _resolve_credential(
 ) -> ResolveCredential:
     from nanoctl.domain.current_credential import ResolveCredential  # status and the API
 
-    return ResolveCredential(AnnouncedTokenSource(environment, diagnostics), store, clock, api_url)
+    return ResolveCredential(
+        AnnouncedTokenSource(environment, diagnostics),
+        AnnouncedStore(store, diagnostics),
+        clock,
+        api_url,
+    )
 
 
 def _status(
@@ -200,6 +224,14 @@ def _status(
     from nanoctl.domain.status import Status  # status only
 
     return Status(resolve, validator, store, clock)
+
+
+def _check_credential(
+    resolve: ResolveCredential, validator: TokenValidator, clock: Clock
+) -> CheckCredential:
+    from nanoctl.domain.check_credential import CheckCredential  # exec --check only
+
+    return CheckCredential(resolve, validator, clock)
 
 
 class Container(containers.DeclarativeContainer):
@@ -215,10 +247,15 @@ class Container(containers.DeclarativeContainer):
     # --- adapters --------------------------------------------------------------------------
     validator = providers.Singleton(_validator, settings, diagnostics)
     store = providers.Singleton(_store, settings, diagnostics)
-    environment_token = providers.Factory(_environment_token, invocation)
+    environment_token = providers.Factory(_environment_token, invocation, diagnostics)
     flag_token = providers.Factory(
-        FlagTokenSource, value=invocation.provided.token, terminal=terminal
+        FlagTokenSource,
+        value=invocation.provided.token,
+        terminal=terminal,
+        file=invocation.provided.token_file,
+        warnings=diagnostics,
     )
+    command_runner = providers.Singleton(_command_runner, invocation)
     prompt_token = providers.Factory(PromptTokenSource, terminal, TOKEN_PROMPT)
     confirmation = providers.Factory(TerminalReplaceConfirmation, terminal, replace_question, clock)
 
@@ -250,6 +287,9 @@ class Container(containers.DeclarativeContainer):
     )
     status = providers.Factory(
         _status, resolve=resolve_credential, validator=validator, store=store, clock=clock
+    )
+    check_credential = providers.Factory(
+        _check_credential, resolve=resolve_credential, validator=validator, clock=clock
     )
 
 

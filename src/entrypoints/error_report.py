@@ -20,6 +20,8 @@ from nanoctl.domain.errors import (
     ApiUnavailable,
     Cancelled,
     CommandLineError,
+    CommandNotExecutable,
+    CommandNotFound,
     InternalError,
     NanoctlError,
     NotLoggedIn,
@@ -42,6 +44,9 @@ EXIT_CODES: tuple[tuple[type[NanoctlError], int], ...] = (
     (StorageError, 5),
     (Cancelled, 130),
     (InternalError, 1),
+    # exec's program did not start: a shell's codes, so scripts read them alike
+    (CommandNotFound, 127),
+    (CommandNotExecutable, 126),
 )
 
 
@@ -77,7 +82,8 @@ def report(error: BaseException, io: IO, command: Command | None = None) -> int:
     domain_error = as_domain_error(error, command)
     code = exit_code_of(domain_error)
     message = str(explain(domain_error))
-    if io.input.has_parameter_option("--json"):
+    # Only before `--`: what follows belongs to the program `nanoctl exec` runs.
+    if io.input.has_parameter_option("--json", only_params=True):
         payload = {"error": {"code": code, "kind": domain_error.kind, "message": message}}
         io.error_output.write_line(json.dumps(payload), type=Type.RAW, verbosity=Verbosity.QUIET)
         return code

@@ -2,7 +2,9 @@
 
 Every run is echoed with ``print()`` so that pytest's capture holds it and the leak
 sweep of tests/conftest.py scans it; every run also asserts on the spot that no token
-(the ones the test names, plus every known one) shows up in what nanoctl printed.
+(the ones the test names, plus every known one) shows up in what nanoctl printed. The one
+exception is explicit: a `nanoctl token` run names the token it ``reveals`` on stdout,
+which the echo masks (allow_reveal, without_reveal).
 The environment is the test's ``os.environ`` (already isolated by tests/conftest.py)
 plus the overrides a test passes; a ``None`` value removes a variable.
 """
@@ -39,12 +41,19 @@ PROMPT_LINE = (
 FROM_FLAG = "the token from the --token option"
 FROM_STDIN = "the token from standard input (--token -)"
 FROM_ENV = "the token in NANOSERVICES_TOKEN"
+FROM_TOKEN_FILE = "the token in the file given to --token-file"
+FROM_ENV_FILE = "the token in the file named by NANOSERVICES_TOKEN_FILE"
 TYPED = "the token you entered"
 STORED_TOKEN = "the stored token"
 LOG_IN_AGAIN = "and log in again."
 UPDATE_ENV = "and update NANOSERVICES_TOKEN, or unset it."
 UPDATE_CI_SECRET = "and update the CI secret that sets NANOSERVICES_TOKEN."
 REPLACE_STORED = "and run `nanoctl login` to replace the stored one."
+WRITE_TO_FILE = "and write it to that file."
+UPDATE_ENV_FILE = "and write it to that file, or unset NANOSERVICES_TOKEN_FILE."
+UPDATE_CI_FILE_SECRET = (
+    "and update the CI secret written to the file NANOSERVICES_TOKEN_FILE names."
+)
 
 
 def invalid_line(token: str = FROM_FLAG, then: str = LOG_IN_AGAIN) -> str:
@@ -113,6 +122,24 @@ def assert_no_secret(text: str, secrets: Iterable[str], where: str) -> None:
     assert not found, f"a token ({[len(s) for s in found]} chars) appeared in {where}"
 
 
+def allow_reveal(args: Iterable[str], reveals: str | None) -> None:
+    """The one opt-in from the leak check: `nanoctl token` prints the token by design.
+
+    Only a `token` run may name the token it reveals, and only its stdout may carry it.
+    """
+    if reveals is None:
+        return
+    command = next((arg for arg in args if not arg.startswith("-")), None)
+    assert command == "token", f"only `nanoctl token` may reveal a token, not {command!r}"
+    leaks.register(reveals)
+
+
+def without_reveal(text: str, reveals: str | None) -> str:
+    """``text`` with the revealed token masked: what is checked for the other tokens and
+    echoed into pytest's capture, which the leak sweep of tests/conftest.py scans."""
+    return text if reveals is None else text.replace(reveals, "<revealed token>")
+
+
 def run_nanoctl(
     *args: str,
     env: Env | None = None,
@@ -120,12 +147,16 @@ def run_nanoctl(
     secrets: Iterable[str] = (),
     timeout: float = TIMEOUT,
     command: Iterable[str] | None = None,
+    reveals: str | None = None,
 ) -> Result:
     """Run ``nanoctl *args`` with pipes; ``stdin=None`` is /dev/null (no TTY, at EOF).
 
     ``secrets`` are the tokens this run must never print (the known ones are added).
     ``command`` replaces the executable, e.g. ``[sys.executable, "-m", "nanoctl"]``.
+    ``reveals``: the token a `nanoctl token` run prints on stdout (allow_reveal); stderr
+    and every other token stay under the full check.
     """
+    allow_reveal(args, reveals)
     argv = [*(command or [str(NANOCTL)]), *args]
     tokens = _secrets(secrets)
     data = stdin.encode() if isinstance(stdin, str) else stdin
@@ -147,9 +178,10 @@ def run_nanoctl(
         done.stderr.decode("utf-8", errors="replace"),
         seconds,
     )
+    shown_stdout = without_reveal(result.stdout, reveals)
     print(f"$ nanoctl {_shown(args, tokens)}  (exit {result.exit_code}, {seconds:.2f} s)")
-    print(f"[stdout]\n{result.stdout}[stderr]\n{result.stderr}[end]")
-    assert_no_secret(result.stdout, tokens, "stdout")
+    print(f"[stdout]\n{shown_stdout}[stderr]\n{result.stderr}[end]")
+    assert_no_secret(shown_stdout, tokens, "stdout")
     assert_no_secret(result.stderr, tokens, "stderr")
     assert ANSI not in result.stdout + result.stderr, "colour codes written to a pipe"
     return result
@@ -182,13 +214,17 @@ class PtySession:
         preexec: Callable[[], object] | None = None,
         command: Iterable[str] | None = None,
         columns: int = 200,
+        reveals: str | None = None,
     ) -> None:
         """``preexec`` runs in the child before nanoctl starts (e.g. to ignore a signal);
         ``command`` replaces the executable, as for run_nanoctl; ``columns`` is the
-        terminal's width."""
+        terminal's width; ``reveals``: the token `nanoctl token --reveal` shows
+        (allow_reveal)."""
         import pexpect
 
+        allow_reveal(args, reveals)
         self._args = args
+        self._reveals = reveals
         self._secrets = _secrets(secrets)
         self._log = io.StringIO()
         program, *before = [*(command or [str(NANOCTL)])]
@@ -216,9 +252,10 @@ class PtySession:
         status = self.child.exitstatus
         code = status if status is not None else -int(self.child.signalstatus)
         transcript = self._log.getvalue().replace("\r\n", "\n")
+        shown = without_reveal(transcript, self._reveals)
         print(f"$ nanoctl {_shown(self._args, self._secrets)}  (pty, exit {code})")
-        print(f"[terminal]\n{transcript}[end]")
-        assert_no_secret(transcript, self._secrets, "the terminal")
+        print(f"[terminal]\n{shown}[end]")
+        assert_no_secret(shown, self._secrets, "the terminal")
         return PtyResult(code, transcript)
 
 

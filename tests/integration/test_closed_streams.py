@@ -127,3 +127,36 @@ def test_a_closed_stdin_with_a_token_wanted_from_it_is_a_usage_error(
         "Copy the whole token again; it is 1 to 4096 visible ASCII characters."
     ]
     assert server.requests == []
+
+
+NOT_LOGGED_IN = "Error: You are not logged in. Run `nanoctl login`, or set NANOSERVICES_TOKEN.\n"
+
+
+@pytest.mark.parametrize(
+    ("closed", "args", "want"),
+    [
+        pytest.param(CLOSED_STDOUT, ("token",), (1, "", NOT_LOGGED_IN), id="token >&-"),
+        pytest.param(CLOSED_STDERR, ("token",), (1, "", ""), id="token 2>&-"),
+        pytest.param(CLOSED_STDIN, ("token",), (1, "", NOT_LOGGED_IN), id="token <&-"),
+        pytest.param(CLOSED_STDOUT, ("exec", "--", "true"), (1, "", NOT_LOGGED_IN), id="exec >&-"),
+    ],
+)
+def test_token_and_exec_keep_their_exit_code_with_a_stream_closed(
+    closed: list[str], args: tuple[str, ...], want: tuple[int, str, str]
+) -> None:
+    result = run_nanoctl(*args, command=closed)
+
+    assert (result.exit_code, result.stdout, result.stderr) == want
+
+
+@pytest.mark.parametrize(
+    "closed", [CLOSED_STDOUT, CLOSED_STDERR, CLOSED_STDIN], ids=[">&-", "2>&-", "<&-"]
+)
+def test_exec_gives_the_programs_own_status_whichever_stream_is_closed(closed: list[str]) -> None:
+    env = {"NANOSERVICES_TOKEN": "nano_closed_streams_Tq4Wz8"}
+
+    result = run_nanoctl(
+        "exec", "--", "sh", "-c", "exit 5", env=env, command=closed, secrets=env.values()
+    )
+
+    assert (result.exit_code, result.stdout, result.stderr) == (5, "", "")

@@ -19,7 +19,7 @@ import pytest
 
 from tests.integration.cli_harness import NANOCTL, environment, run_nanoctl
 
-COMMANDS = ["completions", "help", "login", "logout", "status", "whoami"]
+COMMANDS = ["completions", "exec", "help", "login", "logout", "status", "token", "whoami"]
 GLOBAL_SHORT = ["-h", "-q", "-V", "-n", "-v", "-vv", "-vvv"]
 SHELL_NAMES = ["bash", "zsh", "fish"]
 NEXT = (
@@ -69,7 +69,7 @@ complete_words() {
         pytest.param(["nanoctl", "-v", "st"], ["status"], id="after a global option"),
         pytest.param(["nanoctl", "completions", ""], SHELL_NAMES, id="completions' shells"),
         pytest.param(["nanoctl", "help", "who"], ["whoami"], id="help's commands"),
-        pytest.param(["nanoctl", "login", "--t"], ["--token"], id="a long option"),
+        pytest.param(["nanoctl", "login", "--t"], ["--token", "--token-file"], id="a long option"),
         pytest.param(["nanoctl", "login", "-t"], ["-t"], id="a short option"),
         pytest.param(["nanoctl", "status", "--of"], ["--offline"], id="status' option"),
         pytest.param(["nanoctl", "logout", "-q"], ["-q"], id="a global short option"),
@@ -95,6 +95,39 @@ def test_bash_offers_every_option_of_login_and_the_global_ones() -> None:
     offered = lines[1].split()
     assert {"--token", "-t", "--api-url", "--json", *GLOBAL_SHORT} <= set(offered)
     assert "--offline" not in offered
+
+
+@pytest.mark.parametrize(
+    ("command", "want"),
+    [
+        pytest.param("token", {"--api-url", "--header", "--json", "--reveal"}, id="token"),
+        pytest.param("exec", {"--api-url", "--check"}, id="exec"),
+        pytest.param("login", {"--api-url", "--json", "--token", "-t", "--token-file"}, id="login"),
+    ],
+)
+def test_bash_completes_the_own_options_of_token_exec_and_login(
+    command: str, want: set[str]
+) -> None:
+    lines = run_shell(
+        [shell_path("bash"), "--norc", "--noprofile", "-c"],
+        f"{BASH}\ncomplete_words nanoctl {command} -\ncomplete_words nanoctl -",
+    )
+
+    offered, global_options = set(lines[1].split()), set(lines[2].split())
+    assert set(GLOBAL_SHORT) <= global_options
+    assert offered - global_options == want
+
+
+@pytest.mark.parametrize("shell", SHELL_NAMES)
+def test_completions_are_printed_for_every_shell_and_know_the_commands(shell: str) -> None:
+    result = run_nanoctl("completions", shell)
+
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    for command in ("login", "logout", "status", "token", "exec"):
+        assert command in result.stdout
+    for option in ("--token-file", "--header", "--reveal", "--check"):
+        assert option.removeprefix("--" if shell == "fish" else "") in result.stdout
 
 
 def test_the_readme_line_in_bashrc_loads_completion_in_a_fresh_interactive_bash(
@@ -157,6 +190,26 @@ def test_zsh_offers_the_long_and_short_options_of_a_command_and_the_global_ones(
     assert "--offline" not in lines
 
 
+@pytest.mark.parametrize(
+    ("command", "want"),
+    [
+        pytest.param("token", {"--header", "--reveal", "--api-url", "--json"}, id="token"),
+        pytest.param("exec", {"--check", "--api-url"}, id="exec"),
+        pytest.param("login", {"--token-file"}, id="login"),
+    ],
+)
+def test_zsh_offers_the_options_of_token_exec_and_login(
+    command: str, want: set[str], tmp_path: Path
+) -> None:
+    lines = run_shell(
+        [shell_path("zsh"), "-f", "-c"],
+        f"cd {tmp_path}\n{ZSH}\ncomplete_words nanoctl {command} -",
+    )
+
+    assert want <= set(lines[1:])
+    assert ("--check" in lines) == (command == "exec")
+
+
 def test_zsh_finds_the_script_saved_in_fpath(tmp_path: Path) -> None:
     functions = tmp_path / "functions"
     functions.mkdir()
@@ -202,6 +255,21 @@ def test_fish_offers_the_long_and_short_options_of_a_command_and_the_global_ones
 
     assert {"--token", "-t", "--api-url", "--json", "-h", "-q", "-V", "-n", "-v"} <= offered
     assert "--offline" not in offered
+
+
+@pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        pytest.param("nanoctl token --", {"--header", "--reveal", "--api-url"}, id="token"),
+        pytest.param("nanoctl exec --", {"--check", "--api-url"}, id="exec"),
+        pytest.param("nanoctl login --token", {"--token", "--token-file"}, id="login"),
+    ],
+)
+def test_fish_offers_the_options_of_token_exec_and_login(line: str, want: set[str]) -> None:
+    offered = set(fish_completes(line))
+
+    assert want <= offered
+    assert ("--check" in offered) == line.startswith("nanoctl exec")
 
 
 # --- shells nanoctl has no script for ----------------------------------------------------------

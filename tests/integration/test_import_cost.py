@@ -18,7 +18,11 @@ does not use:
 - ``login`` with ``NANOSERVICES_TOKEN`` or ``--token -``: never touches the store,
   so neither cryptography nor keyring;
 - ``logout`` and ``status --offline`` build no pydantic
-  model, so they need neither ``pydantic.types`` nor ``pydantic.main``.
+  model, so they need neither ``pydantic.types`` nor ``pydantic.main``;
+- ``token`` costs what ``status --offline`` costs, without even the HTTP adapter's
+  modules; with ``NANOSERVICES_TOKEN`` no crypto or keyring either;
+- ``exec`` without ``--check`` sends no request: no HTTP, and with ``NANOSERVICES_TOKEN``
+  no crypto or keyring.
 
 benchmarks/startup.py measures the time; these tests keep the imports honest.
 """
@@ -36,7 +40,12 @@ from pathlib import Path
 import pytest
 
 from reference_server import VALID, ReferenceServer
-from tests.integration.cli_harness import assert_no_secret, login_interactively
+from tests.integration.cli_harness import (
+    allow_reveal,
+    assert_no_secret,
+    login_interactively,
+    without_reveal,
+)
 
 # Runs the console script as the interpreter runs a script file, then writes the module
 # names loaded by the end of the process (taken before the dump imports json). Not
@@ -117,12 +126,28 @@ class Run:
         )
 
 
-def run_nanoctl(*args: str, env: dict[str, str], workdir: Path, stdin: str | None = None) -> Run:
-    return _run_script(_installed_script(), args, env=env, workdir=workdir, stdin=stdin)
+def run_nanoctl(
+    *args: str,
+    env: dict[str, str],
+    workdir: Path,
+    stdin: str | None = None,
+    reveals: str | None = None,
+) -> Run:
+    """``reveals``: the token `nanoctl token` prints by design (cli_harness.allow_reveal)."""
+    allow_reveal(args, reveals)
+    return _run_script(
+        _installed_script(), args, env=env, workdir=workdir, stdin=stdin, reveals=reveals
+    )
 
 
 def _run_script(
-    script: Path, args: Sequence[str], *, env: dict[str, str], workdir: Path, stdin: str | None
+    script: Path,
+    args: Sequence[str],
+    *,
+    env: dict[str, str],
+    workdir: Path,
+    stdin: str | None,
+    reveals: str | None = None,
 ) -> Run:
     out = workdir / "modules.json"
     out.unlink(missing_ok=True)
@@ -137,9 +162,10 @@ def _run_script(
         check=False,
     )
     # Echoed for the leak sweep of tests/conftest.py, and checked here on the spot.
+    stdout = without_reveal(done.stdout, reveals)
     print(f"$ nanoctl {' '.join(args)}  (exit {done.returncode})")
-    print(f"[stdout]\n{done.stdout}[stderr]\n{done.stderr}[end]")
-    assert_no_secret(done.stdout + done.stderr, [VALID], "the output")
+    print(f"[stdout]\n{stdout}[stderr]\n{done.stderr}[end]")
+    assert_no_secret(stdout + done.stderr, [VALID], "the output")
     assert out.is_file(), f"the runner wrote no module list; stderr:\n{done.stderr}"
     modules = frozenset(json.loads(out.read_text(encoding="utf-8")))
     return Run(tuple(args), done.returncode, done.stdout, done.stderr, modules)
@@ -347,6 +373,57 @@ def test_login_with_token_from_stdin_imports_no_crypto_or_keyring(
     assert "Authenticated as ada" in run.stdout
     assert len(reference_server.requests_with(VALID)) == 1
     run.assert_not_loaded((*CRYPTO, *KEYRING, "getpass"))  # requests loads importlib.metadata
+
+
+# --- token and exec --------------------------------------------------------------------
+
+HTTP_ADAPTER = ("nanoctl.adapters.http",)
+
+
+def test_token_of_a_stored_credential_imports_what_status_offline_does_without_http(
+    env: dict[str, str], workdir: Path, reference_server: ReferenceServer
+) -> None:
+    store_credential(env)
+    reference_server.reset()
+
+    run = run_nanoctl("token", env=env, workdir=workdir, reveals=VALID)
+
+    assert (run.returncode, run.stdout) == (0, f"{VALID}\n")
+    assert reference_server.requests == []
+    assert run.loaded(CRYPTO)  # it did decrypt the stored credential
+    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB, *PYDANTIC_MODELS))
+
+
+def test_token_from_the_environment_imports_no_crypto_or_keyring(
+    env: dict[str, str], workdir: Path
+) -> None:
+    env["NANOSERVICES_TOKEN"] = VALID
+
+    run = run_nanoctl("token", "--header", env=env, workdir=workdir, reveals=VALID)
+
+    assert (run.returncode, run.stdout) == (0, f"Authorization: Bearer {VALID}\n")
+    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *CRYPTO, *KEYRING, *SLOW_STDLIB))
+
+
+def test_exec_without_check_imports_no_http_crypto_or_keyring(
+    env: dict[str, str], workdir: Path, reference_server: ReferenceServer
+) -> None:
+    env["NANOSERVICES_TOKEN"] = VALID
+    reference_server.reset()
+
+    run = run_nanoctl("exec", "--", "true", env=env, workdir=workdir)
+
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
+    assert reference_server.requests == []
+    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *CRYPTO, *KEYRING, *SLOW_STDLIB))
+
+
+def test_token_help_and_exec_help_import_nothing_heavy(env: dict[str, str], workdir: Path) -> None:
+    for name in ("token", "exec"):
+        run = run_nanoctl("help", name, env=env, workdir=workdir)
+
+        assert run.returncode == 0, run.stderr
+        run.assert_not_loaded((*HEAVY, "nanoctl.adapters.process"))
 
 
 # --- the harness itself ------------------------------------------------------------

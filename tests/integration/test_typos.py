@@ -62,6 +62,42 @@ PASTED = "nano_pasted_Kp4Wz8Qm2"
             id="--tokn",
         ),
         pytest.param(
+            ["tokn"],
+            'The command "tokn" does not exist. Did you mean `token`? '
+            "Run `nanoctl token --help` for usage.",
+            id="tokn",
+        ),
+        pytest.param(
+            ["exe", "--", "true"],
+            'The command "exe" does not exist. Did you mean `exec`? '
+            "Run `nanoctl exec --help` for usage.",
+            id="exe",
+        ),
+        pytest.param(
+            ["token", "--heder"],
+            'The option "--heder" does not exist. Did you mean `--header`? '
+            "Run `nanoctl token --help` for usage.",
+            id="token --heder",
+        ),
+        pytest.param(
+            ["token", "--reveel"],
+            'The option "--reveel" does not exist. Did you mean `--reveal`? '
+            "Run `nanoctl token --help` for usage.",
+            id="token --reveel",
+        ),
+        pytest.param(
+            ["exec", "--chek", "--", "true"],
+            'The option "--chek" does not exist. Did you mean `--check`? '
+            "Run `nanoctl exec --help` for usage.",
+            id="exec --chek",
+        ),
+        pytest.param(
+            ["login", "--token-fil", "/run/secrets/token"],
+            'The option "--token-fil" does not exist. Did you mean `--token-file`? '
+            "Run `nanoctl login --help` for usage.",
+            id="login --token-fil",
+        ),
+        pytest.param(
             ["--verbos"],
             'The option "--verbos" does not exist. Did you mean `--verbose`? '
             "Run `nanoctl --help` for usage.",

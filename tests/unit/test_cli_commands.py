@@ -4,73 +4,16 @@ overridden by fakes: option parsing, rendering, exit codes and the error boundar
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from cleo.testers.application_tester import ApplicationTester
-from dependency_injector import providers
 
-from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource
-from nanoctl.domain.errors import ApiUnreachable, InvalidToken
-from nanoctl.domain.model import Identity, TokenOrigin
+from nanoctl.domain.errors import InvalidToken
+from nanoctl.domain.model import TokenOrigin
 from nanoctl.domain.store_errors import StorageError
-from nanoctl.entrypoints.application import NanoctlApplication
-from nanoctl.entrypoints.container import Container
 from nanoctl.entrypoints.messages.errors import explain
-from nanoctl.entrypoints.settings import Settings
-from tests.fakes import (
-    FakeClock,
-    FakeReplaceConfirmation,
-    FakeSecretStore,
-    FakeTokenSource,
-    FakeTokenValidator,
-)
-from tests.unit.builders import ADA, NOW, credential
-
-API = "https://api.example.test/base"
-
-
-@dataclass
-class Cli:
-    container: Container
-    validator: FakeTokenValidator
-    store: FakeSecretStore
-    prompt: FakeTokenSource
-    environ: dict[str, str]
-
-    def run(self, args: str) -> tuple[int, str, str]:
-        app = NanoctlApplication(container=lambda: self.container)
-        app.auto_exits(False)
-        tester = ApplicationTester(app)
-        code = tester.execute(args, interactive=False)
-        return code, tester.io.fetch_output(), tester.io.fetch_error()
-
-
-@pytest.fixture
-def cli() -> Iterator[Cli]:
-    container = Container()
-    container.settings.override(providers.Object(Settings.from_environment({}, api_url=API)))
-    validator = FakeTokenValidator(
-        {
-            "good-token-0001": ADA,
-            "soon-token-0001": Identity("ada", NOW + timedelta(days=2)),
-            "down-token-0001": ApiUnreachable(API, "refused"),
-        }
-    )
-    store = FakeSecretStore()
-    prompt = FakeTokenSource(TokenOrigin.PROMPT, "good-token-0001")
-    environ: dict[str, str] = {}
-    container.validator.override(providers.Object(validator))
-    container.store.override(providers.Object(store))
-    container.clock.override(providers.Object(FakeClock()))
-    container.environment_token.override(providers.Factory(EnvironmentTokenSource, environ))
-    container.prompt_token.override(providers.Object(prompt))
-    container.confirmation.override(providers.Object(FakeReplaceConfirmation(False)))
-    yield Cli(container, validator, store, prompt, environ)
-    container.unwire()
+from tests.unit.builders import credential
+from tests.unit.cli_world import API, Cli
 
 
 def test_flag_login_prints_the_result_and_warns_about_shell_history(cli: Cli) -> None:

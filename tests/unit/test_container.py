@@ -44,6 +44,8 @@ def test_every_provider_builds_the_adapter_or_use_case_it_names(isolated_home: P
             "logout",
             "resolve_credential",
             "status",
+            "check_credential",
+            "command_runner",
         )
     }
     assert kinds == {
@@ -60,6 +62,8 @@ def test_every_provider_builds_the_adapter_or_use_case_it_names(isolated_home: P
         "logout": "Logout",
         "resolve_credential": "ResolveCredential",
         "status": "Status",
+        "check_credential": "CheckCredential",
+        "command_runner": "ChildProcessRunner",
     }
 
 
@@ -72,6 +76,17 @@ def test_the_flag_source_reads_the_token_option_of_the_invocation(
     source = built(Invocation({}, token=value)).flag_token()
     assert source.origin is origin
     assert value not in repr(source)
+
+
+def test_the_flag_source_reads_the_token_file_option_of_the_invocation(tmp_path: Path) -> None:
+    path = tmp_path / "token"
+    path.write_text("file-token-0001\n")
+    path.chmod(0o600)
+    source = built(Invocation({}, token_file=str(path))).flag_token()
+    assert source.origin is TokenOrigin.FILE
+    token = source.read()
+    assert token is not None
+    assert token.reveal() == "file-token-0001"
 
 
 def test_the_environment_source_reads_the_invocations_environment() -> None:

@@ -10,6 +10,7 @@ import pytest
 from cleo.io.inputs.argv_input import ArgvInput
 from cleo.io.outputs.stream_output import StreamOutput
 
+from nanoctl.adapters.terminal import token_sources
 from nanoctl.entrypoints import settings
 from nanoctl.entrypoints.application import NanoctlApplication
 from nanoctl.entrypoints.cli import early_answer
@@ -27,6 +28,8 @@ Commands:
   logout       Remove the stored credential and its encryption key.
   status       Show who is authenticated, with which token, and until when.
   whoami       Alias of `status`.
+  token        Print the current token for another tool: `nanoctl token | …`.
+  exec         Run a command with the current token in its environment.
   help         Show a command's help page: `nanoctl help login`.
   completions  Print a shell completion script: `nanoctl completions bash|zsh|fish`.
 
@@ -40,12 +43,13 @@ Global options:
   -v|vv|vvv, --verbose  Show decisions (-v); HTTP exchanges and tracebacks (-vvv).
 
 Environment:
-  NANOSERVICES_TOKEN    the token; beats the stored credential, never stored
-  NANOSERVICES_API_URL  the API base URL (--api-url beats it)
-  NANOCTL_CONFIG_DIR    where the credential lives
-  NANOCTL_KEYRING=0     keep the encryption key in a file, not the OS keyring
-  NANOCTL_HTTP_TIMEOUT  connect/read timeout in seconds (default 10)
-  NO_COLOR              no colours
+  NANOSERVICES_TOKEN       the token; beats the stored credential, never stored
+  NANOSERVICES_TOKEN_FILE  a file holding the token; counts as the above
+  NANOSERVICES_API_URL     the API base URL (--api-url beats it)
+  NANOCTL_CONFIG_DIR       where the credential lives
+  NANOCTL_KEYRING=0        keep the encryption key in a file, not the OS keyring
+  NANOCTL_HTTP_TIMEOUT     connect/read timeout in seconds (default 10)
+  NO_COLOR                 no colours
 """
 VERSION = "nanoctl 0.1.0\n"
 
@@ -169,6 +173,8 @@ def test_the_front_page_names_every_variable_the_settings_read() -> None:
     for name in (settings.API_URL_ENV, settings.CONFIG_DIR_ENV, settings.TIMEOUT_ENV):
         assert f"\n  {name}  " in FRONT_PAGE
     assert f"\n  {settings.KEYRING_ENV}=0  " in FRONT_PAGE
+    for name in (token_sources.ENV_TOKEN, token_sources.ENV_TOKEN_FILE):
+        assert f"\n  {name}  " in FRONT_PAGE
 
 
 # --- every help page is aligned ----------------------------------------------------------

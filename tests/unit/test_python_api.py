@@ -6,7 +6,7 @@ import pytest
 from dependency_injector import providers
 
 from nanoctl.domain.errors import InvalidToken, NotLoggedIn
-from nanoctl.domain.model import TokenOrigin
+from nanoctl.domain.model import Token, TokenOrigin
 from nanoctl.entrypoints import api
 from tests.fakes import FakeClock, FakeSecretStore, FakeTokenValidator
 from tests.unit.builders import ADA, credential
@@ -55,3 +55,24 @@ def test_the_real_container_wires_every_dependency() -> None:
     c.check_dependencies()
     assert type(c.store()).__name__ == "EncryptedFileStore"
     assert type(c.validator()).__name__ == "RequestsTokenValidator"
+
+
+def test_token_is_the_secret_value_object_never_a_plain_string() -> None:
+    store = FakeSecretStore(credential("stored-token-0001"))
+    token = api.token(using=container({}, store))
+    assert isinstance(token, Token)
+    assert repr(token) == str(token) == "Token('**********')"
+    assert token.reveal() == "stored-token-0001"
+    env = api.token(using=container({"NANOSERVICES_TOKEN": "env-token-0001"}, store))
+    assert env.reveal() == "env-token-0001"
+
+
+def test_token_without_a_credential_raises_not_logged_in() -> None:
+    with pytest.raises(NotLoggedIn):
+        api.token(using=container({}, FakeSecretStore()))
+
+
+def test_token_takes_the_profile_to_select() -> None:
+    """The profile flows into the container's invocation as --profile does."""
+    c = api.container(api_url=URL, environ={}, profile="staging")
+    assert c.invocation().profile == "staging"

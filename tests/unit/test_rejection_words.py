@@ -17,6 +17,8 @@ ORIGINS = {
     "flag": TokenOrigin.FLAG,
     "stdin": TokenOrigin.STDIN,
     "env": TokenOrigin.ENVIRONMENT,
+    "file": TokenOrigin.FILE,
+    "env file": TokenOrigin.ENVIRONMENT_FILE,
     "prompt": TokenOrigin.PROMPT,
     "stored": TokenOrigin.STORED,
     "unknown": None,
@@ -40,6 +42,16 @@ ORIGINS = {
             "stdin",
             "The API rejected the token from standard input (--token -) as invalid. "
             f"{NEW} and log in again.",
+        ),
+        (
+            "file",
+            "The API rejected the token in the file given to --token-file as invalid. "
+            f"{NEW} and write it to that file.",
+        ),
+        (
+            "env file",
+            "The API rejected the token in the file named by NANOSERVICES_TOKEN_FILE as invalid. "
+            f"{NEW} and write it to that file, or unset NANOSERVICES_TOKEN_FILE.",
         ),
         ("prompt", f"The API rejected the token you entered as invalid. {NEW} and log in again."),
         (
@@ -65,6 +77,25 @@ def test_in_ci_a_stale_environment_token_points_at_the_ci_secret(
     )
 
 
+@pytest.mark.parametrize("ci", ["true", "1"])
+def test_in_ci_a_stale_environment_file_points_at_the_ci_secret(
+    monkeypatch: pytest.MonkeyPatch, ci: str
+) -> None:
+    monkeypatch.setenv("CI", ci)
+    assert str(explain(errors.InvalidToken(origin=TokenOrigin.ENVIRONMENT_FILE))) == (
+        "The API rejected the token in the file named by NANOSERVICES_TOKEN_FILE as invalid. "
+        f"{NEW} and update the CI secret written to the file NANOSERVICES_TOKEN_FILE names."
+    )
+
+
+@pytest.mark.parametrize("origin", [TokenOrigin.FLAG, TokenOrigin.FILE, TokenOrigin.STORED])
+def test_in_ci_a_token_not_from_the_environment_keeps_its_own_fix(
+    monkeypatch: pytest.MonkeyPatch, origin: TokenOrigin
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    assert "CI secret" not in str(explain(errors.InvalidToken(origin=origin)))
+
+
 @pytest.mark.parametrize(
     ("error", "want"),
     [
@@ -85,6 +116,12 @@ def test_in_ci_a_stale_environment_token_points_at_the_ci_secret(
             ),
             "The stored token for ada expired on 2026-11-26. "
             f"{NEW} and run `nanoctl login` to replace the stored one.",
+        ),
+        (
+            errors.ForbiddenToken(origin=TokenOrigin.ENVIRONMENT_FILE),
+            "The token in the file named by NANOSERVICES_TOKEN_FILE is valid but lacks "
+            f"permission to log in (HTTP 403). Create a token with access to the platform on "
+            f"{PAGE} and write it to that file, or unset NANOSERVICES_TOKEN_FILE.",
         ),
         (
             errors.ExpiredToken(None, None, origin=TokenOrigin.FLAG),

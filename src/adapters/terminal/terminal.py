@@ -22,6 +22,8 @@ class Terminal:
     """False with -n/--no-interaction: never ask anything."""
     ci: bool
     """Running in CI (the CI variable is set): hints are written for pipelines."""
+    stdout_isatty: bool = False
+    """Standard output is a terminal: what is printed there stays in its scrollback."""
 
     @property
     def can_prompt(self) -> bool:
@@ -37,6 +39,7 @@ class Terminal:
             stdin_isatty=_isatty(sys.stdin),
             interactive=interactive,
             ci=environ.get("CI", "").lower() not in ("", "0", "false", "no"),
+            stdout_isatty=_isatty(sys.stdout),
         )
 
 

@@ -1,4 +1,5 @@
-"""Non-interactive token sources: the --token option (or stdin for `--token -`) and the env;
+"""Non-interactive token sources: the --token option (or stdin for `--token -`), the
+--token-file option, and the environment (NANOSERVICES_TOKEN or NANOSERVICES_TOKEN_FILE);
 and the wrapper that says with -v which source gave the token."""
 
 from __future__ import annotations
@@ -6,53 +7,83 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from nanoctl.adapters.diagnostics import Diagnostics, TokenFound
+from nanoctl.adapters.diagnostics import Diagnostics, Silent, TokenFound, Warnings
 from nanoctl.adapters.terminal.terminal import Terminal
-from nanoctl.domain.errors import MalformedToken, TokenFromTerminal
+from nanoctl.domain.errors import ConflictingTokenSources, MalformedToken, TokenFromTerminal
 from nanoctl.domain.model import MAX_TOKEN_INPUT, Token, TokenOrigin
 from nanoctl.domain.ports import TokenSource
 
 ENV_TOKEN = "NANOSERVICES_TOKEN"
+ENV_TOKEN_FILE = "NANOSERVICES_TOKEN_FILE"
 READ_FROM_STDIN = "-"
 
 
 class EnvironmentTokenSource:
-    """``NANOSERVICES_TOKEN``. Set but empty is an error, not "unset": in CI that is
-    almost always a secret that did not reach the job, and saying so saves an hour."""
+    """``NANOSERVICES_TOKEN``, or the file ``NANOSERVICES_TOKEN_FILE`` names; both set is
+    a usage error. Set but empty is an error, not "unset": in CI that is almost always a
+    secret that did not reach the job, and saying so saves an hour."""
 
-    origin = TokenOrigin.ENVIRONMENT
-
-    def __init__(self, environ: Mapping[str, str] = os.environ) -> None:
+    def __init__(
+        self, environ: Mapping[str, str] = os.environ, warnings: Warnings | None = None
+    ) -> None:
         self._environ = environ
+        self._warnings = warnings or Silent()
+
+    @property
+    def origin(self) -> TokenOrigin:
+        if ENV_TOKEN_FILE in self._environ and ENV_TOKEN not in self._environ:
+            return TokenOrigin.ENVIRONMENT_FILE
+        return TokenOrigin.ENVIRONMENT
 
     def read(self) -> Token | None:
         value = self._environ.get(ENV_TOKEN)
+        path = self._environ.get(ENV_TOKEN_FILE)
+        if value is not None and path is not None:
+            raise ConflictingTokenSources(TokenOrigin.ENVIRONMENT, TokenOrigin.ENVIRONMENT_FILE)
+        if path is not None:
+            return _read_file(path, TokenOrigin.ENVIRONMENT_FILE, self._warnings)
         if value is None:
             return None
-        return Token.parse(value, self.origin)
+        return Token.parse(value, TokenOrigin.ENVIRONMENT)
 
 
 class FlagTokenSource:
-    """``--token VALUE``, or ``--token -`` to read one token from standard input.
+    """``--token VALUE``, ``--token -`` to read one token from standard input, or
+    ``--token-file PATH``; --token and --token-file together are a usage error.
 
-    ``value`` is the option exactly as given (None: not given); it becomes a Token only
-    when read, so a malformed value is reported in order, after any warning about it.
+    ``value`` and ``file`` are the options exactly as given (None: not given); they become
+    a Token only when read, so a malformed value is reported in order, after any warning
+    about it.
     """
 
-    __slots__ = ("_terminal", "_value")
+    __slots__ = ("_file", "_terminal", "_value", "_warnings")
 
-    def __init__(self, value: str | None, terminal: Terminal) -> None:
+    def __init__(
+        self,
+        value: str | None,
+        terminal: Terminal,
+        file: str | None = None,
+        warnings: Warnings | None = None,
+    ) -> None:
         self._value = value
         self._terminal = terminal
+        self._file = file
+        self._warnings = warnings or Silent()
 
     def __repr__(self) -> str:
         return f"FlagTokenSource(origin={self.origin.value!r})"
 
     @property
     def origin(self) -> TokenOrigin:
+        if self._value is None and self._file is not None:
+            return TokenOrigin.FILE
         return TokenOrigin.STDIN if self._value == READ_FROM_STDIN else TokenOrigin.FLAG
 
     def read(self) -> Token | None:
+        if self._value is not None and self._file is not None:
+            raise ConflictingTokenSources(self.origin, TokenOrigin.FILE)
+        if self._file is not None:
+            return _read_file(self._file, TokenOrigin.FILE, self._warnings)
         if self._value is None:
             return None
         if self.origin is TokenOrigin.FLAG:
@@ -69,6 +100,14 @@ class FlagTokenSource:
         if len(data) > MAX_TOKEN_INPUT:
             raise MalformedToken("too_much_input", TokenOrigin.STDIN)
         return Token.parse(data, TokenOrigin.STDIN)
+
+
+def _read_file(path: str, origin: TokenOrigin, warnings: Warnings) -> Token:
+    # Imported here: a module every command would load (~0.2 ms) for the few runs that
+    # name a token file.
+    from nanoctl.adapters.terminal.token_file import read_token_file
+
+    return read_token_file(path, origin, warnings)
 
 
 class AnnouncedTokenSource:

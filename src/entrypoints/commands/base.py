@@ -10,11 +10,12 @@ from cleo.helpers import option
 from cleo.io.io import IO
 from cleo.io.outputs.output import Type
 
-from nanoctl.domain.model import Expiry
+from nanoctl.domain.model import Credential, Expiry
 from nanoctl.entrypoints.application import NanoctlApplication
-from nanoctl.entrypoints.messages import VERBOSE, WARNING, esc
+from nanoctl.entrypoints.io_diagnostics import write_note, write_warning
+from nanoctl.entrypoints.messages import VERBOSE
 from nanoctl.entrypoints.messages.commands import expiring_soon
-from nanoctl.entrypoints.terminal_lines import fitted, stream_of, terminal_width
+from nanoctl.entrypoints.terminal_lines import stream_of, terminal_width
 
 if TYPE_CHECKING:  # the container loads dependency_injector: `help <command>` never does
     from nanoctl.entrypoints.container import Container
@@ -64,20 +65,12 @@ class NanoctlCommand(Command):
         self.io.write_line(text)
 
     def warn(self, text: str) -> None:
-        """A one-line warning on stderr ("Warning:" yellow on a colour terminal). With
-        --json, stderr stays machine-readable: one ``{"warning": ...}`` object per line."""
-        if self.json_output:
-            self.io.error_output.write_line(json.dumps({"warning": text}), type=Type.RAW)
-        else:
-            self.note(f"{WARNING} {text}")
+        """A one-line warning on stderr; with --json, a ``{"warning": ...}`` line."""
+        write_warning(self.io, text, as_json=self.json_output)
 
     def note(self, text: str) -> None:
         """``text`` (plain, no tags) on stderr: one line, wrapped to a terminal's width."""
-        for index, line in enumerate(fitted(text, self._stderr_stream)):
-            if index == 0 and line.startswith(WARNING):
-                self.io.write_error_line(f"<fg=yellow>{WARNING}</>{esc(line[len(WARNING) :])}")
-            else:
-                self.io.write_error_line(esc(line))
+        write_note(self.io, text)
 
     @property
     def _stderr_stream(self) -> TextIO | None:
@@ -86,6 +79,11 @@ class NanoctlCommand(Command):
     def warn_if_expiring_soon(self, expiry: Expiry) -> None:
         if expiry.soon:
             self.warn(expiring_soon(expiry))
+
+    def warn_if_credential_expires_soon(self, credential: Credential) -> None:
+        """For commands that hand the token on without asking the API (token, exec)."""
+        now = self.container.clock().now()
+        self.warn_if_expiring_soon(Expiry(credential.identity.expires_at, now))
 
     def verbose(self, text: str) -> None:
         """A -v line on stderr, never on stdout."""

@@ -16,6 +16,9 @@ from nanoctl.entrypoints.messages.commands import (
     login_lines,
 )
 
+_FROM_ENVIRONMENT = (TokenOrigin.ENVIRONMENT, TokenOrigin.ENVIRONMENT_FILE)
+"""The silent logins, whose note at a terminal says the token was used and not stored."""
+
 
 class LoginCommand(NanoctlCommand):
     name = "login"
@@ -27,15 +30,24 @@ class LoginCommand(NanoctlCommand):
             "The API token; `-` reads it from standard input. Not stored.",
             flag=False,
         ),
+        option(
+            "token-file",
+            None,
+            "Read the token from this file (whitespace trimmed). Not stored.",
+            flag=False,
+        ),
         API_URL_OPTION,
         JSON_OPTION,
     ]
     help = """\
 The token is taken, in this order, from:
-  <info>--token VALUE</info>        checked, shown, never stored (visible in shell history!)
-  <info>--token -</info>            read from standard input: `nanoctl login --token - < token.txt`
-  <info>NANOSERVICES_TOKEN</info>   checked silently, never stored (for CI)
-  the prompt           hidden input; on success the token is stored encrypted
+  <info>--token VALUE</info>             checked, shown, never stored (in your shell history!)
+  <info>--token -</info>                 read from standard input: `--token - < token.txt`
+  <info>--token-file PATH</info>         read from a file (a mounted secret); never stored
+  <info>NANOSERVICES_TOKEN</info>        checked silently, never stored (for CI)
+  <info>NANOSERVICES_TOKEN_FILE</info>   the same, read from the file it names
+  the prompt                hidden input; on success the token is stored encrypted
+--token with --token-file, or both variables set, is a usage error.
 
 Exit codes: 0 ok, 2 usage, 3 token rejected, 4 API unusable, 5 storage, 130 cancelled."""
 
@@ -53,7 +65,7 @@ Exit codes: 0 ok, 2 usage, 3 token rejected, 4 API unusable, 5 storage, 130 canc
             return 0
         for line in login_lines(result):
             self.say(line)
-        if result.origin is TokenOrigin.ENVIRONMENT and self.stderr_is_terminal:
+        if result.origin in _FROM_ENVIRONMENT and self.stderr_is_terminal:
             self.note(environment_login_note(result))
         return 0
 

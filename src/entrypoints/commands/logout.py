@@ -6,7 +6,7 @@ from cleo.io.inputs.option import Option
 
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import JSON_OPTION, NanoctlCommand
-from nanoctl.entrypoints.messages.commands import ENVIRONMENT_STILL_SET, logout_line
+from nanoctl.entrypoints.messages.commands import environment_still_set, logout_line
 
 
 class LogoutCommand(NanoctlCommand):
@@ -17,7 +17,7 @@ class LogoutCommand(NanoctlCommand):
     def handle(self) -> int:
         result = self.container.logout().logout()
         if result.environment_token_set:
-            self.warn(ENVIRONMENT_STILL_SET)
+            self.warn(environment_still_set(result.environment_origin))
         if self.json_output:
             self.emit_json(
                 {

@@ -41,10 +41,19 @@ def source(origin: TokenOrigin | None) -> str:
     return {
         TokenOrigin.FLAG: "the --token option",
         TokenOrigin.STDIN: "standard input (--token -)",
+        TokenOrigin.FILE: "the file given to --token-file",
         TokenOrigin.ENVIRONMENT: "NANOSERVICES_TOKEN",
+        TokenOrigin.ENVIRONMENT_FILE: "the file named by NANOSERVICES_TOKEN_FILE",
         TokenOrigin.PROMPT: "the prompt",
         TokenOrigin.STORED: "the stored credential",
     }[origin]
+
+
+def token_file(path: str, origin: TokenOrigin | None) -> str:
+    """A token file as the errors and warnings name it: its path and who named it."""
+    if origin is TokenOrigin.ENVIRONMENT_FILE:
+        return f"{path} (named by NANOSERVICES_TOKEN_FILE)"
+    return f"{path} (given to --token-file)"
 
 
 def expiry(known: Expiry) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from nanoctl.domain.model import ApiUrl, Credential, Expiry, TokenOrigin
-from nanoctl.entrypoints.messages import TOKEN_PAGE, esc, expiry, source
+from nanoctl.entrypoints.messages import TOKEN_PAGE, esc, expiry, source, token_file
 
 if TYPE_CHECKING:  # every command imports these words; each needs one use case (~1 ms apiece)
     from nanoctl.domain.authenticate import LoginResult
@@ -22,10 +22,19 @@ HISTORY_WARNING = (
     "a token given on the command line can end up in your shell history and is visible in "
     "the process list. Prefer `--token -` (reads standard input) or NANOSERVICES_TOKEN."
 )
-ENVIRONMENT_STILL_SET = (
-    "NANOSERVICES_TOKEN is set and still authenticates nanoctl commands; "
-    "unset it to log out completely."
-)
+_ENVIRONMENT_VARIABLES = {
+    TokenOrigin.ENVIRONMENT: "NANOSERVICES_TOKEN",
+    TokenOrigin.ENVIRONMENT_FILE: "NANOSERVICES_TOKEN_FILE",
+}
+
+
+def environment_still_set(origin: TokenOrigin) -> str:
+    """After logout: the environment's token still authenticates commands."""
+    variable = _ENVIRONMENT_VARIABLES.get(origin, "NANOSERVICES_TOKEN")
+    return (
+        f"{variable} is set and still authenticates nanoctl commands; "
+        "unset it to log out completely."
+    )
 
 
 def api_url_line(url: ApiUrl) -> str:
@@ -51,28 +60,35 @@ def login_lines(result: LoginResult) -> list[str]:
             f"Already logged in as <info>{who}</info>, {until}. Kept the stored credential.",
             "Run `nanoctl logout` first to log in with another token.",
         ]
-    if result.origin is TokenOrigin.ENVIRONMENT:
+    if result.origin in _ENVIRONMENT_VARIABLES:
         return []  # documented: silent on success, the exit code says it all
     if result.stored:
         return [
             f"Welcome, <info>{who}</info>! Your token {until}.",
             "The token is stored encrypted; `nanoctl logout` removes it.",
         ]
+    option = "--token-file" if result.origin is TokenOrigin.FILE else "--token"
     return [
         f"Authenticated as <info>{who}</info> — token {until}.",
-        "The token was not stored (run `nanoctl login` without --token to store one).",
+        f"The token was not stored (run `nanoctl login` without {option} to store one).",
     ]
 
 
 def environment_login_note(result: LoginResult) -> str:
-    """On a terminal's stderr after a login with NANOSERVICES_TOKEN, which prints nothing on
-    stdout: the user at a keyboard sees that the environment token was used, not stored,
-    and how to log in with the prompt instead."""
+    """On a terminal's stderr after a login with NANOSERVICES_TOKEN (or its file), which
+    prints nothing on stdout: the user at a keyboard sees that the environment's token was
+    used, not stored, and how to log in with the prompt instead."""
     who = result.identity.username or "an unknown user"
+    variable = _ENVIRONMENT_VARIABLES.get(result.origin, "NANOSERVICES_TOKEN")
+    token = (
+        variable
+        if result.origin is TokenOrigin.ENVIRONMENT
+        else f"The token in {source(result.origin)}"
+    )
     return (
-        f"NANOSERVICES_TOKEN is valid ({who}) and was used as is, not stored. "
+        f"{token} is valid ({who}) and was used as is, not stored. "
         "To log in with the prompt and store a token, run "
-        "`env -u NANOSERVICES_TOKEN nanoctl login`."
+        f"`env -u {variable} nanoctl login`."
     )
 
 
@@ -92,6 +108,8 @@ def status_lines(report: StatusReport) -> list[str]:
         lines = [f"<info>✓</info> Logged in to {api} as <info>{who}</info>{checked}"]
     if report.origin is TokenOrigin.ENVIRONMENT:
         lines.append("  Token source: NANOSERVICES_TOKEN environment variable")
+    elif report.origin is TokenOrigin.ENVIRONMENT_FILE:
+        lines.append("  Token source: the file named by NANOSERVICES_TOKEN_FILE")
     else:
         lines.append(f"  Token source: stored credential ({esc(report.location or '')})")
     lines.append(f"  Token:        {esc(report.token_hint)}")
@@ -99,10 +117,23 @@ def status_lines(report: StatusReport) -> list[str]:
     if report.key_location:
         lines.append(f"  Key:          {esc(report.key_location)}")
     if report.shadowed:
-        lines.append(
-            f"  Stored:       {esc(report.shadowed)}, not used while NANOSERVICES_TOKEN is set"
-        )
+        variable = _ENVIRONMENT_VARIABLES.get(report.origin, "NANOSERVICES_TOKEN")
+        lines.append(f"  Stored:       {esc(report.shadowed)}, not used while {variable} is set")
     return lines
+
+
+def token_file_exposed(path: str, mode: int, origin: TokenOrigin) -> str:
+    """The warning for a token file others can read (not a refusal: Kubernetes mounts
+    secrets 0644)."""
+    return (
+        f"the token file {token_file(path, origin)} can be read by other users "
+        f"(mode {mode:04o}); `chmod 600` it if you can."
+    )
+
+
+def running_line(program: str) -> str:
+    """With -v: the program `nanoctl exec` starts (its arguments are not shown)."""
+    return f"running {program} with the token in NANOSERVICES_TOKEN"
 
 
 def replace_question(current: Credential, now: datetime) -> str:

@@ -7,13 +7,14 @@ errors of the credential store are worded in ``storage``.
 
 from __future__ import annotations
 
+import errno
 import os
 from functools import singledispatch
 
 from nanoctl.domain import errors as e
 from nanoctl.domain.model import MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH, TokenOrigin
 from nanoctl.domain.store_errors import StorageError
-from nanoctl.entrypoints.messages import TOKEN_PAGE, source, storage
+from nanoctl.entrypoints.messages import TOKEN_PAGE, source, storage, token_file
 from nanoctl.entrypoints.settings import (
     DEFAULT_TIMEOUT,
     MAX_TIMEOUT,
@@ -27,6 +28,7 @@ _UNEXPECTED = (
     "Unexpected response from the API at {url}: {what}.",
     "Check that NANOSERVICES_API_URL points at the Nanoservices API.",
 )
+_FIND_PROGRAM = "Check its name and PATH, or give its path (`nanoctl exec -- ./script …`)."
 _NO_TOKEN = (
     "Set NANOSERVICES_TOKEN, pipe it to `nanoctl login --token -`, "
     "or run `nanoctl login` in a terminal."
@@ -71,6 +73,22 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
     e.MalformedToken: (
         "The token from {source} is malformed: {what}.",
         f"Copy the whole token again; it is 1 to {MAX_TOKEN_LENGTH} visible ASCII characters.",
+    ),
+    e.TokenFileUnusable: ("{what}", "{next}"),
+    e.ConflictingTokenSources: (
+        "Both {first} and {second} are {given}; nanoctl will not guess which token to use.",
+        "{next}",
+    ),
+    e.TokenToTerminal: (
+        "Refusing to print the token on a terminal: it would stay in the scrollback and "
+        "show in screen shares.",
+        "Pipe or redirect it (`nanoctl token --header | curl -H @- …`), "
+        "or pass --reveal to show it anyway.",
+    ),
+    e.NoJsonOutput: (
+        "`nanoctl {command}` has no JSON output: a token must not end up inside a logged "
+        "JSON document.",
+        "Run it without --json; its standard output is the token and a newline.",
     ),
     e.NoTokenAvailable: ("{what}", "{next}"),
     e.InsecureApiUrl: (
@@ -127,6 +145,14 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "This is a problem on the server side; try again in a few minutes.",
     ),
     e.UnexpectedResponse: _UNEXPECTED,
+    # exit 127 and 126 (exec)
+    e.CommandNotStarted: ("Could not run {program}.", _FIND_PROGRAM),
+    e.CommandNotFound: ("Command not found: {program}.", _FIND_PROGRAM),
+    e.CommandNotExecutable: (
+        "Cannot run {program}: {what}.",
+        "Check that it is an executable file (`chmod +x` a script of yours), or run it "
+        "through its interpreter (`nanoctl exec -- sh script`).",
+    ),
     # exit 130
     e.Cancelled: ("Authentication cancelled.", ""),
 }
@@ -141,7 +167,55 @@ def _phrases(error: e.NanoctlError) -> dict[str, str]:
 
 @_phrases.register
 def _(error: e.MalformedToken) -> dict[str, str]:
-    return {"source": source(error.origin), "what": _TOKEN_PROBLEMS[error.problem]}
+    where = (
+        source(error.origin)
+        if error.path is None
+        else f"the file {token_file(error.path, error.origin)}"
+    )
+    if error.problem == "too_much_input" and error.path is not None:
+        return {"source": where, "what": f"the file holds more than {MAX_TOKEN_INPUT:,} bytes"}
+    return {"source": where, "what": _TOKEN_PROBLEMS[error.problem]}
+
+
+@_phrases.register
+def _(error: e.TokenFileUnusable) -> dict[str, str]:
+    from_env = error.origin is TokenOrigin.ENVIRONMENT_FILE
+    named_by = "NANOSERVICES_TOKEN_FILE" if from_env else "--token-file"
+    if error.problem == "empty_path":
+        what = f"{named_by} is set but empty." if from_env else f"{named_by} was given no path."
+        return {"what": what, "next": _TOKEN_FILE_FIXES["missing"].format(named_by=named_by)}
+    if error.shown_path is None:
+        file = f"named by {named_by} (not shown: it does not start with / or ./)"
+    else:
+        file = token_file(error.shown_path, error.origin)
+    problem = _TOKEN_FILE_PROBLEMS[error.problem].format(reason=_os_reason(error.errno))
+    if error.problem in ("fifo", "not_regular"):
+        next_step = _NOT_A_FILE_ENV if from_env else _NOT_A_FILE_FLAG
+    else:
+        next_step = _TOKEN_FILE_FIXES[error.problem].format(named_by=named_by)
+    return {"what": f"The token file {file} {problem}.", "next": next_step}
+
+
+@_phrases.register
+def _(error: e.ConflictingTokenSources) -> dict[str, str]:
+    from_env = error.first is TokenOrigin.ENVIRONMENT
+    return {
+        "first": _SOURCE_NAMES[error.first],
+        "second": _SOURCE_NAMES[error.second],
+        "given": "set" if from_env else "given",
+        "next": "Unset one of them." if from_env else "Pass only one of them.",
+    }
+
+
+@_phrases.register
+def _(error: e.CommandNotExecutable) -> dict[str, str]:
+    if error.errno == errno.ENOENT:
+        return {"what": "its interpreter (the #! line) was not found"}
+    if error.errno == errno.EACCES:
+        return {"what": "permission denied (not an executable file)"}
+    if error.errno == errno.ENOEXEC:
+        return {"what": "it is not in an executable format"}
+    return {"what": _os_reason(error.errno)}
 
 
 @_phrases.register
@@ -211,28 +285,45 @@ def _(error: e.ExpiredToken) -> dict[str, str]:
 
 def _rejected(error: e.TokenRejected) -> dict[str, str]:
     """Which token the API rejected, and where a new one must go: a stale
-    NANOSERVICES_TOKEN is fixed by updating it (in CI: its secret), not by logging in."""
+    NANOSERVICES_TOKEN (or its file) is fixed by updating it (in CI: its secret), not by
+    logging in."""
     the_token = _REJECTED_TOKENS.get(error.origin, f"the token from {source(error.origin)}")
     create = (
         f"Create a token with access to the platform on {TOKEN_PAGE}"
         if isinstance(error, e.ForbiddenToken)
         else f"Create a new token on {TOKEN_PAGE}"
     )
-    if error.origin is TokenOrigin.ENVIRONMENT:
-        if running_in_ci(os.environ):
-            then = "and update the CI secret that sets NANOSERVICES_TOKEN."
-        else:
-            then = "and update NANOSERVICES_TOKEN, or unset it."
-    elif error.origin is TokenOrigin.STORED:
-        then = "and run `nanoctl login` to replace the stored one."
-    else:
-        then = "and log in again."
-    return {"the_token": the_token, "The_token": _capital(the_token), "renew": f"{create} {then}"}
+    return {
+        "the_token": the_token,
+        "The_token": _capital(the_token),
+        "renew": f"{create} {_renew_step(error.origin)}",
+    }
 
 
+def _renew_step(origin: TokenOrigin | None) -> str:
+    """Where the new token goes: the variable or file that gave the old one."""
+    if origin in _RENEW_IN_CI and running_in_ci(os.environ):
+        return _RENEW_IN_CI[origin]
+    return _RENEW.get(origin, "and log in again.")
+
+
+_RENEW: dict[TokenOrigin | None, str] = {
+    TokenOrigin.ENVIRONMENT: "and update NANOSERVICES_TOKEN, or unset it.",
+    TokenOrigin.ENVIRONMENT_FILE: "and write it to that file, or unset NANOSERVICES_TOKEN_FILE.",
+    TokenOrigin.FILE: "and write it to that file.",
+    TokenOrigin.STORED: "and run `nanoctl login` to replace the stored one.",
+}
+_RENEW_IN_CI: dict[TokenOrigin | None, str] = {
+    TokenOrigin.ENVIRONMENT: "and update the CI secret that sets NANOSERVICES_TOKEN.",
+    TokenOrigin.ENVIRONMENT_FILE: (
+        "and update the CI secret written to the file NANOSERVICES_TOKEN_FILE names."
+    ),
+}
 _REJECTED_TOKENS: dict[TokenOrigin | None, str] = {
     None: "the token",
-    TokenOrigin.ENVIRONMENT: "the token in NANOSERVICES_TOKEN",
+    TokenOrigin.ENVIRONMENT: f"the token in {source(TokenOrigin.ENVIRONMENT)}",
+    TokenOrigin.FILE: f"the token in {source(TokenOrigin.FILE)}",
+    TokenOrigin.ENVIRONMENT_FILE: f"the token in {source(TokenOrigin.ENVIRONMENT_FILE)}",
     TokenOrigin.PROMPT: "the token you entered",
     TokenOrigin.STORED: "the stored token",
 }
@@ -338,6 +429,37 @@ _FIELD_PROBLEMS: dict[e.FieldProblem, str] = {
     "out_of_range": "is out of range",
     "not_finite": "is not a finite number",
 }
+
+
+_TOKEN_FILE_PROBLEMS: dict[e.TokenFileProblem, str] = {
+    "missing": "does not exist",
+    "directory": "is a directory",
+    "fifo": "is a named pipe; nanoctl reads a token only from a regular file",
+    "not_regular": "is not a regular file",
+    "unreadable": "cannot be read: {reason}",
+}
+_TOKEN_FILE_FIXES: dict[e.TokenFileProblem, str] = {
+    "missing": "Give {named_by} the path of the file that holds the token.",
+    "directory": "Name the file in it that holds the token.",
+    "unreadable": "Make the file readable by your user, or name another one.",
+}
+_NOT_A_FILE_ENV = "Write the token to a regular file, or pass it in NANOSERVICES_TOKEN."
+_NOT_A_FILE_FLAG = "Pipe the token to `nanoctl login --token -` instead."
+_SOURCE_NAMES: dict[TokenOrigin, str] = {
+    TokenOrigin.FLAG: "--token",
+    TokenOrigin.STDIN: "--token -",
+    TokenOrigin.FILE: "--token-file",
+    TokenOrigin.ENVIRONMENT: "NANOSERVICES_TOKEN",
+    TokenOrigin.ENVIRONMENT_FILE: "NANOSERVICES_TOKEN_FILE",
+}
+
+
+def _os_reason(number: int | None) -> str:
+    """'permission denied': the OS's words for an error number (never a foreign message)."""
+    if number is None:
+        return "the system gave no reason"
+    reason = os.strerror(number)
+    return reason[:1].lower() + reason[1:]
 
 
 def _after(seconds: float) -> str:

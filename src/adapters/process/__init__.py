@@ -1,0 +1,1 @@
+"""The CommandRunner port: another program run with the credential, as `nanoctl exec` does."""

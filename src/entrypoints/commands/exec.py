@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+from cleo.helpers import argument, option
+from cleo.io.inputs.argument import Argument
+from cleo.io.inputs.option import Option
+
+from nanoctl.entrypoints.command_table import description_of
+from nanoctl.entrypoints.commands.base import API_URL_OPTION, NanoctlCommand
+from nanoctl.entrypoints.messages.commands import api_url_line, running_line
+
+
+class ExecCommand(NanoctlCommand):
+    name = "exec"
+    description = description_of("exec")
+    arguments: ClassVar[list[Argument]] = [
+        argument("program", "The command to run and its arguments, after `--`.", multiple=True)
+    ]
+    options: ClassVar[list[Option]] = [
+        option("check", None, "Check the token with the API first (exit 3 or 4 as login)."),
+        API_URL_OPTION,
+    ]
+    help = """\
+Runs the command with NANOSERVICES_TOKEN and NANOSERVICES_API_URL set in its environment
+from the current credential; the token never appears in any command line. Its standard
+streams are nanoctl's (a terminal stays a terminal); everything after `--` is its own.
+
+  <info>nanoctl exec -- ./deploy.sh --prod</info>
+  <info>nanoctl exec --check -- node scripts/release.js</info>
+
+Offline unless --check. SIGINT, SIGTERM and SIGHUP reach the command while it runs.
+Exit codes: the command's own (128+N when signal N ended it); 1 not logged in, 2 usage,
+3 rejected or expired, 4 API unusable (--check), 5 storage, 126 not executable, 127 not found."""
+
+    def handle(self) -> int:
+        container = self.container
+        self.verbose(api_url_line(container.api_url()))
+        if self.option("check"):
+            current = container.check_credential().check()
+        else:
+            current = container.resolve_credential().resolve()
+        self.warn_if_credential_expires_soon(current.credential)
+        command: list[str] = self.argument("program")
+        self.verbose(running_line(command[0]))
+        return container.command_runner().run(command, current.credential)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+from cleo.helpers import option
+from cleo.io.inputs.option import Option
+from cleo.io.outputs.output import Type, Verbosity
+
+from nanoctl.domain.errors import NoJsonOutput, TokenToTerminal
+from nanoctl.entrypoints.command_table import description_of
+from nanoctl.entrypoints.commands.base import API_URL_OPTION, NanoctlCommand
+from nanoctl.entrypoints.messages.commands import api_url_line
+
+
+class TokenCommand(NanoctlCommand):
+    name = "token"
+    description = description_of("token")
+    options: ClassVar[list[Option]] = [
+        option("header", None, "Print `Authorization: Bearer <token>` (for `curl -H @-`)."),
+        option("reveal", None, "Print the token even when standard output is a terminal."),
+        API_URL_OPTION,
+        option("json", None, "Refused: a token never goes into a JSON document."),
+    ]
+    help = """\
+Prints the current credential's token and a newline on standard output, nothing else:
+NANOSERVICES_TOKEN (or the file NANOSERVICES_TOKEN_FILE names), else the stored one.
+Offline: the API is not asked.
+
+  <info>nanoctl token --header | curl -H @- https://…</info>
+  <info>export NANOSERVICES_TOKEN="$(nanoctl token)"</info>
+
+A terminal is refused unless --reveal is given: a token on screen stays in the scrollback.
+Exit codes: 0 printed, 1 not logged in, 2 usage (a terminal, --json), 3 expired, 5 storage."""
+
+    def handle(self) -> int:
+        if self.option("json"):
+            raise NoJsonOutput(self.name)
+        container = self.container
+        if container.terminal().stdout_isatty and not self.option("reveal"):
+            raise TokenToTerminal()
+        self.verbose(api_url_line(container.api_url()))
+        current = container.resolve_credential().resolve()
+        self.warn_if_credential_expires_soon(current.credential)
+        value = current.credential.token.reveal()
+        line = f"Authorization: Bearer {value}" if self.option("header") else value
+        # The token is this command's output, not chatter about it: -q prints it too.
+        self.io.output.write_line(line, type=Type.RAW, verbosity=Verbosity.QUIET)
+        return 0
