@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# System tools for tests/integration/test_keyring_real.py: a D-Bus session bus
-# (dbus-run-session, dbus-daemon) and a Secret Service (gnome-keyring-daemon); and curl, for
-# the README's `nanoctl token --header | curl -H @- …` (tests/integration/test_token_command.py).
+# System tools for the tests that use real ones: tests/integration/test_keyring_real.py
+# needs a D-Bus session bus (dbus-run-session, dbus-daemon) and a Secret Service
+# (gnome-keyring-daemon); tests/integration/test_completions.py loads the completion
+# scripts into zsh and fish (bash is always there); curl runs the README's
+# `nanoctl token --header | curl -H @- …` (tests/integration/test_token_command.py).
 # Idempotent and quiet: does nothing when they are there. Installs them with apt-get
 # when run as root; otherwise says in one line what to install and exits 0 (the
-# keyring test then fails with the same advice: it never skips). A failed apt-get
+# tests then fail with the same advice: they never skip). A failed apt-get
 # is reported the same way.
 set -euo pipefail
 
-TOOLS=(dbus-run-session dbus-daemon gnome-keyring-daemon curl)
+TOOLS=(dbus-run-session dbus-daemon gnome-keyring-daemon zsh fish curl)
 # gnome-keyring needs a session bus package: dbus-x11 is the light one (dbus-user-session
 # pulls in systemd); dbus-daemon holds dbus-daemon and dbus-run-session.
-PACKAGES=(gnome-keyring dbus-x11 dbus-daemon curl)
+PACKAGES=(gnome-keyring dbus-x11 dbus-daemon zsh fish curl)
 
 missing=()
 for tool in "${TOOLS[@]}"; do

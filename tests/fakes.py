@@ -70,10 +70,13 @@ class FakeSecretStore:
         self.credential = credential
 
     def delete(self) -> bool:
-        had = self.credential is not None or self.load_error is not None
+        had = self.holds_credential()
         self.credential = None
         self.load_error = None
         return had
+
+    def holds_credential(self) -> bool:
+        return self.credential is not None or self.load_error is not None
 
 
 class FakeClock:

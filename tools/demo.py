@@ -127,8 +127,8 @@ def prompt_login(nanoctl: str, env: dict[str, str]) -> None:
         return
     colour = {} if sys.stdout.isatty() else {"NO_COLOR": "1"}
     child = pexpect.spawn(nanoctl, ["login"], env={**env, **colour}, encoding="utf-8", timeout=30)
-    child.expect("Token: ")
-    print("  " + child.before.strip().replace("\n", "\n  ") + "\n  Token: ", end="")
+    child.expect_exact("Token (input hidden): ")
+    print("  " + child.before.strip().replace("\n", "\n  ") + "\n  Token (input hidden): ", end="")
     child.sendline(api.VALID)
     child.expect(pexpect.EOF)
     child.close()

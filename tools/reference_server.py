@@ -61,6 +61,9 @@ DRIP_HEADERS = "nano_drip_headers_Vb4Sn9Ke"
 REDIRECT = "nano_redirect_Kt1Mv5Pn"
 REDIRECT_BOMB = "nano_redirect_bomb_Gs7Yc2Xa"
 RESET = "nano_reset_Fw8Hd2Zs4"
+REFLECT = "nano_reflect_Hq7Vn3Lc5"
+REFLECT_EMAIL = "nano_reflect_email_Tw2Xk6Gp"
+REFLECT_CONTENT_TYPE = "nano_reflect_type_Mb9Dj4Rs"
 
 TOKENS: dict[str, str] = {
     "valid": VALID,
@@ -87,6 +90,9 @@ TOKENS: dict[str, str] = {
     "redirect": REDIRECT,
     "redirect_bomb": REDIRECT_BOMB,
     "reset": RESET,
+    "reflect": REFLECT,
+    "reflect_email": REFLECT_EMAIL,
+    "reflect_content_type": REFLECT_CONTENT_TYPE,
 }
 
 HUGE_SIZE = 2 * 1024 * 1024
@@ -342,6 +348,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.close_connection = True
         self.connection.close()  # RST instead of FIN
+
+    # A hostile or buggy API that sends the token back where nanoctl shows text.
+    def reflect(self, owner: ReferenceServer) -> None:
+        self._json(
+            200,
+            {"active": True, "username": REFLECT, "expires_at": _iso(owner.after(days=30))},
+        )
+
+    def reflect_email(self, owner: ReferenceServer) -> None:
+        self._json(200, {"active": True, "email": f"ci+{REFLECT_EMAIL}@example.com"})
+
+    def reflect_content_type(self, owner: ReferenceServer) -> None:
+        self._send(200, b"<html>sign in</html>", f"text/{REFLECT_CONTENT_TYPE}")
 
 
 _BEHAVIOURS: dict[str, Callable[[_Handler, ReferenceServer], None]] = {

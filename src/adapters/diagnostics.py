@@ -53,6 +53,18 @@ class Silent:
         pass
 
 
+# --- where the token comes from ---------------------------------------------------------
+
+
+class TokenFound(Event):
+    """A token source gave the token this run uses (said before it is sent anywhere)."""
+
+    __slots__ = ("origin",)
+
+    def __init__(self, origin: TokenOrigin) -> None:
+        self.origin = origin
+
+
 # --- what the HTTP adapter decides ----------------------------------------------------
 
 

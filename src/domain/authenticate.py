@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from nanoctl.domain.current_credential import reject_if_expired
+from nanoctl.domain.current_credential import reject_if_expired, rejections_name
 from nanoctl.domain.errors import NoTokenEntered
 from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, TokenOrigin
 from nanoctl.domain.ports import (
@@ -84,8 +84,9 @@ class Authenticate:
         for source in self._sources:
             token = source.read()
             if token is not None:
-                identity = self._validator.validate(token, self._api_url)
-                expiry = reject_if_expired(identity, self._clock)
+                with rejections_name(source.origin):
+                    identity = self._validator.validate(token, self._api_url)
+                    expiry = reject_if_expired(identity, self._clock)
                 return LoginResult(source.origin, identity, expiry, self._api_url, stored=False)
         return self._login_interactively()
 
@@ -111,8 +112,9 @@ class Authenticate:
         token = interactive.prompt.read()
         if token is None:  # a prompt always yields a token or raises; be safe anyway
             raise NoTokenEntered()
-        identity = self._validator.validate(token, self._api_url)
-        expiry = reject_if_expired(identity, self._clock)
+        with rejections_name(TokenOrigin.PROMPT):
+            identity = self._validator.validate(token, self._api_url)
+            expiry = reject_if_expired(identity, self._clock)
         credential = Credential(token, self._api_url, identity, saved_at=self._clock.now())
         interactive.store.save(credential)
         return LoginResult(TokenOrigin.PROMPT, identity, expiry, self._api_url, stored=True)

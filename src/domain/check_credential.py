@@ -13,6 +13,7 @@ from nanoctl.domain.current_credential import (
     CurrentCredential,
     ResolveCredential,
     reject_if_expired,
+    rejections_name,
 )
 from nanoctl.domain.model import Identity
 from nanoctl.domain.ports import Clock, TokenValidator
@@ -32,8 +33,11 @@ class CheckCredential:
         """
         current = self._resolve.resolve()
         credential = current.credential
-        fresh = self._validator.validate(credential.token, credential.api_url)
         known = credential.identity
-        identity = Identity(fresh.username or known.username, fresh.expires_at or known.expires_at)
-        reject_if_expired(identity, self._clock)
+        with rejections_name(current.origin):
+            fresh = self._validator.validate(credential.token, credential.api_url)
+            identity = Identity(
+                fresh.username or known.username, fresh.expires_at or known.expires_at
+            )
+            reject_if_expired(identity, self._clock)
         return CurrentCredential(replace(credential, identity=identity), current.origin)

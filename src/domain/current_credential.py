@@ -6,9 +6,11 @@ knows nothing of the CLI and does no network I/O.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from nanoctl.domain.errors import CredentialForOtherApi, ExpiredToken, NotLoggedIn
+from nanoctl.domain.errors import CredentialForOtherApi, ExpiredToken, NotLoggedIn, TokenRejected
 from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, TokenOrigin
 from nanoctl.domain.ports import Clock, SecretStore, TokenSource
 
@@ -51,8 +53,22 @@ class ResolveCredential:
             raise CredentialForOtherApi(stored.api_url.value, self._api_url.value)
         expiry = Expiry(stored.identity.expires_at, self._clock.now())
         if expiry.expired:
-            raise ExpiredToken(stored.identity.username, expiry.expires_at)
+            raise ExpiredToken(
+                stored.identity.username, expiry.expires_at, origin=TokenOrigin.STORED
+            )
         return CurrentCredential(stored, TokenOrigin.STORED)
+
+
+@contextmanager
+def rejections_name(origin: TokenOrigin) -> Iterator[None]:
+    """A TokenRejected raised inside names ``origin`` as where the token came from: the
+    user's next step depends on it (update NANOSERVICES_TOKEN, or log in again)."""
+    try:
+        yield
+    except TokenRejected as rejected:
+        if rejected.origin is None:
+            rejected.origin = origin
+        raise
 
 
 def reject_if_expired(identity: Identity, clock: Clock) -> Expiry:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:  # model imports this module: importing it back would be a cycle at run time
     from nanoctl.domain.model import TokenOrigin
 
-TokenProblem = Literal["empty", "too_long", "several_lines", "bad_characters"]
+TokenProblem = Literal["empty", "too_long", "several_lines", "bad_characters", "too_much_input"]
 TokenFileProblem = Literal[
     "empty_path", "missing", "directory", "fifo", "not_regular", "unreadable"
 ]
@@ -70,11 +70,22 @@ class UsageError(NanoctlError):
 
 
 class CommandLineError(UsageError):
-    """The command line does not parse; ``problem`` is cleo's sentence, token-like words hidden."""
+    """The command line does not parse; ``problem`` is cleo's sentence, token-like words
+    hidden. ``command``: the command it was for, when there is one; ``suggestions``: the
+    names (commands or options) the user may have meant."""
 
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
+    def __init__(
+        self, problem: str, *, command: str | None = None, suggestions: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(problem, command, suggestions)
         self.problem = problem
+        self.command = command
+        self.suggestions = suggestions
+
+
+class UnknownCommand(CommandLineError):
+    """No command has the name typed; ``problem`` says so (the name hidden when it could be
+    a token), ``suggestions`` are the commands it is close to."""
 
 
 class TokenFromTerminal(UsageError):
@@ -162,6 +173,8 @@ class NoTokenAvailable(UsageError):
 
 
 class InsecureApiUrl(UsageError):
+    """``url`` as it may be shown (``model.masked_url``), as for InvalidApiUrl."""
+
     kind = "insecure_api_url"
 
     def __init__(self, url: str) -> None:
@@ -170,12 +183,27 @@ class InsecureApiUrl(UsageError):
 
 
 class InvalidApiUrl(UsageError):
+    """``url`` as it may be shown: its userinfo, query and fragment masked
+    (``model.masked_url``), for they can hold a password or a key."""
+
     kind = "invalid_api_url"
 
     def __init__(self, url: str, problem: ApiUrlProblem) -> None:
         super().__init__(url, problem)
         self.url = url
         self.problem: ApiUrlProblem = problem
+
+
+class UnknownShell(UsageError):
+    """`nanoctl completions` has no script for this shell. ``shell`` is its name when it may
+    be shown (None: not shown, or none); ``from_environment``: it came from $SHELL, which
+    ``unset`` says was not set."""
+
+    def __init__(self, shell: str | None, *, from_environment: bool, unset: bool = False) -> None:
+        super().__init__(shell, from_environment, unset)
+        self.shell = shell
+        self.from_environment = from_environment
+        self.unset = unset
 
 
 class InvalidTimeout(UsageError):
@@ -212,7 +240,14 @@ class CredentialForOtherApi(NotLoggedIn):
 
 
 class TokenRejected(NanoctlError):
+    """``origin``: where the rejected token came from, which decides the user's next step.
+    The API cannot know it: the use case that sent the token names it (None: unknown)."""
+
     kind = "rejected"
+
+    def __init__(self, *facts: object, origin: TokenOrigin | None = None) -> None:
+        super().__init__(*facts)
+        self.origin = origin
 
 
 class InvalidToken(TokenRejected):
@@ -226,8 +261,14 @@ class InactiveToken(TokenRejected):
 class ExpiredToken(TokenRejected):
     kind = "expired_token"
 
-    def __init__(self, username: str | None, expires_at: datetime | None) -> None:
-        super().__init__(username, expires_at)
+    def __init__(
+        self,
+        username: str | None,
+        expires_at: datetime | None,
+        *,
+        origin: TokenOrigin | None = None,
+    ) -> None:
+        super().__init__(username, expires_at, origin=origin)
         self.username = username
         self.expires_at = expires_at
 

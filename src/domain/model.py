@@ -13,6 +13,9 @@ from urllib.parse import urlsplit
 from nanoctl.domain.errors import InsecureApiUrl, InvalidApiUrl, MalformedToken, TokenProblem
 
 MAX_TOKEN_LENGTH = 4096
+MAX_TOKEN_INPUT = 1024 * 1024
+"""The most characters read from a pipe for one token, surrounding whitespace included:
+enough for any token padded by any editor, and a runaway pipe is not slurped."""
 EXPIRY_WARNING = timedelta(days=7)
 DEFAULT_API_URL = "https://runner.dac-us-east-1.deskree.com/public/deployment"
 
@@ -101,21 +104,29 @@ class ApiUrl:
     @classmethod
     def parse(cls, raw: str) -> ApiUrl:
         url = raw.strip()
+        shown = masked_url(url)  # errors never carry its userinfo, query or fragment
         try:
             parts = urlsplit(url)
             host = parts.hostname
             parts.port  # noqa: B018 - raises ValueError on a bad port
         except ValueError as error:
-            raise InvalidApiUrl(url, "unparseable") from error
+            raise InvalidApiUrl(shown, "unparseable") from error
         if parts.scheme not in ("https", "http"):
-            raise InvalidApiUrl(url, "not_http")
+            raise InvalidApiUrl(shown, "not_http")
         if not host:
-            raise InvalidApiUrl(url, "no_host")
+            raise InvalidApiUrl(shown, "no_host")
         if parts.query or parts.fragment or parts.username or parts.password:
-            raise InvalidApiUrl(url, "extras")
+            raise InvalidApiUrl(shown, "extras")
         if parts.scheme == "http" and not _is_loopback(host):
-            raise InsecureApiUrl(url)
+            raise InsecureApiUrl(shown)
         return cls(url.rstrip("/"))
+
+    @property
+    def loopback(self) -> bool:
+        """On this machine (localhost, 127.0.0.0/8, ::1). Such an API is contacted
+        directly, never through a proxy, as browsers do: a proxy would see a plain-http
+        token, and a remote one would reach its own loopback, not ours."""
+        return _is_loopback(urlsplit(self.value).hostname or "")
 
     def join(self, path: str) -> str:
         """Append ``path`` to the base without losing its prefix."""
@@ -123,6 +134,24 @@ class ApiUrl:
 
     def __str__(self) -> str:
         return self.value
+
+
+def masked_url(raw: str) -> str:
+    """``raw`` as it may be shown: userinfo, query and fragment each replaced by ``***``.
+
+    Textual, so that a URL too broken to parse is masked as well; anything up to the
+    last ``@`` before the query counts as userinfo (a password may hold a ``/``).
+    """
+    rest = raw
+    tail = ""
+    for mark in ("#", "?"):
+        if mark in rest:
+            rest = rest[: rest.index(mark)]
+            tail = f"{mark}***{tail}"
+    start = rest.index("//") + 2 if "//" in rest else 0
+    if "@" in rest[start:]:
+        rest = f"{rest[:start]}***@{rest[rest.rindex('@') + 1 :]}"
+    return rest + tail
 
 
 def _is_loopback(host: str) -> bool:

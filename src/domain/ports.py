@@ -14,7 +14,8 @@ class TokenSource(Protocol):
 
     @property
     def origin(self) -> TokenOrigin:
-        """Where its token comes from (which option, variable or file), for the words."""
+        """Where its token comes from (which option, variable or file), for the words;
+        read-only."""
         ...
 
     def read(self) -> Token | None:
@@ -65,6 +66,11 @@ class SecretStore(Protocol):
 
     def delete(self) -> bool:
         """Remove the credential and its key; True when there was something to remove."""
+        ...
+
+    def holds_credential(self) -> bool:
+        """Whether a credential is stored, told without reading it: no lock, no key, no
+        keyring (which could ask for a desktop unlock). Never raises."""
         ...
 
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from nanoctl.domain.current_credential import ResolveCredential, reject_if_expired
+from nanoctl.domain.current_credential import (
+    ResolveCredential,
+    reject_if_expired,
+    rejections_name,
+)
 from nanoctl.domain.model import ApiUrl, Expiry, Identity, TokenOrigin
 from nanoctl.domain.ports import Clock, SecretStore, TokenValidator
 
@@ -23,6 +27,8 @@ class StatusReport:
     """The credential file, when the token is the stored one."""
     key_location: str | None
     saved_at: datetime | None
+    shadowed: str | None = None
+    """Where a stored credential is that the environment token is used instead of."""
 
 
 class Status:
@@ -44,15 +50,18 @@ class Status:
         credential = current.credential
         identity = credential.identity
         if not offline:
-            fresh = self._validator.validate(credential.token, credential.api_url)
-            identity = Identity(
-                fresh.username or identity.username,
-                fresh.expires_at or identity.expires_at,
-            )
-            expiry = reject_if_expired(identity, self._clock)
+            with rejections_name(current.origin):
+                fresh = self._validator.validate(credential.token, credential.api_url)
+                identity = Identity(
+                    fresh.username or identity.username,
+                    fresh.expires_at or identity.expires_at,
+                )
+                expiry = reject_if_expired(identity, self._clock)
         else:
             expiry = Expiry(identity.expires_at, self._clock.now())
         stored = current.origin is TokenOrigin.STORED
+        # The environment token wins; a stored credential it hides is worth a mention.
+        shadowed = not stored and self._store.holds_credential()
         return StatusReport(
             origin=current.origin,
             identity=identity,
@@ -63,4 +72,5 @@ class Status:
             location=self._store.location if stored else None,
             key_location=self._store.key_location if stored else None,
             saved_at=credential.saved_at,
+            shadowed=self._store.location if shadowed else None,
         )

@@ -10,6 +10,7 @@ first time a command asks for it, so `help` never builds it.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -19,13 +20,17 @@ from cleo.commands.command import Command
 from cleo.io.inputs.argument import Argument
 from cleo.io.inputs.argv_input import ArgvInput
 from cleo.io.inputs.definition import Definition
+from cleo.io.inputs.input import Input
 from cleo.io.inputs.option import Option
 from cleo.io.io import IO
+from cleo.io.outputs.output import Output
+from cleo.io.outputs.stream_output import StreamOutput
 from cleo.loaders.factory_command_loader import FactoryCommandLoader
 
 from nanoctl import __version__
 from nanoctl.entrypoints.command_table import COMMANDS, GLOBAL_OPTIONS
 from nanoctl.entrypoints.front_page import version_line
+from nanoctl.entrypoints.terminal_lines import terminal_width
 
 if TYPE_CHECKING:  # the container loads dependency_injector (~60 ms): only commands that run
     from nanoctl.entrypoints.container import Container
@@ -67,6 +72,21 @@ class NanoctlApplication(Application):
             )
         return definition
 
+    def create_io(
+        self,
+        input: Input | None = None,
+        output: Output | None = None,
+        error_output: Output | None = None,
+    ) -> IO:
+        """cleo's io, with colours by the NO_COLOR rule: off when it is present and not
+        empty (no-color.org); cleo also turns them off for an empty one."""
+        io = super().create_io(input, output, error_output)
+        if os.environ.get("NO_COLOR") == "":
+            for stream_output in (io.output, io.error_output):
+                if isinstance(stream_output, StreamOutput):
+                    stream_output.decorated(terminal_width(stream_output.stream) is not None)
+        return io
+
     @property
     def container(self) -> Container:
         """This run's container, made on first use from the command line cleo parsed."""
@@ -90,7 +110,18 @@ class NanoctlApplication(Application):
             # Only on a failure: its words load the settings, which `help` never needs.
             from nanoctl.entrypoints.error_report import report
 
-            return report(error, io)
+            return report(error, io, self._command_named_in(io))
+
+    def _command_named_in(self, io: IO) -> Command | None:
+        """The visible command the command line names, if it has one (for usage hints)."""
+        name = io.input.first_argument
+        if not isinstance(name, str) or not self.has(name):
+            return None
+        try:
+            command = self.get(name)
+        except Exception:  # its failure is being reported already
+            return None
+        return None if command.hidden else command
 
 
 def run(args: Sequence[str]) -> int:

@@ -10,6 +10,7 @@ a command's own help page, goes to `nanoctl.entrypoints.application`.
 
 from __future__ import annotations
 
+import codecs
 import gc
 import os
 import sys
@@ -112,11 +113,40 @@ def _print(text: str) -> int:
     return 0
 
 
-def _prepare_streams() -> None:
+# What the few non-ASCII characters nanoctl writes become where they cannot be shown.
+_ASCII = {"✓": "OK", "—": "-", "…": "..."}
+_FALLBACK = "nanoctl-ascii"
+
+
+def _ascii_fallback(error: UnicodeError) -> tuple[str, int]:
+    """The codec error handler: our characters in ASCII, anything else escaped."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    shown = "".join(_ASCII.get(c) or c.encode("ascii", "backslashreplace").decode() for c in text)
+    return shown, error.end
+
+
+def _terminal_shows_ascii_only(environ: Mapping[str, str]) -> bool:
+    """Under a C or POSIX locale (`LANG=C`) Python writes UTF-8 all the same (PEP 538 and
+    540), while the terminal shows ASCII: the user's locale says what it can show. Not
+    when UTF-8 was asked for (PYTHONUTF8, -X utf8, PYTHONIOENCODING)."""
+    if not sys.flags.utf8_mode or "utf8" in sys._xoptions:
+        return False
+    if environ.get("PYTHONUTF8") or environ.get("PYTHONIOENCODING"):
+        return False
+    # LC_CTYPE is skipped: Python itself sets it to C.UTF-8 when it coerces a C locale.
+    name = (environ.get("LC_ALL") or environ.get("LANG") or "").lower()
+    return "utf-8" not in name and "utf8" not in name
+
+
+def _prepare_streams(environ: Mapping[str, str]) -> None:
     if sys.stdin is None:
         # A closed descriptor (`nanoctl login --token - <&-`) reads as empty, so the
         # command reports what is missing instead of failing inside.
         sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115
+    codecs.register_error(_FALLBACK, _ascii_fallback)
+    ascii_only = _terminal_shows_ascii_only(environ)
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is None:
@@ -124,10 +154,13 @@ def _prepare_streams() -> None:
             # the command must still run and exit with its own code.
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
             continue
-        # A terminal in a non-UTF-8 locale must not turn "✓" into a crash.
+        # A terminal that cannot show "✓" gets "OK" (and no crash on an encoding error).
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
+            if ascii_only:
+                reconfigure(encoding="ascii", errors=_FALLBACK)
+            else:
+                reconfigure(errors=_FALLBACK)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -136,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # cycle collector only costs time: its passes over the ~100k objects that importing
     # cleo, dependency-injector and pydantic creates are ~10 ms of every command.
     gc.disable()
-    _prepare_streams()
+    _prepare_streams(os.environ)
     args = normalize_argv(sys.argv[1:] if argv is None else argv)
     answer = early_answer(args, os.environ)
     if answer is not None:

@@ -107,7 +107,7 @@ def _list() -> Command:
 
 
 def _completions() -> Command:
-    from nanoctl.entrypoints.commands.help import CompletionsCommand
+    from nanoctl.entrypoints.commands.completions import CompletionsCommand
 
     return CompletionsCommand()
 

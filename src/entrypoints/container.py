@@ -18,11 +18,16 @@ from dependency_injector import containers, providers
 
 from nanoctl.adapters.clock import SystemClock
 from nanoctl.adapters.diagnostics import Diagnostics, Silent, Warnings
+from nanoctl.adapters.store.announced_store import AnnouncedStore
 from nanoctl.adapters.store.unsupported import UnsupportedStore
 from nanoctl.adapters.terminal.confirmation import TerminalReplaceConfirmation
 from nanoctl.adapters.terminal.prompt import PromptTokenSource
 from nanoctl.adapters.terminal.terminal import Terminal
-from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource, FlagTokenSource
+from nanoctl.adapters.terminal.token_sources import (
+    AnnouncedTokenSource,
+    EnvironmentTokenSource,
+    FlagTokenSource,
+)
 from nanoctl.domain.model import ApiUrl
 from nanoctl.domain.ports import (
     Clock,
@@ -153,18 +158,29 @@ def _command_runner(invocation: Invocation) -> CommandRunner:
 # and importing all four costs every command ~2.5 ms (benchmarks/startup.py: logout).
 
 
-def _token_sources(flag: TokenSource, environment: TokenSource) -> TokenSources:
+# The sources a use case reads say with -v which one gave the token (AnnouncedTokenSource;
+# AnnouncedStore for the stored credential the current one falls back to).
+
+
+def _token_sources(
+    flag: TokenSource, environment: TokenSource, diagnostics: Diagnostics
+) -> TokenSources:
     from nanoctl.domain.authenticate import TokenSources  # login only
 
-    return TokenSources(flag, environment)
+    return TokenSources(
+        AnnouncedTokenSource(flag, diagnostics), AnnouncedTokenSource(environment, diagnostics)
+    )
 
 
 def _interactive_login(
-    prompt: TokenSource, confirmation: ReplaceConfirmation, store: SecretStore
+    prompt: TokenSource,
+    confirmation: ReplaceConfirmation,
+    store: SecretStore,
+    diagnostics: Diagnostics,
 ) -> InteractiveLogin:
     from nanoctl.domain.authenticate import InteractiveLogin  # login only
 
-    return InteractiveLogin(prompt, confirmation, store)
+    return InteractiveLogin(AnnouncedTokenSource(prompt, diagnostics), confirmation, store)
 
 
 def _authenticate(
@@ -186,11 +202,20 @@ def _logout(store: SecretStore, environment: TokenSource) -> Logout:
 
 
 def _resolve_credential(
-    environment: TokenSource, store: SecretStore, clock: Clock, api_url: ApiUrl
+    environment: TokenSource,
+    store: SecretStore,
+    clock: Clock,
+    api_url: ApiUrl,
+    diagnostics: Diagnostics,
 ) -> ResolveCredential:
     from nanoctl.domain.current_credential import ResolveCredential  # status and the API
 
-    return ResolveCredential(environment, store, clock, api_url)
+    return ResolveCredential(
+        AnnouncedTokenSource(environment, diagnostics),
+        AnnouncedStore(store, diagnostics),
+        clock,
+        api_url,
+    )
 
 
 def _status(
@@ -237,9 +262,15 @@ class Container(containers.DeclarativeContainer):
     # --- use cases ---------------------------------------------------------------------------
     authenticate = providers.Factory(
         _authenticate,
-        sources=providers.Factory(_token_sources, flag=flag_token, environment=environment_token),
+        sources=providers.Factory(
+            _token_sources, flag=flag_token, environment=environment_token, diagnostics=diagnostics
+        ),
         interactive=providers.Factory(
-            _interactive_login, prompt=prompt_token, confirmation=confirmation, store=store
+            _interactive_login,
+            prompt=prompt_token,
+            confirmation=confirmation,
+            store=store,
+            diagnostics=diagnostics,
         ),
         validator=validator,
         clock=clock,
@@ -252,6 +283,7 @@ class Container(containers.DeclarativeContainer):
         store=store,
         clock=clock,
         api_url=api_url,
+        diagnostics=diagnostics,
     )
     status = providers.Factory(
         _status, resolve=resolve_credential, validator=validator, store=store, clock=clock

@@ -11,7 +11,8 @@ import json
 import re
 import traceback
 
-from cleo.exceptions import CleoError
+from cleo.commands.command import Command
+from cleo.exceptions import CleoCommandNotFoundError, CleoError, CleoNoSuchOptionError
 from cleo.io.io import IO
 from cleo.io.outputs.output import Type, Verbosity
 
@@ -25,10 +26,14 @@ from nanoctl.domain.errors import (
     NanoctlError,
     NotLoggedIn,
     TokenRejected,
+    UnknownCommand,
     UsageError,
 )
 from nanoctl.domain.store_errors import StorageError
+from nanoctl.entrypoints.command_table import GLOBAL_OPTIONS
 from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.shown_words import shown
+from nanoctl.entrypoints.terminal_lines import fitted, stream_of
 
 EXIT_OK = 0
 EXIT_CODES: tuple[tuple[type[NanoctlError], int], ...] = (
@@ -52,20 +57,29 @@ def exit_code_of(error: NanoctlError) -> int:
     return 1
 
 
-def as_domain_error(error: BaseException) -> NanoctlError:
-    """Our own error for anything raised: cleo usage errors keep a sanitized message."""
+def as_domain_error(error: BaseException, command: Command | None = None) -> NanoctlError:
+    """Our own error for anything raised: cleo usage errors keep a sanitized message, with
+    the names the user may have meant; ``command`` is the command the line was for."""
     if isinstance(error, NanoctlError):
         return error
     if isinstance(error, KeyboardInterrupt):
         return Cancelled()
+    if isinstance(error, CleoCommandNotFoundError):
+        return _unknown_command(str(error))
     if isinstance(error, CleoError):
-        return CommandLineError(_sanitized_usage(str(error)))
+        problem = _sanitized_usage(str(error))
+        suggestions: tuple[str, ...] = ()
+        if isinstance(error, CleoNoSuchOptionError):
+            suggestions = _similar_options(str(error), command)
+        name = command.name if command is not None else None
+        return CommandLineError(problem, command=name, suggestions=suggestions)
     return InternalError(type(error).__name__)
 
 
-def report(error: BaseException, io: IO) -> int:
-    """Render ``error`` on stderr (JSON with --json) and return its exit code."""
-    domain_error = as_domain_error(error)
+def report(error: BaseException, io: IO, command: Command | None = None) -> int:
+    """Render ``error`` on stderr (JSON with --json) and return its exit code; ``command``
+    is the command that ran (its name goes into a usage error's hint)."""
+    domain_error = as_domain_error(error, command)
     code = exit_code_of(domain_error)
     message = str(explain(domain_error))
     # Only before `--`: what follows belongs to the program `nanoctl exec` runs.
@@ -76,12 +90,10 @@ def report(error: BaseException, io: IO) -> int:
     if io.is_debug():
         io.error_output.write(safe_traceback(error), type=Type.RAW, verbosity=Verbosity.QUIET)
     line = message if isinstance(domain_error, Cancelled) else f"Error: {message}"
-    if io.error_output.is_decorated():
-        io.error_output.write_line(
-            f"\x1b[31m{line}\x1b[0m", type=Type.RAW, verbosity=Verbosity.QUIET
-        )
-    else:
-        io.error_output.write_line(line, type=Type.RAW, verbosity=Verbosity.QUIET)
+    red = io.error_output.is_decorated()
+    for part in fitted(line, stream_of(io.error_output)):
+        written = f"\x1b[31m{part}\x1b[0m" if red else part
+        io.error_output.write_line(written, type=Type.RAW, verbosity=Verbosity.QUIET)
     return code
 
 
@@ -107,18 +119,45 @@ def safe_traceback(error: BaseException) -> str:
     return "".join(parts)
 
 
-_SAFE_WORD = re.compile(r"^-{0,2}[a-z][a-z-]{0,15}$")
 _QUOTED = re.compile(r'"([^"]*)"')
+_SUGGESTED = re.compile(r"^ {4}(\S+)$")
 
 
 def _sanitized_usage(message: str) -> str:
     """cleo quotes what the user typed; show it only when it looks like a command or
-    option name, never something that could be a pasted token."""
+    option name, never something that could be a pasted token (``shown_words``)."""
     first_line = message.strip().splitlines()[0] if message.strip() else "Invalid usage."
 
     def keep_or_hide(match: re.Match[str]) -> str:
         word = match.group(1)
-        return f'"{word}"' if _SAFE_WORD.match(word) else "(value not shown)"
+        return f'"{word}"' if shown(word) else "(value not shown)"
 
     line = _QUOTED.sub(keep_or_hide, first_line)
     return line if line.endswith((".", "!", "?")) else f"{line}."
+
+
+def _unknown_command(message: str) -> UnknownCommand:
+    """cleo's 'The command "logn" does not exist.', then its suggestions, one per indented
+    line after "Did you mean ...?" (they are names of our commands: safe to show)."""
+    lines = message.splitlines()
+    suggestions = tuple(m.group(1) for line in lines[1:] if (m := _SUGGESTED.match(line)))
+    return UnknownCommand(_sanitized_usage(message), suggestions=suggestions)
+
+
+def _similar_options(message: str, command: Command | None) -> tuple[str, ...]:
+    """The options of ``command`` (the global ones without a command) close to the one
+    cleo's message quotes."""
+    typed = _QUOTED.search(message)
+    if typed is None:
+        return ()
+    if command is not None:
+        names = [(o.name, o.shortcut) for o in command.definition.options]
+    else:
+        names = [(o.name, o.shortcut) for o in GLOBAL_OPTIONS]
+    spellings = [f"--{name}" for name, _ in names]
+    spellings += [f"-{s}" for _, shortcut in names for s in (shortcut or "").split("|") if s]
+    # Here: rapidfuzz (which cleo loads anyway) only for a mistyped option.
+    from cleo._utils import find_similar_names
+
+    word = typed.group(1)
+    return tuple(s for s in find_similar_names(word, spellings) if s != word)

@@ -9,7 +9,8 @@ from cleo.io.io import IO
 from cleo.io.outputs.output import Type
 
 from nanoctl.adapters.diagnostics import Event
-from nanoctl.entrypoints.messages import VERBOSE, esc
+from nanoctl.entrypoints.messages import VERBOSE, WARNING, esc
+from nanoctl.entrypoints.terminal_lines import fitted, stream_of
 
 
 class IoDiagnostics:
@@ -38,12 +39,21 @@ class IoDiagnostics:
 
 
 def write_warning(io: IO, text: str, *, as_json: bool) -> None:
-    """A one-line warning on stderr (yellow on a colour terminal). With --json, stderr
-    stays machine-readable: one ``{"warning": ...}`` object per line."""
+    """A one-line warning on stderr ("Warning:" yellow on a colour terminal). With --json,
+    stderr stays machine-readable: one ``{"warning": ...}`` object per line."""
     if as_json:
         io.error_output.write_line(json.dumps({"warning": text}), type=Type.RAW)
     else:
-        io.write_error_line(f"<comment>Warning:</comment> {esc(text)}")
+        write_note(io, f"{WARNING} {text}")
+
+
+def write_note(io: IO, text: str) -> None:
+    """``text`` (plain, no tags) on stderr: one line, wrapped to a terminal's width."""
+    for index, line in enumerate(fitted(text, stream_of(io.error_output))):
+        if index == 0 and line.startswith(WARNING):
+            io.write_error_line(f"<fg=yellow>{WARNING}</>{esc(line[len(WARNING) :])}")
+        else:
+            io.write_error_line(esc(line))
 
 
 def _words(event: Event) -> str:

@@ -68,6 +68,13 @@ class SecretStoreContract:
     def test_delete_on_an_empty_store_removes_nothing(self, store: SecretStore) -> None:
         assert store.delete() is False
 
+    def test_it_tells_whether_it_holds_a_credential(self, store: SecretStore) -> None:
+        assert store.holds_credential() is False
+        store.save(_credential(FIRST, "ada", None))
+        assert store.holds_credential() is True
+        store.delete()
+        assert store.holds_credential() is False
+
     def test_locations_are_for_humans(self, store: SecretStore) -> None:
         assert store.location
         assert store.key_location

@@ -18,7 +18,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,14 +31,38 @@ NANOCTL = Path(sys.executable).parent / "nanoctl"
 TIMEOUT = 60.0
 ANSI = "\x1b["
 TOKEN_PAGE = "https://atomic.deskree.com/auth/access/token"
+TOKEN_INPUT = "Token (input hidden): "
+"""Where the prompt waits for the token, saying that what is typed is not shown."""
 PROMPT_LINE = (
     "Please provide the token for authentication. "
     "You can create it on https://atomic.deskree.com/auth/access/token"
 )
-INVALID_LINE = (
-    f"Error: The API rejected the token as invalid. Create a new token on {TOKEN_PAGE} "
-    "and log in again."
+# Which token a rejection names, and where the new one goes, by where the token came from.
+FROM_FLAG = "the token from the --token option"
+FROM_STDIN = "the token from standard input (--token -)"
+FROM_ENV = "the token in NANOSERVICES_TOKEN"
+FROM_TOKEN_FILE = "the token in the file given to --token-file"
+FROM_ENV_FILE = "the token in the file named by NANOSERVICES_TOKEN_FILE"
+TYPED = "the token you entered"
+STORED_TOKEN = "the stored token"
+LOG_IN_AGAIN = "and log in again."
+UPDATE_ENV = "and update NANOSERVICES_TOKEN, or unset it."
+UPDATE_CI_SECRET = "and update the CI secret that sets NANOSERVICES_TOKEN."
+REPLACE_STORED = "and run `nanoctl login` to replace the stored one."
+WRITE_TO_FILE = "and write it to that file."
+UPDATE_ENV_FILE = "and write it to that file, or unset NANOSERVICES_TOKEN_FILE."
+UPDATE_CI_FILE_SECRET = (
+    "and update the CI secret written to the file NANOSERVICES_TOKEN_FILE names."
 )
+
+
+def invalid_line(token: str = FROM_FLAG, then: str = LOG_IN_AGAIN) -> str:
+    """The error line of a token the API rejected as invalid (401)."""
+    return f"Error: The API rejected {token} as invalid. Create a new token on {TOKEN_PAGE} {then}"
+
+
+INVALID_LINE = invalid_line()
+"""A --token VALUE the API rejected."""
 HISTORY_WARNING = (
     "Warning: a token given on the command line can end up in your shell history and is "
     "visible in the process list. Prefer `--token -` (reads standard input) or "
@@ -187,9 +211,15 @@ class PtySession:
         *args: str,
         env: Env | None = None,
         secrets: Iterable[str] = (),
+        preexec: Callable[[], object] | None = None,
+        command: Iterable[str] | None = None,
+        columns: int = 200,
         reveals: str | None = None,
     ) -> None:
-        """``reveals``: the token `nanoctl token --reveal` shows (allow_reveal)."""
+        """``preexec`` runs in the child before nanoctl starts (e.g. to ignore a signal);
+        ``command`` replaces the executable, as for run_nanoctl; ``columns`` is the
+        terminal's width; ``reveals``: the token `nanoctl token --reveal` shows
+        (allow_reveal)."""
         import pexpect
 
         allow_reveal(args, reveals)
@@ -197,13 +227,15 @@ class PtySession:
         self._reveals = reveals
         self._secrets = _secrets(secrets)
         self._log = io.StringIO()
+        program, *before = [*(command or [str(NANOCTL)])]
         self.child: Any = pexpect.spawn(
-            str(NANOCTL),
-            list(args),
+            program,
+            [*before, *args],
             env=environment(env),
             encoding="utf-8",
             timeout=20,
-            dimensions=(24, 200),
+            dimensions=(24, columns),
+            preexec_fn=preexec,
         )
         self.child.logfile_read = self._log
 
@@ -230,7 +262,7 @@ class PtySession:
 def login_interactively(token: str, env: Env | None = None) -> PtyResult:
     """`nanoctl login` typed into a terminal; asserts it succeeded (a credential is stored)."""
     session = PtySession("login", env=env, secrets=[token])
-    session.expect_exact("Token: ")
+    session.expect_exact(TOKEN_INPUT)
     session.child.sendline(token)
     result = session.finish()
     assert result.exit_code == 0, result.transcript
@@ -298,13 +330,14 @@ def config_dir() -> Path:
 
 UNKNOWN = "nano_unknown_Vz3Qp8Lk"  # well-formed, but the API has never heard of it
 NOT_STORED = "The token was not stored (run `nanoctl login` without --token to store one)."
-INACTIVE_LINE = (
-    "Error: The token is no longer active (revoked or expired). "
-    f"Create a new token on {TOKEN_PAGE} and log in again."
+INACTIVE_ENV_LINE = (
+    "Error: The token in NANOSERVICES_TOKEN is no longer active (revoked or expired). "
+    f"Create a new token on {TOKEN_PAGE} {UPDATE_ENV}"
 )
-FORBIDDEN_LINE = (
-    "Error: The token is valid but lacks permission to log in (HTTP 403). "
-    f"Create a token with access to the platform on {TOKEN_PAGE}."
+FORBIDDEN_ENV_LINE = (
+    "Error: The token in NANOSERVICES_TOKEN is valid but lacks permission to log in "
+    "(HTTP 403). "
+    f"Create a token with access to the platform on {TOKEN_PAGE} {UPDATE_ENV}"
 )
 NOT_LOGGED_IN_LINE = "Error: You are not logged in. Run `nanoctl login`, or set NANOSERVICES_TOKEN."
 MALFORMED_HINT = "Copy the whole token again; it is 1 to 4096 visible ASCII characters."

@@ -75,6 +75,11 @@ def other_host_server() -> Iterator[ReferenceServer]:
         yield server
 
 
+REMOTE_NAME = "api.nanoservices.test"
+"""A host name that is not loopback and that no resolver knows (``.test``, RFC 2606): only
+ForwardingProxy resolves it (to 127.0.0.1), as a proxy looks up names for its clients."""
+
+
 @pytest.fixture(scope="session")
 def tls_ca() -> trustme.CA:
     """A throwaway certificate authority (no system store trusts it)."""
@@ -84,7 +89,7 @@ def tls_ca() -> trustme.CA:
 @pytest.fixture(scope="session")
 def tls_server_context(tls_ca: trustme.CA) -> ssl.SSLContext:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    tls_ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    tls_ca.issue_cert("127.0.0.1", "localhost", REMOTE_NAME).configure_cert(context)
     return context
 
 
@@ -124,12 +129,14 @@ class ForwardingProxy:
     """An HTTP proxy on 127.0.0.1: forwards absolute-URI GETs and tunnels CONNECT.
 
     ``seen`` lists ``(method, target)`` for every request it handled, so a test can
-    prove that traffic went through it.
+    prove that traffic went through it (or never did). It resolves REMOTE_NAME to
+    127.0.0.1 itself, so an API "elsewhere" can be reached through it.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._seen: list[tuple[str, str]] = []
+        self.hosts = {REMOTE_NAME: "127.0.0.1"}
         self._httpd = _ProxyServer(("127.0.0.1", 0), self)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -181,7 +188,8 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         if target.scheme != "http" or not target.hostname:
             self.send_error(400, "absolute http URI expected")
             return
-        upstream = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=10)
+        host = self.server.owner.hosts.get(target.hostname, target.hostname)
+        upstream = http.client.HTTPConnection(host, target.port or 80, timeout=10)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
         path = target.path + (f"?{target.query}" if target.query else "")
         upstream.request("GET", path or "/", headers=headers)
@@ -201,6 +209,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
     def do_CONNECT(self) -> None:
         self.server.owner.record("CONNECT", self.path)
         host, _, port = self.path.rpartition(":")
+        host = self.server.owner.hosts.get(host, host)
         try:
             upstream = socket.create_connection((host, int(port)), timeout=10)
         except (OSError, ValueError):

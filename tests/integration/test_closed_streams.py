@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.cli_harness import NANOCTL, run_nanoctl
+from reference_server import VALID, ReferenceServer
+from tests.integration.cli_harness import NANOCTL, run_nanoctl, url_env
 
 # `exec` the executable with one of its standard streams closed.
 CLOSED_STDOUT = ["sh", "-c", 'exec "$0" "$@" >&-', str(NANOCTL)]
 CLOSED_STDERR = ["sh", "-c", 'exec "$0" "$@" 2>&-', str(NANOCTL)]
 CLOSED_STDIN = ["sh", "-c", 'exec "$0" "$@" <&-', str(NANOCTL)]
-BOGUS = 'Error: The option "--bogus" does not exist. Run `nanoctl help <command>` for usage.'
+BOGUS = 'Error: The option "--bogus" does not exist. Run `nanoctl --help` for usage.'
 
 
 @pytest.mark.parametrize(
@@ -73,6 +74,59 @@ def test_a_closed_stdin_reads_as_empty(args: tuple[str, ...], want_stderr: str) 
     result = run_nanoctl(*args, command=CLOSED_STDIN)
 
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", want_stderr)
+
+
+# --- against the API: the exit code of the answer, whichever stream is closed ----------------
+
+UNKNOWN = "nano_unknown_closed_Pz4Wq7"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [pytest.param(CLOSED_STDOUT, id=">&-"), pytest.param(CLOSED_STDERR, id="2>&-")],
+)
+@pytest.mark.parametrize(
+    ("args", "env_token", "want_exit"),
+    [
+        pytest.param(("login",), VALID, 0, id="env token, valid"),
+        pytest.param(("login", "--json"), VALID, 0, id="env token, valid, --json"),
+        pytest.param(("login",), UNKNOWN, 3, id="env token, invalid"),
+        pytest.param(("login", "--token", UNKNOWN), None, 3, id="--token, invalid"),
+        pytest.param(("login", "--token", VALID), None, 0, id="--token, valid"),
+        pytest.param(("status",), VALID, 0, id="status"),
+        pytest.param(("status", "--json"), UNKNOWN, 3, id="status --json, invalid"),
+    ],
+)
+def test_a_closed_stream_keeps_the_exit_code_of_the_answer(
+    server: ReferenceServer,
+    command: list[str],
+    args: tuple[str, ...],
+    env_token: str | None,
+    want_exit: int,
+) -> None:
+    result = run_nanoctl(*args, command=command, env=url_env(server, env_token), secrets=[UNKNOWN])
+
+    assert result.exit_code == want_exit
+    assert "Traceback" not in result.stdout + result.stderr
+    if command is CLOSED_STDERR:
+        assert result.stderr == ""
+    else:  # the one error line (text or JSON) still reaches stderr, and only on a failure
+        assert result.stdout == ""
+        errors = [line for line in result.stderr_lines if line.startswith(("Error:", '{"error"'))]
+        assert len(errors) == (0 if want_exit == 0 else 1), result.stderr
+
+
+def test_a_closed_stdin_with_a_token_wanted_from_it_is_a_usage_error(
+    server: ReferenceServer,
+) -> None:
+    result = run_nanoctl("login", "-t", "-", command=CLOSED_STDIN, env=url_env(server))
+
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr_lines == [
+        "Error: The token from standard input (--token -) is malformed: it is empty. "
+        "Copy the whole token again; it is 1 to 4096 visible ASCII characters."
+    ]
+    assert server.requests == []
 
 
 NOT_LOGGED_IN = "Error: You are not logged in. Run `nanoctl login`, or set NANOSERVICES_TOKEN.\n"

@@ -25,14 +25,18 @@ import reference_server as api
 from reference_server import ReferenceServer
 from tests import leaks
 from tests.integration.cli_harness import (
-    INVALID_LINE,
+    FROM_ENV,
     NANOCTL,
     NOT_LOGGED_IN_LINE,
+    REPLACE_STORED,
+    TOKEN_PAGE,
     UNKNOWN,
+    UPDATE_ENV,
     Env,
     PtySession,
     assert_no_secret,
     environment,
+    invalid_line,
     one_line,
     run_nanoctl,
     store_credential,
@@ -182,13 +186,17 @@ def test_not_logged_in_is_exit_1_and_nothing_runs(server: ReferenceServer, tmp_p
 def test_an_expired_stored_credential_is_exit_3_and_nothing_runs(
     server: ReferenceServer, tmp_path: Path
 ) -> None:
-    store_credential(server.url, api.VALID, datetime.now(UTC) - timedelta(days=1))
+    expired = datetime.now(UTC) - timedelta(days=1)
+    store_credential(server.url, api.VALID, expired)
     marker = tmp_path / "ran"
 
     result = run_nanoctl("exec", "--", "touch", str(marker), env=url_env(server))
 
     assert result.exit_code == 3
-    assert one_line(result).startswith("Error: The token for ada expired on ")
+    assert one_line(result) == (
+        f"Error: The stored token for ada expired on {expired:%Y-%m-%d}. "
+        f"Create a new token on {TOKEN_PAGE} {REPLACE_STORED}"
+    )
     assert not marker.exists()
 
 
@@ -206,7 +214,7 @@ def test_check_asks_the_api_first_and_then_runs(server: ReferenceServer) -> None
 @pytest.mark.parametrize(
     ("token", "want_code", "want_line"),
     [
-        pytest.param(UNKNOWN, 3, INVALID_LINE, id="invalid"),
+        pytest.param(UNKNOWN, 3, invalid_line(FROM_ENV, UPDATE_ENV), id="invalid"),
         pytest.param(api.EXPIRED, 3, None, id="expired"),
         pytest.param(api.SERVER_ERROR, 4, None, id="server error"),
     ],

@@ -1,4 +1,4 @@
-"""The installed `nanoctl` executable itself: shell completions, --version (also as
+"""The installed `nanoctl` executable itself: --version (also as
 `python -m nanoctl`), and a closed stdout pipe that is not an internal error.
 
 Each test runs the real console script in a subprocess (stdin a pipe or /dev/null, so
@@ -22,29 +22,6 @@ from tests.integration.cli_harness import (
 )
 
 # --- 11. the executable itself -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_completions_are_printed_for_every_shell_and_know_the_commands(shell: str) -> None:
-    result = run_nanoctl("completions", shell)
-
-    assert result.exit_code == 0
-    assert result.stderr == ""
-    for command in ("login", "logout", "status", "token", "exec"):
-        assert command in result.stdout
-    for option in ("--token-file", "--header", "--reveal", "--check"):
-        assert option.removeprefix("--" if shell == "fish" else "") in result.stdout
-
-
-def test_bash_completes_the_options_of_token_exec_and_login() -> None:
-    lines = run_nanoctl("completions", "bash").stdout_lines
-
-    def options_of(command: str) -> str:
-        return lines[lines.index(f"            ({command})") + 1].strip()
-
-    assert options_of("token") == 'opts="${opts} --api-url --header --json --reveal"'
-    assert options_of("exec") == 'opts="${opts} --api-url --check"'
-    assert options_of("login") == 'opts="${opts} --api-url --json --token --token-file"'
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 from nanoctl.entrypoints.front_page import front_page
 from tests.integration.cli_harness import NANOCTL, environment, run_nanoctl
 
-BOGUS = 'Error: The option "--bogus" does not exist. Run `nanoctl help <command>` for usage.'
+BOGUS = 'Error: The option "--bogus" does not exist. Run `nanoctl --help` for usage.'
 
 
 @pytest.mark.parametrize(

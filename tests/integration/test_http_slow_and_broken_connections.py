@@ -16,6 +16,7 @@ from nanoctl.domain.errors import (
 from nanoctl.domain.model import ApiUrl
 from nanoctl.entrypoints.messages.errors import explain
 from reference_server import ReferenceServer
+from tests.integration.cli_harness import run_nanoctl, url_env
 from tests.integration.http_helpers import (
     Recorder,
     fail,
@@ -105,3 +106,21 @@ def test_unknown_host_is_unreachable_quickly_and_not_retried(recorder: Recorder)
     assert "host not found" in explain(error).cause
     assert recorder.sleeps == []
     assert time.monotonic() - started < 5
+
+
+def test_a_lower_timeout_makes_nanoctl_give_up_on_a_dripping_api_sooner(
+    reference_server: ReferenceServer,
+) -> None:
+    # The whole body takes ~8 s, a byte every 0.2 s (no read ever times out). With a
+    # 1 s timeout the deadline is 3 s; a deadline that stayed at 30 s would let it finish.
+    reference_server.drip_interval = 0.2
+    reference_server.drip_seconds = 8
+    result = run_nanoctl(
+        "login", env={**url_env(reference_server, ref.DRIP), "NANOCTL_HTTP_TIMEOUT": "1"}
+    )
+
+    assert result.exit_code == 4
+    assert result.stderr_lines == [
+        f"Error: Could not reach the API at {reference_server.url}: timed out. "
+        "Check your network; NANOSERVICES_API_URL or --api-url sets the API URL."
+    ]

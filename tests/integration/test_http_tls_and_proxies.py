@@ -1,5 +1,6 @@
 """TLS is always verified (with the CA bundle the environment names); proxies from the
-environment are honoured and NO_PROXY bypasses them; ~/.netrc cannot replace the token.
+environment are honoured and NO_PROXY bypasses them, but an API on this machine is never
+reached through one; ~/.netrc cannot replace the token.
 RequestsTokenValidator against a real HTTP server on 127.0.0.1 (tools/reference_server.py);
 nothing here mocks requests. Each failing test also checks that the token shows up nowhere
 in the error: not in str(), repr(), its words, any chained exception or rendered traceback.
@@ -8,7 +9,6 @@ in the error: not in str(), repr(), its words, any chained exception or rendered
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,6 +20,8 @@ from nanoctl.domain.errors import (
 from nanoctl.domain.model import ApiUrl
 from nanoctl.entrypoints.messages.errors import explain
 from reference_server import ReferenceServer
+from tests.integration.cli_harness import run_nanoctl, url_env
+from tests.integration.conftest import REMOTE_NAME, ForwardingProxy
 from tests.integration.http_helpers import (
     Recorder,
     fail,
@@ -95,60 +97,114 @@ def test_certificate_for_another_name_is_a_tls_failure(
 
 # --- proxies and netrc: the environment is honoured, but cannot replace the token -------------
 
+PLAIN_PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+TLS_PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
 
-def test_http_proxy_from_the_environment_is_used(
-    reference_server: ReferenceServer,
-    forwarding_proxy: Any,
-    recorder: Recorder,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+
+def remote_url(server: ReferenceServer) -> str:
+    """``server`` under a name only the forwarding proxy resolves: an API elsewhere."""
+    return server.url.replace("127.0.0.1", REMOTE_NAME)
+
+
+@pytest.fixture
+def no_no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the NO_PROXY that tests/conftest.py sets for loopback."""
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    monkeypatch.setenv("HTTP_PROXY", forwarding_proxy.url)
+
+
+@pytest.mark.usefixtures("no_no_proxy")
+@pytest.mark.parametrize("variable", PLAIN_PROXY_VARIABLES)
+def test_a_plain_http_loopback_api_is_never_reached_through_a_proxy(
+    reference_server: ReferenceServer,
+    forwarding_proxy: ForwardingProxy,
+    recorder: Recorder,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+) -> None:
+    # Through the proxy the token would travel in clear: `GET http://127.0.0.1:…/login`.
+    monkeypatch.setenv(variable, forwarding_proxy.url)
     identity = make(recorder).validate(token(ref.VALID), ApiUrl.parse(reference_server.url))
     assert identity.username == "ada"
-    assert forwarding_proxy.seen == [("GET", f"{reference_server.url}/login")]
-    assert len(reference_server.requests) == 1
+    assert forwarding_proxy.seen == []
+    assert len(reference_server.requests_with(ref.VALID)) == 1
 
 
-def test_https_proxy_from_the_environment_tunnels_tls(
+@pytest.mark.usefixtures("no_no_proxy")
+@pytest.mark.parametrize("variable", TLS_PROXY_VARIABLES)
+def test_an_https_loopback_api_is_never_reached_through_a_proxy(
     tls_reference_server: ReferenceServer,
-    forwarding_proxy: Any,
+    forwarding_proxy: ForwardingProxy,
     ca_bundle: Path,
     recorder: Recorder,
     monkeypatch: pytest.MonkeyPatch,
+    variable: str,
 ) -> None:
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
-    monkeypatch.setenv("HTTPS_PROXY", forwarding_proxy.url)
+    # A proxy elsewhere would connect to its own loopback, not to this machine's.
+    monkeypatch.setenv(variable, forwarding_proxy.url)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca_bundle))
     api = ApiUrl.parse(tls_reference_server.url)
     identity = make(recorder).validate(token(ref.VALID), api)
     assert identity.username == "ada"
-    assert forwarding_proxy.seen == [("CONNECT", f"127.0.0.1:{tls_reference_server.port}")]
+    assert forwarding_proxy.seen == []
+    assert len(tls_reference_server.requests_with(ref.VALID)) == 1
 
 
-def test_no_proxy_bypasses_the_proxy(
-    reference_server: ReferenceServer,
-    forwarding_proxy: Any,
+@pytest.mark.usefixtures("no_no_proxy")
+def test_https_proxy_from_the_environment_tunnels_tls_to_an_api_elsewhere(
+    tls_reference_server: ReferenceServer,
+    forwarding_proxy: ForwardingProxy,
+    ca_bundle: Path,
     recorder: Recorder,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("HTTP_PROXY", forwarding_proxy.url)  # NO_PROXY covers 127.0.0.1
-    make(recorder).validate(token(ref.VALID), ApiUrl.parse(reference_server.url))
+    monkeypatch.setenv("HTTPS_PROXY", forwarding_proxy.url)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca_bundle))
+    api = ApiUrl.parse(remote_url(tls_reference_server))
+    identity = make(recorder).validate(token(ref.VALID), api)
+    assert identity.username == "ada"
+    assert forwarding_proxy.seen == [("CONNECT", f"{REMOTE_NAME}:{tls_reference_server.port}")]
+    assert len(tls_reference_server.requests_with(ref.VALID)) == 1
+
+
+def test_no_proxy_bypasses_the_proxy(
+    tls_reference_server: ReferenceServer,
+    forwarding_proxy: ForwardingProxy,
+    ca_bundle: Path,
+    recorder: Recorder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", forwarding_proxy.url)
+    monkeypatch.setenv("NO_PROXY", REMOTE_NAME)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca_bundle))
+    # Straight to a name only the proxy knows: not found, and the proxy saw nothing.
+    error = fail(make(recorder, max_attempts=1), ref.VALID, remote_url(tls_reference_server))
+    assert isinstance(error, ApiUnreachable)
+    assert error.failure == "host_not_found"
     assert forwarding_proxy.seen == []
 
 
+@pytest.mark.usefixtures("no_no_proxy")
 def test_unreachable_proxy_is_reported_as_a_proxy_problem(
-    reference_server: ReferenceServer, recorder: Recorder, monkeypatch: pytest.MonkeyPatch
+    tls_reference_server: ReferenceServer, recorder: Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
-    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")
-    error = fail(make(recorder, max_attempts=1), ref.VALID, reference_server.url)
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{free_port()}")
+    error = fail(make(recorder, max_attempts=1), ref.VALID, remote_url(tls_reference_server))
     assert isinstance(error, ApiUnreachable)
     assert "proxy" in explain(error).cause
-    assert reference_server.requests == []
+    assert tls_reference_server.requests == []
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
+def test_nanoctl_login_sends_a_loopback_api_nothing_through_a_proxy(
+    server: ReferenceServer, forwarding_proxy: ForwardingProxy, variable: str
+) -> None:
+    env = {variable: forwarding_proxy.url, "NO_PROXY": None, "no_proxy": None}
+    result = run_nanoctl("login", env={**url_env(server, ref.VALID), **env})
+
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert forwarding_proxy.seen == []
+    assert len(server.requests_with(ref.VALID)) == 1
 
 
 def test_a_netrc_entry_for_the_host_does_not_replace_the_token(

@@ -15,6 +15,7 @@ from nanoctl.adapters.http.transport import BearerAuth
 from nanoctl.domain.errors import (
     MalformedToken,
     NanoctlError,
+    NotJson,
 )
 from nanoctl.domain.model import ApiUrl, Token
 from nanoctl.entrypoints.messages.errors import explain
@@ -87,3 +88,28 @@ def test_no_token_leaks_into_any_diagnostic_line_across_all_behaviours(
         except NanoctlError as error:
             assert_no_token_in(error)
     assert_clean(recorder.lines)
+
+
+# --- an API that sends the token back ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "want"),
+    [
+        pytest.param(ref.REFLECT, "[redacted]", id="username is the token"),
+        pytest.param(ref.REFLECT_EMAIL, "ci+[redacted]@example.com", id="email holds it"),
+    ],
+)
+def test_a_token_the_api_sends_back_as_the_username_is_redacted(
+    reference_server: ReferenceServer, recorder: Recorder, value: str, want: str
+) -> None:
+    identity = make(recorder).validate(token(value), ApiUrl.parse(reference_server.url))
+    assert identity.username == want
+
+
+def test_a_token_the_api_sends_back_as_the_content_type_is_redacted(
+    reference_server: ReferenceServer, recorder: Recorder
+) -> None:
+    error = fail(make(recorder), ref.REFLECT_CONTENT_TYPE, reference_server.url)
+    assert isinstance(error, NotJson)
+    assert error.content_type == "text/[redacted]"

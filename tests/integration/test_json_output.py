@@ -16,11 +16,13 @@ import reference_server as api
 from reference_server import ReferenceServer
 from tests.integration.cli_harness import (
     ANSI,
-    INVALID_LINE,
+    FROM_ENV,
     NOT_LOGGED_IN_LINE,
     UNKNOWN,
+    UPDATE_ENV,
     credential_file,
     days_left,
+    invalid_line,
     key_file,
     run_nanoctl,
     store_credential,
@@ -139,7 +141,7 @@ def test_status_json_of_an_environment_token_has_no_location(server: ReferenceSe
 
 
 SAME_TEXT_AS_WITHOUT_JSON = {
-    "invalid_token": INVALID_LINE,
+    "invalid_token": invalid_line(FROM_ENV, UPDATE_ENV),
     "not_logged_in": NOT_LOGGED_IN_LINE,
 }
 

@@ -34,6 +34,7 @@ import pytest
 import reference_server as api
 from reference_server import ReferenceServer
 from tests.integration.cli_harness import (
+    TOKEN_INPUT,
     PtyResult,
     PtySession,
     config_dir,
@@ -214,7 +215,7 @@ def keyring_env(server: ReferenceServer) -> dict[str, str | None]:
 def login_verbose(server: ReferenceServer) -> PtyResult:
     """`nanoctl login -v` with the token typed at the hidden prompt."""
     session = PtySession("login", "-v", env=keyring_env(server), secrets=[api.VALID])
-    session.expect_exact("Token: ")
+    session.expect_exact(TOKEN_INPUT)
     session.child.sendline(api.VALID)
     return session.finish()
 

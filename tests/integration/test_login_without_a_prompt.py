@@ -16,17 +16,19 @@ from reference_server import ReferenceServer
 from tests.integration.cli_harness import (
     ENV,
     FLAG,
-    FORBIDDEN_LINE,
+    FORBIDDEN_ENV_LINE,
+    FROM_ENV,
     HISTORY_WARNING,
-    INACTIVE_LINE,
-    INVALID_LINE,
+    INACTIVE_ENV_LINE,
     MALFORMED_HINT,
     STDIN,
     TOKEN_PAGE,
     UNKNOWN,
+    UPDATE_ENV,
     authenticated_lines,
     config_dir,
     files_under,
+    invalid_line,
     one_line,
     run_nanoctl,
     server_failed,
@@ -50,9 +52,9 @@ def test_env_login_with_a_valid_token_is_silent_exits_0_and_stores_nothing(
 @pytest.mark.parametrize(
     ("token", "want_line"),
     [
-        pytest.param(UNKNOWN, INVALID_LINE, id="invalid"),
-        pytest.param(api.INACTIVE, INACTIVE_LINE, id="inactive"),
-        pytest.param(api.FORBIDDEN, FORBIDDEN_LINE, id="forbidden"),
+        pytest.param(UNKNOWN, invalid_line(FROM_ENV, UPDATE_ENV), id="invalid"),
+        pytest.param(api.INACTIVE, INACTIVE_ENV_LINE, id="inactive"),
+        pytest.param(api.FORBIDDEN, FORBIDDEN_ENV_LINE, id="forbidden"),
         pytest.param(api.EXPIRED, "expired", id="expired"),
     ],
 )
@@ -64,8 +66,8 @@ def test_env_login_with_a_rejected_token_exits_3_with_one_line_naming_cause_and_
     if want_line == "expired":
         date = server.after(days=-2).strftime("%Y-%m-%d")
         want_line = (
-            f"Error: The token for ada expired on {date}. "
-            f"Create a new token on {TOKEN_PAGE} and run `nanoctl login`."
+            f"Error: The token in NANOSERVICES_TOKEN for ada expired on {date}. "
+            f"Create a new token on {TOKEN_PAGE} {UPDATE_ENV}"
         )
     assert result.exit_code == 3
     assert result.stdout == ""
@@ -251,8 +253,36 @@ def test_a_malformed_token_exits_2_before_any_request_without_echoing_it(
     assert server.requests == []
 
 
+@pytest.mark.parametrize(
+    "padded",
+    [api.VALID + "\n" * 5000, " " * 5000 + api.VALID, "\r\n" * 3000 + api.VALID + "\t" * 3000],
+    ids=["5000 newlines after", "5000 spaces before", "both"],
+)
+def test_a_piped_token_is_trimmed_of_any_amount_of_whitespace(
+    server: ReferenceServer, padded: str
+) -> None:
+    result = run_nanoctl("login", "--token", "-", env=url_env(server), stdin=padded)
+
+    assert result.exit_code == 0
+    assert result.stdout_lines == authenticated_lines(server)
+    assert [r.bearer for r in server.requests] == [api.VALID]
+
+
+def test_a_piped_input_past_the_cap_is_refused_for_that_reason(server: ReferenceServer) -> None:
+    result = run_nanoctl(
+        "login", "--token", "-", env=url_env(server), stdin=" " * (2 * 1024 * 1024) + api.VALID
+    )
+
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr_lines == [
+        "Error: The token from standard input (--token -) is malformed: the input goes on past "
+        f"1,048,576 characters. {MALFORMED_HINT}"
+    ]
+    assert server.requests == []
+
+
 POSITIONAL = "nano_positional_Qw8Er5Ty"
-USAGE_HINT = "Run `nanoctl help <command>` for usage."
+USAGE_HINT = "Run `nanoctl login --help` for usage."
 
 
 @pytest.mark.parametrize(

@@ -17,14 +17,19 @@ import pytest
 import reference_server as api
 from reference_server import ReferenceServer
 from tests.integration.cli_harness import (
-    INVALID_LINE,
+    FROM_ENV,
     NOT_LOGGED_IN_LINE,
+    REPLACE_STORED,
+    STORED_TOKEN,
     TOKEN_PAGE,
     UNKNOWN,
+    UPDATE_CI_SECRET,
+    UPDATE_ENV,
     config_dir,
     credential_file,
     expiry,
     files_under,
+    invalid_line,
     key_file,
     login_interactively,
     one_line,
@@ -107,7 +112,7 @@ def test_status_with_a_rejected_environment_token_exits_3(server: ReferenceServe
 
     assert result.exit_code == 3
     assert result.stdout == ""
-    assert one_line(result) == INVALID_LINE
+    assert one_line(result) == invalid_line(FROM_ENV, UPDATE_ENV)
 
 
 @pytest.mark.parametrize(
@@ -218,8 +223,8 @@ def test_status_of_a_stored_credential_past_its_expiry_exits_3_without_asking_th
     assert result.exit_code == 3
     assert result.stdout == ""
     assert one_line(result) == (
-        f"Error: The token for ada expired on {expired_at:%Y-%m-%d}. "
-        f"Create a new token on {TOKEN_PAGE} and run `nanoctl login`."
+        f"Error: The stored token for ada expired on {expired_at:%Y-%m-%d}. "
+        f"Create a new token on {TOKEN_PAGE} {REPLACE_STORED}"
     )
     assert server.requests == []
 
@@ -245,3 +250,56 @@ def test_status_with_the_api_down_exits_4(down_url: str) -> None:
     assert result.exit_code == 4
     assert result.stdout == ""
     assert one_line(result) == unreachable(down_url)
+
+
+# --- a stale NANOSERVICES_TOKEN in front of a stored credential --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ci", "then"),
+    [(None, UPDATE_ENV), ("true", UPDATE_CI_SECRET)],
+    ids=["terminal", "CI=true"],
+)
+def test_a_stale_environment_token_is_named_with_its_fix_not_log_in_again(
+    server: ReferenceServer, ci: str | None, then: str
+) -> None:
+    store_credential(server.url, api.VALID, server.after(days=30))
+
+    result = run_nanoctl("status", env={**url_env(server, UNKNOWN), "CI": ci})
+
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert one_line(result) == invalid_line(FROM_ENV, then)
+    assert [r.bearer for r in server.requests] == [UNKNOWN]
+
+
+def test_a_rejected_stored_token_says_to_replace_it(server: ReferenceServer) -> None:
+    store_credential(server.url, UNKNOWN, server.after(days=30))
+
+    result = run_nanoctl("status", env=url_env(server))
+
+    assert result.exit_code == 3
+    assert one_line(result) == invalid_line(STORED_TOKEN, REPLACE_STORED)
+
+
+def test_status_with_the_environment_token_mentions_the_stored_credential_it_shadows(
+    server: ReferenceServer,
+) -> None:
+    store_credential(server.url, api.VALID_USER, server.after(days=30))
+
+    result = run_nanoctl("status", env=url_env(server, api.VALID))
+
+    assert result.exit_code == 0
+    assert result.stdout_lines[1] == "  Token source: NANOSERVICES_TOKEN environment variable"
+    assert result.stdout_lines[-1] == (
+        f"  Stored:       {credential_file()}, not used while NANOSERVICES_TOKEN is set"
+    )
+
+
+def test_status_with_the_environment_token_and_nothing_stored_mentions_nothing(
+    server: ReferenceServer,
+) -> None:
+    result = run_nanoctl("status", env=url_env(server, api.VALID))
+
+    assert result.exit_code == 0
+    assert not any(line.startswith("  Stored:") for line in result.stdout_lines)

@@ -20,6 +20,7 @@ import reference_server as api
 from reference_server import ReferenceServer
 from tests.integration.cli_harness import (
     NOT_LOGGED_IN_LINE,
+    REPLACE_STORED,
     TOKEN_PAGE,
     PtySession,
     allow_reveal,
@@ -91,8 +92,8 @@ def test_an_expired_stored_credential_is_exit_3_offline(server: ReferenceServer)
 
     assert (result.exit_code, result.stdout) == (3, "")
     assert one_line(result) == (
-        f"Error: The token for ada expired on {expired:%Y-%m-%d}. "
-        f"Create a new token on {TOKEN_PAGE} and run `nanoctl login`."
+        f"Error: The stored token for ada expired on {expired:%Y-%m-%d}. "
+        f"Create a new token on {TOKEN_PAGE} {REPLACE_STORED}"
     )
     assert server.requests == []
 
@@ -154,7 +155,8 @@ def test_api_url_option_selects_the_credential_for_that_api(server: ReferenceSer
 
 def test_a_terminal_on_stdout_is_refused_with_exit_2(server: ReferenceServer) -> None:
     store_credential(server.url, api.VALID, server.after(days=30))
-    session = PtySession("token", env=url_env(server))
+    # Wide enough for the one line: on a narrower terminal it is wrapped at spaces (#10).
+    session = PtySession("token", env=url_env(server), columns=400)
 
     result = session.finish()
 

@@ -23,13 +23,15 @@ import reference_server as api
 from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource
 from reference_server import ReferenceServer
 from tests.integration.cli_harness import (
-    INVALID_LINE,
+    FROM_TOKEN_FILE,
     MALFORMED_HINT,
     UNKNOWN,
+    WRITE_TO_FILE,
     PtySession,
     config_dir,
     expiry,
     files_under,
+    invalid_line,
     one_line,
     run_nanoctl,
     store_credential,
@@ -120,7 +122,7 @@ def test_an_invalid_token_in_a_file_is_rejected_by_the_api_exit_3(
     result = run_nanoctl("login", "--token-file", str(path), env=url_env(server))
 
     assert result.exit_code == 3
-    assert one_line(result) == INVALID_LINE
+    assert one_line(result) == invalid_line(FROM_TOKEN_FILE, WRITE_TO_FILE)
 
 
 # --- NANOSERVICES_TOKEN_FILE counts as NANOSERVICES_TOKEN -----------------------------------
@@ -325,6 +327,11 @@ def test_set_but_empty_env_file_is_reported_as_such(server: ReferenceServer) -> 
         ),
         pytest.param("x" * 5000, "it is longer than 4096 characters", id="5000 chars"),
         pytest.param("x" * 100_000, "it is longer than 4096 characters", id="100 KB"),
+        pytest.param(
+            " " * (1024 * 1024) + "x",
+            "the file holds more than 1,048,576 bytes",
+            id="over 1 MiB: the real reason, not the token's length",
+        ),
     ],
 )
 def test_a_malformed_token_file_names_the_file_and_sends_nothing(

@@ -15,9 +15,11 @@ import reference_server as api
 from reference_server import ReferenceServer
 from tests.integration.cli_harness import (
     ANSI,
-    INVALID_LINE,
+    FROM_ENV,
     STDIN,
     UNKNOWN,
+    UPDATE_ENV,
+    invalid_line,
     run_nanoctl,
     url_env,
 )
@@ -66,7 +68,7 @@ def test_debug_verbosity_shows_the_request_with_the_authorization_header_redacte
 @pytest.mark.parametrize(
     ("token", "want_code", "want_line"),
     [
-        pytest.param(UNKNOWN, 3, INVALID_LINE, id="invalid"),
+        pytest.param(UNKNOWN, 3, invalid_line(FROM_ENV, UPDATE_ENV), id="invalid"),
         pytest.param(
             api.SERVER_ERROR, 4, "Error: The API at {url} failed with HTTP 500.", id="500"
         ),
@@ -101,3 +103,65 @@ def test_nothing_is_coloured_when_output_is_piped(server: ReferenceServer) -> No
     for result in runs:
         assert ANSI not in result.stdout
         assert ANSI not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env_token", "stdin", "want_source", "want_code"),
+    [
+        pytest.param(["login"], UNKNOWN, None, "NANOSERVICES_TOKEN", 3, id="login, env"),
+        pytest.param(["login", "--token", "-"], None, UNKNOWN, STDIN, 3, id="login, stdin"),
+        pytest.param(["status"], UNKNOWN, None, "NANOSERVICES_TOKEN", 3, id="status, env"),
+        pytest.param(["status"], api.SERVER_ERROR, None, "NANOSERVICES_TOKEN", 4, id="500"),
+    ],
+)
+@pytest.mark.parametrize("verbosity", ["-v", "-vvv"])
+def test_verbose_names_the_token_source_before_the_request_also_when_it_fails(
+    server: ReferenceServer,
+    args: list[str],
+    env_token: str | None,
+    stdin: str | None,
+    want_source: str,
+    want_code: int,
+    verbosity: str,
+) -> None:
+    result = run_nanoctl(*args, verbosity, env=url_env(server, env_token), stdin=stdin)
+
+    assert result.exit_code == want_code
+    lines = result.stderr_lines
+    source = f"nanoctl: token source: {want_source}"
+    assert lines.count(source) == 1
+    if verbosity == "-vvv":
+        first_request = next(i for i, line in enumerate(lines) if line.startswith("nanoctl: > GET"))
+        assert lines.index(source) < first_request
+    assert lines[-1].startswith("Error: ")
+
+
+# --- what a terminal can show ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("locale", "want_mark", "want_mask", "want_dash"),
+    [
+        pytest.param({"LANG": "C"}, "OK", "nano...9mZ4", "-", id="LANG=C"),
+        pytest.param({"LANG": "POSIX"}, "OK", "nano...9mZ4", "-", id="LANG=POSIX"),
+        pytest.param({"LC_ALL": "C", "LANG": "C.UTF-8"}, "OK", "nano...9mZ4", "-", id="LC_ALL=C"),
+        pytest.param({"LANG": "C.UTF-8"}, "✓", "nano…9mZ4", "—", id="LANG=C.UTF-8"),
+        pytest.param({"LANG": "C", "PYTHONUTF8": "1"}, "✓", "nano…9mZ4", "—", id="PYTHONUTF8=1"),
+    ],
+)
+def test_a_locale_that_cannot_show_unicode_gets_ascii(
+    server: ReferenceServer,
+    locale: dict[str, str],
+    want_mark: str,
+    want_mask: str,
+    want_dash: str,
+) -> None:
+    env = {"LC_ALL": None, "LC_CTYPE": None, "LANG": None, **locale}
+    status = run_nanoctl("status", env={**url_env(server, api.VALID), **env})
+    login = run_nanoctl("login", "-t", "-", env={**url_env(server), **env}, stdin=api.VALID)
+
+    assert (status.exit_code, login.exit_code) == (0, 0)
+    assert status.stdout_lines[0] == f"{want_mark} Logged in to {server.url} as ada"
+    assert status.stdout_lines[2] == f"  Token:        {want_mask}"
+    assert login.stdout_lines[0].startswith(f"Authenticated as ada {want_dash} token expires ")
+    assert status.stdout.isascii() is (want_mark == "OK")

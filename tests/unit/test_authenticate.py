@@ -196,3 +196,27 @@ def test_failed_save_is_reported_as_a_storage_error() -> None:
     world.store.save_error = StorageError("disk full")
     with pytest.raises(StorageError):
         world.authenticate().login()
+
+
+@pytest.mark.parametrize(
+    ("sources", "want_origin"),
+    [
+        pytest.param({"flag": "bad-token-0001"}, TokenOrigin.FLAG, id="flag"),
+        pytest.param({"env": "bad-token-0001"}, TokenOrigin.ENVIRONMENT, id="env"),
+        pytest.param({"prompt": "bad-token-0001"}, TokenOrigin.PROMPT, id="prompt"),
+    ],
+)
+def test_a_rejection_names_the_source_of_the_rejected_token(
+    sources: dict[str, str], want_origin: TokenOrigin
+) -> None:
+    with pytest.raises(InvalidToken) as caught:
+        world_with(**sources).authenticate().login()
+    assert caught.value.origin is want_origin
+
+
+def test_an_expired_token_names_its_source_too() -> None:
+    world = world_with(env="old-token-0001")
+    world.validator = FakeTokenValidator({"old-token-0001": Identity("ada", NOW - timedelta(1))})
+    with pytest.raises(ExpiredToken) as caught:
+        world.authenticate().login()
+    assert caught.value.origin is TokenOrigin.ENVIRONMENT

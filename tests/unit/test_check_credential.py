@@ -67,3 +67,18 @@ def test_check_with_no_credential_asks_nothing() -> None:
     with pytest.raises(NotLoggedIn):
         check(world).check()
     assert world.validator.seen == []
+
+
+@pytest.mark.parametrize(
+    "origin", [TokenOrigin.ENVIRONMENT, TokenOrigin.ENVIRONMENT_FILE, TokenOrigin.STORED]
+)
+def test_a_rejection_names_where_the_checked_token_came_from(origin: TokenOrigin) -> None:
+    token = None if origin is TokenOrigin.STORED else "stored-token-0001"
+    world = World(
+        env=FakeTokenSource(TokenOrigin.ENVIRONMENT if token is None else origin, token),
+        validator=FakeTokenValidator({"stored-token-0001": InvalidToken()}),
+    )
+    world.store.credential = credential()
+    with pytest.raises(InvalidToken) as caught:
+        check(world).check()
+    assert caught.value.origin is origin

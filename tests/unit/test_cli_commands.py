@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from nanoctl.domain.errors import InvalidToken
+from nanoctl.domain.model import TokenOrigin
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.messages.errors import explain
 from tests.unit.builders import credential
@@ -43,7 +44,7 @@ def test_rejected_token_is_one_line_with_the_next_step_and_exit_3(cli: Cli) -> N
     assert code == 3
     assert out == ""
     error_lines = [line for line in err.splitlines() if line.startswith("Error:")]
-    assert error_lines == [f"Error: {explain(InvalidToken())}"]
+    assert error_lines == [f"Error: {explain(InvalidToken(origin=TokenOrigin.FLAG))}"]
 
 
 def test_json_login_is_one_object_on_stdout(cli: Cli) -> None:
@@ -202,4 +203,4 @@ def test_quiet_silences_output_but_never_the_error(cli: Cli) -> None:
     assert cli.run("login -q -t good-token-0001")[1] == ""
     code, _, err = cli.run("login -q -t wrong-token-0001")
     assert code == 3
-    assert err.strip() == f"Error: {explain(InvalidToken())}"
+    assert err.strip() == f"Error: {explain(InvalidToken(origin=TokenOrigin.FLAG))}"

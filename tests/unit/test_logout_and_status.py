@@ -11,6 +11,7 @@ from nanoctl.domain.errors import (
     CredentialForOtherApi,
     ExpiredToken,
     InactiveToken,
+    InvalidToken,
     NotLoggedIn,
 )
 from nanoctl.domain.model import Expiry, Identity, TokenOrigin
@@ -145,3 +146,45 @@ def test_expiry_description_of_past_and_unknown() -> None:
     assert expiry(Expiry(NOW - timedelta(days=2), NOW)) == "expired on 2026-11-26"
     assert expiry(Expiry(None, NOW)) == "expiry unknown"
     assert Expiry(NOW, NOW).expired is True
+
+
+@pytest.mark.parametrize("offline", [False, True], ids=["online", "offline"])
+def test_status_with_the_environment_token_names_a_stored_credential_it_shadows(
+    offline: bool,
+) -> None:
+    world = World(
+        env=FakeTokenSource(TokenOrigin.ENVIRONMENT, "env-token"),
+        validator=FakeTokenValidator({"env-token": Identity("eve")}),
+    )
+    world.store.credential = credential()
+    report = world.status().check(offline=offline)
+    assert report.shadowed == world.store.location
+
+
+def test_status_of_the_stored_credential_shadows_nothing() -> None:
+    world = World(validator=FakeTokenValidator({"stored-token-0001": ADA}))
+    world.store.credential = credential()
+    assert world.status().check().shadowed is None
+
+
+@pytest.mark.parametrize(
+    ("env", "want_origin"),
+    [("env-token", TokenOrigin.ENVIRONMENT), (None, TokenOrigin.STORED)],
+    ids=["environment", "stored"],
+)
+def test_a_rejection_in_status_names_the_source_of_the_token(
+    env: str | None, want_origin: TokenOrigin
+) -> None:
+    world = World(env=FakeTokenSource(TokenOrigin.ENVIRONMENT, env))
+    world.store.credential = credential()
+    with pytest.raises(InvalidToken) as caught:
+        world.status().check()
+    assert caught.value.origin is want_origin
+
+
+def test_an_expired_stored_credential_is_named_as_the_stored_one() -> None:
+    world = World()
+    world.store.credential = credential(identity=Identity("ada", NOW - timedelta(days=1)))
+    with pytest.raises(ExpiredToken) as caught:
+        world.status().check(offline=True)
+    assert caught.value.origin is TokenOrigin.STORED

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nanoctl.domain.errors import InsecureApiUrl, InvalidApiUrl, MalformedToken, NanoctlError
-from nanoctl.domain.model import ApiUrl, Token, TokenOrigin
+from nanoctl.domain.model import ApiUrl, Token, TokenOrigin, masked_url
 
 SECRET = "nano_secret_value_1234"
 
@@ -74,3 +74,55 @@ def test_api_url_keeps_its_path_prefix(raw: str, want: str) -> None:
 def test_unusable_api_urls_are_refused(raw: str, error: type[NanoctlError]) -> None:
     with pytest.raises(error):
         ApiUrl.parse(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("https://user:pw@api.example.com/base", "https://***@api.example.com/base"),
+        ("https://pw@api.example.com", "https://***@api.example.com"),
+        ("https://u:p@ss@api.example.com", "https://***@api.example.com"),
+        ("https://u:pa/ss@api.example.com/x", "https://***@api.example.com/x"),
+        ("https://api.example.com/base?key=k1&b=2", "https://api.example.com/base?***"),
+        ("https://api.example.com/base#key", "https://api.example.com/base#***"),
+        ("https://api.example.com/b?k=1#f", "https://api.example.com/b?***#***"),
+        ("https://api.example.com/b#f?k=1", "https://api.example.com/b#***"),
+        ("u:pw@api.example.com/x", "***@api.example.com/x"),
+        ("https://api.example.com/base", "https://api.example.com/base"),
+    ],
+)
+def test_a_url_is_shown_with_its_userinfo_query_and_fragment_masked(raw: str, shown: str) -> None:
+    assert masked_url(raw) == shown
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "https://user:s3cret@api.example.com",
+        "https://api.example.com/?key=s3cret",
+        "https://api.example.com/#s3cret",
+        "http://user:s3cret@api.example.com",
+        "https://user:s3cret@api.example.com:port/",
+        "ftp://user:s3cret@api.example.com",
+    ],
+)
+def test_an_unusable_url_is_refused_without_its_secret_in_the_error(raw: str) -> None:
+    with pytest.raises((InvalidApiUrl, InsecureApiUrl)) as caught:
+        ApiUrl.parse(raw)
+    for text in (str(caught.value), repr(caught.value), *map(str, caught.value.args)):
+        assert "s3cret" not in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "loopback"),
+    [
+        ("http://127.0.0.1:8080/x", True),
+        ("http://127.8.9.10", True),
+        ("http://localhost:1", True),
+        ("http://[::1]:8080", True),
+        ("https://api.example.com", False),
+        ("https://10.0.0.1", False),
+    ],
+)
+def test_an_api_url_knows_whether_it_is_on_this_machine(raw: str, loopback: bool) -> None:
+    assert ApiUrl.parse(raw).loopback is loopback

@@ -55,11 +55,15 @@ def test_keyring_switch(raw: str | None, want: bool) -> None:
     assert Settings.from_environment(environ).use_keyring is want
 
 
-def test_http_timeout_and_the_deadline_that_grows_with_it() -> None:
-    assert Settings.from_environment({}).http_timeout == 10.0
-    settings = Settings.from_environment({"NANOCTL_HTTP_TIMEOUT": "20"})
-    assert settings.http_timeout == 20.0
-    assert settings.http_deadline == 60.0
+@pytest.mark.parametrize(
+    ("raw", "timeout", "deadline"),
+    [(None, 10.0, 30.0), ("20", 20.0, 60.0), ("2", 2.0, 6.0), ("0.5", 0.5, 1.5)],
+)
+def test_the_total_deadline_is_three_timeouts_whichever_way_it_moves(
+    raw: str | None, timeout: float, deadline: float
+) -> None:
+    settings = Settings.from_environment({} if raw is None else {"NANOCTL_HTTP_TIMEOUT": raw})
+    assert (settings.http_timeout, settings.http_deadline) == (timeout, deadline)
 
 
 @pytest.mark.parametrize("raw", ["abc", "0", "-1", "nan", "inf", "601"])

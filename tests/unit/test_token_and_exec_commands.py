@@ -62,7 +62,11 @@ def test_token_of_an_expired_credential_is_exit_3(cli: Cli) -> None:
     )
     code, out, err = cli.run("token")
     assert (code, out) == (3, "")
-    assert err.startswith("Error: The token for ada expired on 2025-11-28.")
+    assert err == (
+        "Error: The stored token for ada expired on 2025-11-28. Create a new token on "
+        "https://atomic.deskree.com/auth/access/token and run `nanoctl login` to replace the "
+        "stored one.\n"
+    )
 
 
 def test_token_warns_on_stderr_when_it_expires_soon(cli: Cli) -> None:
@@ -162,3 +166,43 @@ def test_exec_verbose_names_the_source_and_the_program_not_its_arguments(cli: Cl
         "nanoctl: token source: NANOSERVICES_TOKEN",
         "nanoctl: running deploy with the token in NANOSERVICES_TOKEN",
     ]
+
+
+# --- -v names the token's source once (#10), the stored credential included ----------------
+
+
+@pytest.mark.parametrize(
+    ("args", "want_after"),
+    [
+        ("token -v", []),
+        ("exec -v -- deploy", ["nanoctl: running deploy with the token in NANOSERVICES_TOKEN"]),
+        (
+            "exec --check -v -- deploy",
+            ["nanoctl: running deploy with the token in NANOSERVICES_TOKEN"],
+        ),
+    ],
+    ids=["token", "exec", "exec --check"],
+)
+def test_verbose_names_the_stored_credential_as_the_source_once(
+    cli: Cli, args: str, want_after: list[str]
+) -> None:
+    cli.store.credential = credential("good-token-0001")
+    code, _, err = cli.run(args)
+    assert code == 0
+    assert err.splitlines() == [
+        f"nanoctl: API URL: {API}",
+        "nanoctl: token source: the stored credential",
+        *want_after,
+    ]
+
+
+def test_exec_check_names_the_rejected_environment_token(cli: Cli) -> None:
+    cli.environ["NANOSERVICES_TOKEN"] = "wrong-token-0001"
+    code, out, err = cli.run("exec --check -- deploy")
+    assert (code, out) == (3, "")
+    assert err == (
+        "Error: The API rejected the token in NANOSERVICES_TOKEN as invalid. Create a new token "
+        "on https://atomic.deskree.com/auth/access/token and update NANOSERVICES_TOKEN, or "
+        "unset it.\n"
+    )
+    assert cli.runner.runs == []

@@ -12,7 +12,7 @@ from nanoctl.adapters.diagnostics import TokenFileExposed
 from nanoctl.adapters.terminal.token_file import MAX_TOKEN_FILE, read_token_file
 from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource, FlagTokenSource
 from nanoctl.domain.errors import ConflictingTokenSources, MalformedToken, TokenFileUnusable
-from nanoctl.domain.model import TokenOrigin
+from nanoctl.domain.model import MAX_TOKEN_INPUT, TokenOrigin
 from nanoctl.entrypoints.messages.errors import explain
 from tests.fakes import RecordingWarnings
 from tests.unit.test_token_input import terminal
@@ -112,12 +112,20 @@ def test_a_file_under_a_regular_file_is_unreadable_with_the_os_reason(path: Path
     )
 
 
-def test_one_byte_over_the_cap_is_too_long_and_not_read_whole(tmp_path: Path) -> None:
+def test_one_byte_over_the_cap_is_too_much_input_and_not_read_whole(tmp_path: Path) -> None:
+    # The cap is the one of `--token -` (#10 item 7): the words say the file is too big, not
+    # that a one-character token is "longer than 4096 characters".
     big = tmp_path / "big"
     big.write_bytes(b" " * MAX_TOKEN_FILE + b"x")
     with pytest.raises(MalformedToken) as caught:
         read_token_file(str(big), TokenOrigin.FILE, RecordingWarnings())
-    assert (caught.value.problem, caught.value.path) == ("too_long", str(big))
+    assert (caught.value.problem, caught.value.path) == ("too_much_input", str(big))
+    assert MAX_TOKEN_FILE == MAX_TOKEN_INPUT == 1024 * 1024
+    assert str(explain(caught.value)) == (
+        f"The token from the file {big} (given to --token-file) is malformed: the file holds "
+        "more than 1,048,576 bytes. Copy the whole token again; it is 1 to 4096 visible ASCII "
+        "characters."
+    )
 
 
 def test_whitespace_up_to_the_cap_is_trimmed(tmp_path: Path) -> None:

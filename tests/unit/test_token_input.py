@@ -12,7 +12,7 @@ from nanoctl.adapters.terminal.prompt import PromptTokenSource
 from nanoctl.adapters.terminal.terminal import Terminal
 from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource, FlagTokenSource
 from nanoctl.domain.errors import Cancelled, MalformedToken, NoTokenAvailable, TokenFromTerminal
-from nanoctl.domain.model import TokenOrigin
+from nanoctl.domain.model import MAX_TOKEN_INPUT, TokenOrigin
 from nanoctl.entrypoints.messages.commands import TOKEN_PROMPT, replace_question
 from nanoctl.entrypoints.messages.errors import explain
 from tests.fakes import FakeClock
@@ -76,6 +76,41 @@ def test_bad_stdin_is_malformed(piped: str) -> None:
     assert "standard input" in str(explain(caught.value))
 
 
+@pytest.mark.parametrize(
+    "piped",
+    [
+        "piped-token" + "\n" * 5000,
+        " " * 5000 + "piped-token",
+        "\n\t " * 3000 + "piped-token" + " \r\n" * 3000,
+        " " * (MAX_TOKEN_INPUT - len("piped-token")) + "piped-token",
+    ],
+    ids=["5000 newlines after", "5000 spaces before", "both, mixed", "up to the input cap"],
+)
+def test_whitespace_around_a_piped_token_is_trimmed_however_long(piped: str) -> None:
+    token = FlagTokenSource("-", terminal(piped, tty=False)).read()
+    assert token is not None
+    assert token.reveal() == "piped-token"
+
+
+@pytest.mark.parametrize(
+    ("piped", "reason"),
+    [
+        (" " * 5000 + "x" * 4097 + "\n" * 5000, "it is longer than 4096 characters"),
+        ("\n" * 5000, "it is empty"),
+        (" " * 5000 + "one\ntwo" + " " * 5000, "it spans several lines"),
+        (" " * MAX_TOKEN_INPUT + "piped-token", "the input goes on past 1,048,576 characters"),
+        ("y\n" * MAX_TOKEN_INPUT, "the input goes on past 1,048,576 characters"),
+    ],
+    ids=["too long", "only newlines", "two lines", "past the cap", "a runaway pipe"],
+)
+def test_a_padded_piped_input_is_refused_for_its_real_reason(piped: str, reason: str) -> None:
+    with pytest.raises(MalformedToken) as caught:
+        FlagTokenSource("-", terminal(piped, tty=False)).read()
+    assert explain(caught.value).cause == (
+        f"The token from standard input (--token -) is malformed: {reason}."
+    )
+
+
 def test_dash_with_a_terminal_on_stdin_refuses_instead_of_echoing_typed_input() -> None:
     with pytest.raises(TokenFromTerminal) as caught:
         FlagTokenSource("-", terminal(tty=True)).read()
@@ -92,10 +127,11 @@ def test_prompt_asks_with_the_documented_text_and_returns_the_typed_token() -> N
     token = PromptTokenSource(terminal(), TOKEN_PROMPT, getpass).read()
     assert token.reveal() == "typed-token"
     assert asked == [TOKEN_PROMPT]
-    assert TOKEN_PROMPT.splitlines()[0] == (
+    assert TOKEN_PROMPT.splitlines() == [
         "Please provide the token for authentication. "
-        "You can create it on https://atomic.deskree.com/auth/access/token"
-    )
+        "You can create it on https://atomic.deskree.com/auth/access/token",
+        "Token (input hidden): ",  # says that what is typed is not shown, as ssh and hf do
+    ]
 
 
 @pytest.mark.parametrize(

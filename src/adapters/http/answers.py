@@ -30,6 +30,8 @@ from nanoctl.domain.model import ApiUrl, Identity, Token
 if TYPE_CHECKING:  # requests costs ~70 ms: only validate() imports it
     import requests
 
+REDACTED = "[redacted]"
+"""What shows where the API sent the token back."""
 _RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
 _REJECTIONS: dict[int, type[TokenRejected]] = {401: InvalidToken, 403: ForbiddenToken}
 
@@ -57,6 +59,12 @@ class Exchange:
 
     def __repr__(self) -> str:
         return f"Exchange({self.url!r})"
+
+    def redact(self, text: str) -> str:
+        """``text`` from the API (a name, a header) with the token replaced: an API may
+        send it back, and nanoctl prints what the API says."""
+        secret = self.token.reveal()
+        return text.replace(secret, REDACTED) if secret in text else text
 
     def timed_out(self) -> Failure | None:
         """A failure at or past the deadline is the deadline's doing (the watchdog's cut)."""
@@ -97,12 +105,15 @@ def _identity(response: requests.Response, exchange: Exchange) -> Identity | Fai
     exchange.diagnostics.debug(f"< {len(body)} bytes of body")
     content_type = response.headers.get("Content-Type", "")
     if content_type and "json" not in content_type.lower() and not _looks_like_json(body):
-        kind = printable(content_type.split(";", 1)[0].strip(), 60)
+        kind = printable(exchange.redact(content_type.split(";", 1)[0].strip()), 60)
         return Failure(NotJson(exchange.base, kind))
     # Here: the body's schema (~1.3 ms to build) is for a 200; `status --offline` sends nothing.
     from nanoctl.adapters.http.login_response import parse_login_response
 
-    return parse_login_response(body, exchange.base)
+    identity = parse_login_response(body, exchange.base)
+    if identity.username is None:
+        return identity
+    return Identity(exchange.redact(identity.username), identity.expires_at)
 
 
 def redirect_target(location: str | None, exchange: Exchange) -> tuple[str | None, bool]:
@@ -119,10 +130,7 @@ def redirect_target(location: str | None, exchange: Exchange) -> tuple[str | Non
     if ":" in host:
         host = f"[{host}]"
     shown = f"{parts.scheme}://{host}{port}{parts.path}"
-    secret = exchange.token.reveal()
-    if secret in shown:
-        shown = shown.replace(secret, "[redacted]")
-    return printable(shown, 200), True
+    return printable(exchange.redact(shown), 200), True
 
 
 def printable(text: str, limit: int) -> str:

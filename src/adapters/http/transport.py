@@ -7,7 +7,8 @@
 - redirects are never looked at (requests would read a redirect's whole body even with
   allow_redirects=False), and urllib3's own retries, which obey Retry-After for hours,
   are off;
-- the token goes through ``auth=``, so a ``~/.netrc`` entry cannot replace it.
+- the token goes through ``auth=``, so a ``~/.netrc`` entry cannot replace it;
+- an API on this machine is contacted directly, whatever the proxy variables say.
 
 requests and urllib3 are imported inside the functions that use them: the container builds
 a validator for `status --offline`, which never sends a request.
@@ -147,15 +148,17 @@ def read_body(
 # --- the session -------------------------------------------------------------------------
 
 
-def open_session() -> requests.Session:
+def open_session(*, direct: bool = False) -> requests.Session:
     """A session that follows no redirect, retries nothing itself and lets the watchdog
-    see its connections; proxies and CA variables from the environment still apply."""
+    see its connections; proxies from the environment apply unless ``direct`` (an API
+    on this machine, which is never contacted through a proxy)."""
     from urllib3.util.retry import Retry  # with requests (~70 ms): only when a request is sent
 
     session = _session_class()()
-    # trust_env stays on: HTTPS_PROXY/NO_PROXY and the CA variables must work. It
-    # also enables ~/.netrc, which auth= overrides.
-    session.trust_env = True
+    # trust_env is what makes requests read HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY
+    # (and ~/.netrc, which auth= overrides; the CA variables are read by ca_bundle()).
+    # Off for a loopback API: no proxy variable, of any spelling, can then apply.
+    session.trust_env = not direct
     # urllib3 must not retry on its own: we count attempts and keep the deadline.
     no_retries = Retry(
         total=0,

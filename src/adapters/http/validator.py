@@ -68,7 +68,10 @@ class RequestsTokenValidator:
         deadline = Deadline(self._limits.deadline, self._clock)
         exchange = Exchange(token, api_url, self._limits, deadline, self._diagnostics)
         verify = ca_bundle(exchange.base)
-        with open_session() as session, Watchdog(self._limits.deadline):
+        with (
+            open_session(direct=api_url.loopback) as session,
+            Watchdog(self._limits.deadline),
+        ):
             attempt = 1
             while True:
                 outcome = self._attempt(session, exchange, verify, attempt)

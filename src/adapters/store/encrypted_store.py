@@ -126,6 +126,9 @@ class EncryptedFileStore:
             self._diagnostics.info(LeftoverKeyRemoved(str(self._path)))
         return removed or removed_key
 
+    def holds_credential(self) -> bool:
+        return os.path.lexists(self._path)
+
     # --- internals ----------------------------------------------------------------------
 
     def _key_place(self, dir_fd: int) -> KeyPlace | None:

@@ -35,3 +35,6 @@ class UnsupportedStore:
 
     def delete(self) -> bool:
         return False  # nothing can have been stored here
+
+    def holds_credential(self) -> bool:
+        return False

@@ -8,11 +8,11 @@ import stat
 
 from nanoctl.adapters.diagnostics import TokenFileExposed, Warnings
 from nanoctl.domain.errors import MalformedToken, TokenFileProblem, TokenFileUnusable
-from nanoctl.domain.model import Token, TokenOrigin
+from nanoctl.domain.model import MAX_TOKEN_INPUT, Token, TokenOrigin
 
-MAX_TOKEN_FILE = 64 * 1024
-"""A token file holds one token and some whitespace; a bigger file is not one (and is not
-read whole)."""
+MAX_TOKEN_FILE = MAX_TOKEN_INPUT
+"""A token file holds one token and some whitespace, trimmed however much there is, as
+`--token -` does; a bigger file is not one (and is not read whole)."""
 
 # A FIFO opened without O_NONBLOCK waits for a writer, maybe forever; with it the open
 # returns at once, and the file is refused as not regular. O_NOCTTY: a terminal device
@@ -49,7 +49,7 @@ def read_token_file(path: str, origin: TokenOrigin, warnings: Warnings) -> Token
     finally:
         os.close(fd)
     if len(data) > MAX_TOKEN_FILE:
-        raise MalformedToken("too_long", origin, path)
+        raise MalformedToken("too_much_input", origin, path)
     try:
         # Undecodable bytes become U+FFFD, which the token rules reject as non-ASCII.
         return Token.parse(data.decode("utf-8", errors="replace"), origin)

@@ -1,15 +1,17 @@
 """Non-interactive token sources: the --token option (or stdin for `--token -`), the
---token-file option, and the environment (NANOSERVICES_TOKEN or NANOSERVICES_TOKEN_FILE)."""
+--token-file option, and the environment (NANOSERVICES_TOKEN or NANOSERVICES_TOKEN_FILE);
+and the wrapper that says with -v which source gave the token."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 
-from nanoctl.adapters.diagnostics import Silent, Warnings
+from nanoctl.adapters.diagnostics import Diagnostics, Silent, TokenFound, Warnings
 from nanoctl.adapters.terminal.terminal import Terminal
 from nanoctl.domain.errors import ConflictingTokenSources, MalformedToken, TokenFromTerminal
-from nanoctl.domain.model import MAX_TOKEN_LENGTH, Token, TokenOrigin
+from nanoctl.domain.model import MAX_TOKEN_INPUT, Token, TokenOrigin
+from nanoctl.domain.ports import TokenSource
 
 ENV_TOKEN = "NANOSERVICES_TOKEN"
 ENV_TOKEN_FILE = "NANOSERVICES_TOKEN_FILE"
@@ -91,11 +93,12 @@ class FlagTokenSource:
     def _read_stdin(self) -> Token:
         if self._terminal.stdin_isatty:
             raise TokenFromTerminal()
-        # Read a bounded amount: a token is at most 4096 characters, and a runaway
-        # pipe must not be slurped into memory.
-        data = self._terminal.stdin.read(MAX_TOKEN_LENGTH + 2)
-        if len(data) > MAX_TOKEN_LENGTH + 1 and data.strip():
-            raise MalformedToken("too_long", TokenOrigin.STDIN)
+        # Bounded, so a runaway pipe is not slurped into memory; generous, so whitespace
+        # around the token (an editor's padding, a here-doc's blank lines) is trimmed in
+        # full and the token is then judged by the 1 to 4096 characters rule.
+        data = self._terminal.stdin.read(MAX_TOKEN_INPUT + 1)
+        if len(data) > MAX_TOKEN_INPUT:
+            raise MalformedToken("too_much_input", TokenOrigin.STDIN)
         return Token.parse(data, TokenOrigin.STDIN)
 
 
@@ -105,3 +108,27 @@ def _read_file(path: str, origin: TokenOrigin, warnings: Warnings) -> Token:
     from nanoctl.adapters.terminal.token_file import read_token_file
 
     return read_token_file(path, origin, warnings)
+
+
+class AnnouncedTokenSource:
+    """``source``, reporting (-v) that its token is the one in use as soon as it gives
+    one: before any request, so the line is there when the API rejects it."""
+
+    __slots__ = ("_diagnostics", "_source")
+
+    def __init__(self, source: TokenSource, diagnostics: Diagnostics) -> None:
+        self._source = source
+        self._diagnostics = diagnostics
+
+    def __repr__(self) -> str:
+        return f"AnnouncedTokenSource({self._source!r})"
+
+    @property
+    def origin(self) -> TokenOrigin:
+        return self._source.origin
+
+    def read(self) -> Token | None:
+        token = self._source.read()
+        if token is not None:
+            self._diagnostics.info(TokenFound(self._source.origin))
+        return token

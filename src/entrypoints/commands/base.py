@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from cleo.commands.command import Command
 from cleo.helpers import option
@@ -12,9 +12,10 @@ from cleo.io.outputs.output import Type
 
 from nanoctl.domain.model import Credential, Expiry
 from nanoctl.entrypoints.application import NanoctlApplication
-from nanoctl.entrypoints.io_diagnostics import write_warning
+from nanoctl.entrypoints.io_diagnostics import write_note, write_warning
 from nanoctl.entrypoints.messages import VERBOSE
 from nanoctl.entrypoints.messages.commands import expiring_soon
+from nanoctl.entrypoints.terminal_lines import stream_of, terminal_width
 
 if TYPE_CHECKING:  # the container loads dependency_injector: `help <command>` never does
     from nanoctl.entrypoints.container import Container
@@ -48,6 +49,11 @@ class NanoctlCommand(Command):
         return application.container
 
     @property
+    def stderr_is_terminal(self) -> bool:
+        """Someone is reading stderr at a terminal (not a log, not a pipe)."""
+        return terminal_width(self._stderr_stream) is not None
+
+    @property
     def json_output(self) -> bool:
         return bool(self.definition.has_option("json") and self.option("json"))
 
@@ -61,6 +67,14 @@ class NanoctlCommand(Command):
     def warn(self, text: str) -> None:
         """A one-line warning on stderr; with --json, a ``{"warning": ...}`` line."""
         write_warning(self.io, text, as_json=self.json_output)
+
+    def note(self, text: str) -> None:
+        """``text`` (plain, no tags) on stderr: one line, wrapped to a terminal's width."""
+        write_note(self.io, text)
+
+    @property
+    def _stderr_stream(self) -> TextIO | None:
+        return stream_of(self.io.error_output)
 
     def warn_if_expiring_soon(self, expiry: Expiry) -> None:
         if expiry.soon:

@@ -8,7 +8,7 @@ from cleo.io.inputs.option import Option
 
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, NanoctlCommand
-from nanoctl.entrypoints.messages.commands import api_url_line, running_line, source_line
+from nanoctl.entrypoints.messages.commands import api_url_line, running_line
 
 
 class ExecCommand(NanoctlCommand):
@@ -40,7 +40,6 @@ Exit codes: the command's own (128+N when signal N ended it); 1 not logged in, 2
             current = container.check_credential().check()
         else:
             current = container.resolve_credential().resolve()
-        self.verbose(source_line(current.origin))
         self.warn_if_credential_expires_soon(current.credential)
         command: list[str] = self.argument("program")
         self.verbose(running_line(command[0]))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from cleo.commands.command import Command
-from cleo.commands.completions_command import CompletionsCommand as CleoCompletionsCommand
 from cleo.commands.help_command import HelpCommand as CleoHelpCommand
 from cleo.helpers import argument
 from cleo.io.inputs.argument import Argument
@@ -59,8 +58,3 @@ Without a command it shows the front page: every command and the global options.
     def _front_page(self) -> int:
         self.io.write(front_page(), type=Type.RAW)
         return 0
-
-
-class CompletionsCommand(CleoCompletionsCommand):
-    description = description_of("completions")
-    hidden = False

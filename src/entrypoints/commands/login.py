@@ -12,9 +12,12 @@ from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, Nanoc
 from nanoctl.entrypoints.messages.commands import (
     HISTORY_WARNING,
     api_url_line,
+    environment_login_note,
     login_lines,
-    source_line,
 )
+
+_FROM_ENVIRONMENT = (TokenOrigin.ENVIRONMENT, TokenOrigin.ENVIRONMENT_FILE)
+"""The silent logins, whose note at a terminal says the token was used and not stored."""
 
 
 class LoginCommand(NanoctlCommand):
@@ -55,14 +58,15 @@ Exit codes: 0 ok, 2 usage, 3 token rejected, 4 API unusable, 5 storage, 130 canc
             self.warn(HISTORY_WARNING)
         authenticate = container.authenticate()
         self.verbose(api_url_line(container.api_url()))
-        result = authenticate.login()
-        self.verbose(source_line(result.origin))
+        result = authenticate.login()  # its token source says with -v where the token is from
         self.warn_if_expiring_soon(result.expiry)
         if self.json_output:
             self.emit_json(login_json(result))
-        else:
-            for line in login_lines(result):
-                self.say(line)
+            return 0
+        for line in login_lines(result):
+            self.say(line)
+        if result.origin in _FROM_ENVIRONMENT and self.stderr_is_terminal:
+            self.note(environment_login_note(result))
         return 0
 
 

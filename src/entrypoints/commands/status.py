@@ -9,7 +9,7 @@ from cleo.io.inputs.option import Option
 from nanoctl.domain.status import StatusReport
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand
-from nanoctl.entrypoints.messages.commands import api_url_line, source_line, status_lines
+from nanoctl.entrypoints.messages.commands import api_url_line, status_lines
 
 
 class StatusCommand(NanoctlCommand):
@@ -35,7 +35,6 @@ Exit codes: 0 usable, 1 not logged in, 3 rejected or expired, 4 API unreachable,
         container = self.container
         self.verbose(api_url_line(container.api_url()))
         report = container.status().check(offline=offline)
-        self.verbose(source_line(report.origin))
         self.warn_if_expiring_soon(report.expiry)
         if self.json_output:
             self.emit_json(status_json(report))

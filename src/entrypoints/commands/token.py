@@ -9,7 +9,7 @@ from cleo.io.outputs.output import Type, Verbosity
 from nanoctl.domain.errors import NoJsonOutput, TokenToTerminal
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, NanoctlCommand
-from nanoctl.entrypoints.messages.commands import api_url_line, source_line
+from nanoctl.entrypoints.messages.commands import api_url_line
 
 
 class TokenCommand(NanoctlCommand):
@@ -40,7 +40,6 @@ Exit codes: 0 printed, 1 not logged in, 2 usage (a terminal, --json), 3 expired,
             raise TokenToTerminal()
         self.verbose(api_url_line(container.api_url()))
         current = container.resolve_credential().resolve()
-        self.verbose(source_line(current.origin))
         self.warn_if_credential_expires_soon(current.credential)
         value = current.credential.token.reveal()
         line = f"Authorization: Bearer {value}" if self.option("header") else value

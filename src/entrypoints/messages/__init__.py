@@ -25,6 +25,8 @@ from nanoctl.domain.model import Expiry, TokenOrigin
 TOKEN_PAGE = "https://atomic.deskree.com/auth/access/token"
 VERBOSE = "nanoctl: {}"
 """How a -v or -vvv line starts, on stderr."""
+WARNING = "Warning:"
+"""How a warning starts, on stderr (yellow on a colour terminal)."""
 
 
 def esc(text: str) -> str:

@@ -15,7 +15,8 @@ if TYPE_CHECKING:  # every command imports these words; each needs one use case 
     from nanoctl.domain.status import StatusReport
 
 TOKEN_PROMPT = (
-    f"Please provide the token for authentication. You can create it on {TOKEN_PAGE}\nToken: "
+    f"Please provide the token for authentication. You can create it on {TOKEN_PAGE}\n"
+    "Token (input hidden): "
 )
 HISTORY_WARNING = (
     "a token given on the command line can end up in your shell history and is visible in "
@@ -73,6 +74,24 @@ def login_lines(result: LoginResult) -> list[str]:
     ]
 
 
+def environment_login_note(result: LoginResult) -> str:
+    """On a terminal's stderr after a login with NANOSERVICES_TOKEN (or its file), which
+    prints nothing on stdout: the user at a keyboard sees that the environment's token was
+    used, not stored, and how to log in with the prompt instead."""
+    who = result.identity.username or "an unknown user"
+    variable = _ENVIRONMENT_VARIABLES.get(result.origin, "NANOSERVICES_TOKEN")
+    token = (
+        variable
+        if result.origin is TokenOrigin.ENVIRONMENT
+        else f"The token in {source(result.origin)}"
+    )
+    return (
+        f"{token} is valid ({who}) and was used as is, not stored. "
+        "To log in with the prompt and store a token, run "
+        f"`env -u {variable} nanoctl login`."
+    )
+
+
 def logout_line(result: LogoutResult) -> str:
     if result.removed:
         return f"Logged out: removed the stored credential ({esc(result.location)})."
@@ -97,6 +116,9 @@ def status_lines(report: StatusReport) -> list[str]:
     lines.append(f"  Expires:      {esc(expiry(report.expiry))}")
     if report.key_location:
         lines.append(f"  Key:          {esc(report.key_location)}")
+    if report.shadowed:
+        variable = _ENVIRONMENT_VARIABLES.get(report.origin, "NANOSERVICES_TOKEN")
+        lines.append(f"  Stored:       {esc(report.shadowed)}, not used while {variable} is set")
     return lines
 
 

@@ -12,14 +12,18 @@ import os
 from functools import singledispatch
 
 from nanoctl.domain import errors as e
-from nanoctl.domain.model import MAX_TOKEN_LENGTH, TokenOrigin
+from nanoctl.domain.model import MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH, TokenOrigin
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.messages import TOKEN_PAGE, source, storage, token_file
-from nanoctl.entrypoints.settings import DEFAULT_TIMEOUT, MAX_TIMEOUT, TIMEOUT_ENV
+from nanoctl.entrypoints.settings import (
+    DEFAULT_TIMEOUT,
+    MAX_TIMEOUT,
+    TIMEOUT_ENV,
+    running_in_ci,
+)
 
-_USAGE = "Run `nanoctl help <command>` for usage."
+_USAGE = "Run `nanoctl --help` for usage."
 _API_URL = "Check your network; NANOSERVICES_API_URL or --api-url sets the API URL."
-_REJECTED = f"Create a new token on {TOKEN_PAGE} and log in again."
 _UNEXPECTED = (
     "Unexpected response from the API at {url}: {what}.",
     "Check that NANOSERVICES_API_URL points at the Nanoservices API.",
@@ -60,7 +64,7 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
     e.NanoctlError: ("nanoctl failed ({kind}).", "Run again with -vvv for details and report it."),
     # exit 2
     e.UsageError: ("Invalid usage.", _USAGE),
-    e.CommandLineError: ("{problem}", _USAGE),
+    e.CommandLineError: ("{problem}{did_you_mean}", "{hint}"),
     e.TokenFromTerminal: (
         "`--token -` reads the token from a pipe, but standard input is a terminal.",
         "Pipe the token in (`... | nanoctl login --token -`), "
@@ -96,6 +100,11 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "Pass a full URL such as https://api.example.com/base with --api-url "
         "or NANOSERVICES_API_URL.",
     ),
+    e.UnknownShell: (
+        "{what}",
+        "Name one: `nanoctl completions bash`, `nanoctl completions zsh` "
+        "or `nanoctl completions fish`.",
+    ),
     e.InvalidTimeout: (
         f"{TIMEOUT_ENV}={{value!r}} is not a number of seconds.",
         f"Set {TIMEOUT_ENV} to a value between 0 and {MAX_TIMEOUT:g} "
@@ -113,17 +122,14 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "Unexpected internal error ({exception_type}).",
         "Run again with -vvv for details and report it.",
     ),
-    # exit 3
-    e.TokenRejected: ("The API rejected the token.", _REJECTED),
-    e.InvalidToken: ("The API rejected the token as invalid.", _REJECTED),
-    e.InactiveToken: ("The token is no longer active (revoked or expired).", _REJECTED),
-    e.ExpiredToken: (
-        "The token{owner} expired on {date}.",
-        f"Create a new token on {TOKEN_PAGE} and run `nanoctl login`.",
-    ),
+    # exit 3: {the_token} names where it came from, {renew} where a new one must go
+    e.TokenRejected: ("The API rejected {the_token}.", "{renew}"),
+    e.InvalidToken: ("The API rejected {the_token} as invalid.", "{renew}"),
+    e.InactiveToken: ("{The_token} is no longer active (revoked or expired).", "{renew}"),
+    e.ExpiredToken: ("{The_token}{owner} expired on {date}.", "{renew}"),
     e.ForbiddenToken: (
-        "The token is valid but lacks permission to log in (HTTP 403).",
-        f"Create a token with access to the platform on {TOKEN_PAGE}.",
+        "{The_token} is valid but lacks permission to log in (HTTP 403).",
+        "{renew}",
     ),
     # exit 4
     e.ApiUnavailable: ("The API at {url} could not be used.", "Try again in a few minutes."),
@@ -166,6 +172,8 @@ def _(error: e.MalformedToken) -> dict[str, str]:
         if error.path is None
         else f"the file {token_file(error.path, error.origin)}"
     )
+    if error.problem == "too_much_input" and error.path is not None:
+        return {"source": where, "what": f"the file holds more than {MAX_TOKEN_INPUT:,} bytes"}
     return {"source": where, "what": _TOKEN_PROBLEMS[error.problem]}
 
 
@@ -226,16 +234,103 @@ def _(error: e.NoTokenAvailable) -> dict[str, str]:
 
 
 @_phrases.register
+def _(error: e.CommandLineError) -> dict[str, str]:
+    """'Did you mean `login`?', and the help page of the command meant (or used)."""
+    names = [f"`{name}`" for name in error.suggestions]
+    did_you_mean = ""
+    if names:
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+        did_you_mean = f" Did you mean {listed}?"
+    command = error.command
+    if command is None and isinstance(error, e.UnknownCommand) and len(error.suggestions) == 1:
+        command = error.suggestions[0]
+    if command is not None:
+        return {"did_you_mean": did_you_mean, "hint": f"Run `nanoctl {command} --help` for usage."}
+    if isinstance(error, e.UnknownCommand):
+        return {"did_you_mean": did_you_mean, "hint": "Run `nanoctl --help` to see the commands."}
+    return {"did_you_mean": did_you_mean, "hint": _USAGE}
+
+
+@_phrases.register
+def _(error: e.UnknownShell) -> dict[str, str]:
+    scripts = "nanoctl has completion scripts for bash, zsh and fish"
+    if error.unset:
+        return {"what": f"No shell given and SHELL is not set; {scripts}."}
+    if error.from_environment:
+        shell = error.shell or "a shell"
+        return {"what": f"SHELL names {shell}, which has no completion script ({scripts})."}
+    if error.shell:
+        return {"what": f"{scripts}, not {error.shell}."}
+    return {"what": f"{scripts} only."}
+
+
+@_phrases.register
 def _(error: e.InvalidApiUrl) -> dict[str, str]:
     return {"what": _API_URL_PROBLEMS[error.problem]}
 
 
 @_phrases.register
+def _(error: e.TokenRejected) -> dict[str, str]:
+    return _rejected(error)
+
+
+@_phrases.register
 def _(error: e.ExpiredToken) -> dict[str, str]:
     return {
+        **_rejected(error),
         "owner": f" for {error.username}" if error.username else "",
         "date": error.expires_at.strftime("%Y-%m-%d") if error.expires_at else "an unknown date",
     }
+
+
+def _rejected(error: e.TokenRejected) -> dict[str, str]:
+    """Which token the API rejected, and where a new one must go: a stale
+    NANOSERVICES_TOKEN (or its file) is fixed by updating it (in CI: its secret), not by
+    logging in."""
+    the_token = _REJECTED_TOKENS.get(error.origin, f"the token from {source(error.origin)}")
+    create = (
+        f"Create a token with access to the platform on {TOKEN_PAGE}"
+        if isinstance(error, e.ForbiddenToken)
+        else f"Create a new token on {TOKEN_PAGE}"
+    )
+    return {
+        "the_token": the_token,
+        "The_token": _capital(the_token),
+        "renew": f"{create} {_renew_step(error.origin)}",
+    }
+
+
+def _renew_step(origin: TokenOrigin | None) -> str:
+    """Where the new token goes: the variable or file that gave the old one."""
+    if origin in _RENEW_IN_CI and running_in_ci(os.environ):
+        return _RENEW_IN_CI[origin]
+    return _RENEW.get(origin, "and log in again.")
+
+
+_RENEW: dict[TokenOrigin | None, str] = {
+    TokenOrigin.ENVIRONMENT: "and update NANOSERVICES_TOKEN, or unset it.",
+    TokenOrigin.ENVIRONMENT_FILE: "and write it to that file, or unset NANOSERVICES_TOKEN_FILE.",
+    TokenOrigin.FILE: "and write it to that file.",
+    TokenOrigin.STORED: "and run `nanoctl login` to replace the stored one.",
+}
+_RENEW_IN_CI: dict[TokenOrigin | None, str] = {
+    TokenOrigin.ENVIRONMENT: "and update the CI secret that sets NANOSERVICES_TOKEN.",
+    TokenOrigin.ENVIRONMENT_FILE: (
+        "and update the CI secret written to the file NANOSERVICES_TOKEN_FILE names."
+    ),
+}
+_REJECTED_TOKENS: dict[TokenOrigin | None, str] = {
+    None: "the token",
+    TokenOrigin.ENVIRONMENT: f"the token in {source(TokenOrigin.ENVIRONMENT)}",
+    TokenOrigin.FILE: f"the token in {source(TokenOrigin.FILE)}",
+    TokenOrigin.ENVIRONMENT_FILE: f"the token in {source(TokenOrigin.ENVIRONMENT_FILE)}",
+    TokenOrigin.PROMPT: "the token you entered",
+    TokenOrigin.STORED: "the stored token",
+}
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 @_phrases.register
@@ -301,6 +396,7 @@ _TOKEN_PROBLEMS: dict[e.TokenProblem, str] = {
     "too_long": f"it is longer than {MAX_TOKEN_LENGTH} characters",
     "several_lines": "it spans several lines",
     "bad_characters": "it contains spaces, control or non-ASCII characters",
+    "too_much_input": f"the input goes on past {MAX_TOKEN_INPUT:,} characters",
 }
 _API_URL_PROBLEMS: dict[e.ApiUrlProblem, str] = {
     "unparseable": "it cannot be parsed",

@@ -4,14 +4,16 @@ in ``commands``)."""
 from __future__ import annotations
 
 from nanoctl.adapters import diagnostics as events
-from nanoctl.entrypoints.messages.commands import token_file_exposed
+from nanoctl.entrypoints.messages.commands import source_line, token_file_exposed
 from nanoctl.entrypoints.messages.errors import explain
 from nanoctl.entrypoints.messages.storage import keyring_fault
 
 
-def note(event: events.Event) -> str:  # noqa: PLR0911 - one case per event
+def note(event: events.Event) -> str:  # noqa: PLR0911, PLR0912 - one case per event
     """The -v (or -vvv) line, or the warning, for an adapter's event."""
     match event:
+        case events.TokenFound():
+            return source_line(event.origin)
         case events.TokenFileExposed():
             return token_file_exposed(event.path, event.mode, event.origin)
         case events.Retrying():

@@ -1,0 +1,45 @@
+"""The store as a token source for -v: the stored credential is the token in use whenever
+the environment has none, and -v says so as soon as it is read, as AnnouncedTokenSource
+does for the other sources (before any request, so also when the API rejects it)."""
+
+from __future__ import annotations
+
+from nanoctl.adapters.diagnostics import Diagnostics, TokenFound
+from nanoctl.domain.model import Credential, TokenOrigin
+from nanoctl.domain.ports import SecretStore
+
+
+class AnnouncedStore:
+    """``store``, reporting (-v) that its credential gives the token when it loads one."""
+
+    __slots__ = ("_diagnostics", "_store")
+
+    def __init__(self, store: SecretStore, diagnostics: Diagnostics) -> None:
+        self._store = store
+        self._diagnostics = diagnostics
+
+    def __repr__(self) -> str:
+        return f"AnnouncedStore({self._store!r})"
+
+    @property
+    def location(self) -> str:
+        return self._store.location
+
+    @property
+    def key_location(self) -> str:
+        return self._store.key_location
+
+    def load(self) -> Credential | None:
+        credential = self._store.load()
+        if credential is not None:
+            self._diagnostics.info(TokenFound(TokenOrigin.STORED))
+        return credential
+
+    def save(self, credential: Credential) -> None:
+        self._store.save(credential)
+
+    def delete(self) -> bool:
+        return self._store.delete()
+
+    def holds_credential(self) -> bool:
+        return self._store.holds_credential()
