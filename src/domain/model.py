@@ -119,7 +119,7 @@ class ApiUrl:
             raise InvalidApiUrl(shown, "extras")
         if parts.scheme == "http" and not _is_loopback(host):
             raise InsecureApiUrl(shown)
-        return cls(url.rstrip("/"))
+        return cls(_normalised(url, parts.scheme))
 
     @property
     def loopback(self) -> bool:
@@ -134,6 +134,16 @@ class ApiUrl:
 
     def __str__(self) -> str:
         return self.value
+
+
+def _normalised(url: str, scheme: str) -> str:
+    """``url`` with its scheme and host in lower case (RFC 3986: they are
+    case-insensitive, so ``HTTP://LOCALHOST:8080/p`` is the API of ``http://localhost:8080/p``)
+    and no trailing slash; the path keeps its case. One spelling per API, so that every
+    comparison (a stored credential's URL, the profile bound to a URL) is plain equality."""
+    rest = url.split("://", 1)[1]
+    netloc, slash, path = rest.partition("/")
+    return f"{scheme}://{netloc.lower()}{slash}{path}".rstrip("/")
 
 
 def masked_url(raw: str) -> str:

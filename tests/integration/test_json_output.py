@@ -170,7 +170,10 @@ def test_errors_with_json_are_one_object_on_stderr_whose_code_is_the_exit_code(
     result = run_nanoctl(*args, "--json", env=url_env(server, env_token), stdin=stdin)
 
     assert result.exit_code == want_code
-    assert result.stdout == ""
+    if args[0] == "status":  # status --json always answers on stdout as well (#10 item 15)
+        assert single_json_object(result.stdout)["error"] == want_kind
+    else:
+        assert result.stdout == ""
     document = single_json_object(result.stderr)
     assert list(document) == ["error"]
     error = document["error"]

@@ -60,6 +60,21 @@ def test_api_url_keeps_its_path_prefix(raw: str, want: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "spelling",
+    [
+        "http://LOCALHOST:8080/Public/P",
+        "HTTP://localhost:8080/Public/P/",
+        "Http://LocalHost:8080/Public/P",
+    ],
+)
+def test_scheme_and_host_are_case_insensitive_the_path_is_not(spelling: str) -> None:
+    url = ApiUrl.parse(spelling)
+    assert url == ApiUrl.parse("http://localhost:8080/Public/P")
+    assert url.value == "http://localhost:8080/Public/P"
+    assert url != ApiUrl.parse("http://localhost:8080/public/p")
+
+
+@pytest.mark.parametrize(
     ("raw", "error"),
     [
         ("http://api.example.com", InsecureApiUrl),

@@ -6,6 +6,7 @@ from typing import ClassVar
 from cleo.helpers import option
 from cleo.io.inputs.option import Option
 
+from nanoctl.domain.errors import ExpiredToken, NanoctlError, TokenRejected
 from nanoctl.domain.status import StatusReport
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand
@@ -33,8 +34,17 @@ Exit codes: 0 usable, 1 not logged in, 3 rejected or expired, 4 API unreachable,
     def handle(self) -> int:
         offline = bool(self.option("offline"))
         container = self.container
-        self.verbose(api_url_line(container.api_url()))
-        report = container.status().check(offline=offline)
+        api_url: str | None = None
+        try:
+            api_url = container.api_url().value
+            self.verbose(api_url_line(container.api_url()))
+            report = container.status().check(offline=offline)
+        except NanoctlError as error:
+            # Scripts read one object on stdout whatever happened; the error object
+            # still goes to stderr (the error boundary) with its exit code.
+            if self.json_output:
+                self.emit_json(status_failure_json(error, api_url))
+            raise
         self.warn_if_expiring_soon(report.expiry)
         if self.json_output:
             self.emit_json(status_json(report))
@@ -62,4 +72,27 @@ def status_json(report: StatusReport) -> dict[str, object]:
         "expired": report.expiry.expired,
         "validated": report.validated,
         "saved_at": _iso(report.saved_at),
+    }
+
+
+def status_failure_json(error: NanoctlError, api_url: str | None) -> dict[str, object]:
+    """What ``status --json`` prints on stdout when there is no usable credential: the keys
+    of a success, unknown ones null, ``logged_in`` and ``validated`` false, ``expired``
+    true for an expired token (false for another rejection), and the error's kind."""
+    expired = isinstance(error, ExpiredToken)
+    origin = error.origin if isinstance(error, TokenRejected) else None
+    return {
+        "logged_in": False,
+        "username": error.username if isinstance(error, ExpiredToken) else None,
+        "source": origin.value if origin is not None else None,
+        "location": None,
+        "key_location": None,
+        "api_url": api_url,
+        "token": None,
+        "expires_at": _iso(error.expires_at) if isinstance(error, ExpiredToken) else None,
+        "days_left": None,
+        "expired": True if expired else (False if isinstance(error, TokenRejected) else None),
+        "validated": False,
+        "saved_at": None,
+        "error": error.kind,
     }
