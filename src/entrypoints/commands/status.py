@@ -6,10 +6,14 @@ from typing import ClassVar
 from cleo.helpers import option
 from cleo.io.inputs.option import Option
 
+from nanoctl.domain.errors import NotLoggedIn
+from nanoctl.domain.legacy import holding_tokens
 from nanoctl.domain.status import StatusReport
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand
 from nanoctl.entrypoints.messages.commands import api_url_line, status_lines
+from nanoctl.entrypoints.messages.legacy import status_line as legacy_status_line
+from nanoctl.entrypoints.messages.legacy import status_note as legacy_status_note
 
 
 class StatusCommand(NanoctlCommand):
@@ -34,13 +38,22 @@ Exit codes: 0 usable, 1 not logged in, 3 rejected or expired, 4 API unreachable,
         offline = bool(self.option("offline"))
         container = self.container
         self.verbose(api_url_line(container.api_url()))
-        report = container.status().check(offline=offline)
+        # the old Node nanoctl's token files (issue #14): a few stat calls
+        legacy = [f.path for f in holding_tokens(container.legacy_token_store().find())]
+        try:
+            report = container.status().check(offline=offline)
+        except NotLoggedIn:
+            if legacy:
+                self.warn(legacy_status_note(legacy))
+            raise
         self.warn_if_expiring_soon(report.expiry)
         if self.json_output:
-            self.emit_json(status_json(report))
+            self.emit_json({**status_json(report), "legacy_files": legacy})
         else:
             for line in status_lines(report):
                 self.say(line)
+            if legacy:
+                self.say(legacy_status_line(legacy))
         return 0
 
 
