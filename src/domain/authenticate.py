@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from nanoctl.domain.current_credential import reject_if_expired, rejections_name
 from nanoctl.domain.errors import NoTokenEntered
@@ -15,6 +16,9 @@ from nanoctl.domain.ports import (
     TokenSource,
     TokenValidator,
 )
+
+if TYPE_CHECKING:  # the legacy import is loaded only when a login offers it
+    from nanoctl.domain.legacy import LegacyImport
 
 
 class TokenSources:
@@ -31,18 +35,30 @@ class TokenSources:
         return iter((self.flag, self.environment))
 
 
+class LegacyOffer(Protocol):
+    """Offers the old Node nanoctl's token before the prompt (import_legacy.OfferLegacyImport)."""
+
+    def offer(self) -> LoginResult | None: ...
+
+
 class InteractiveLogin:
     """What only an interactive login uses: the prompt, the question before a stored
-    credential is replaced, and the store the prompted token goes to."""
+    credential is replaced, the store the prompted token goes to, and the offer to import
+    the old nanoctl's token when nothing is stored (None: never offered)."""
 
-    __slots__ = ("confirmation", "prompt", "store")
+    __slots__ = ("confirmation", "legacy_offer", "prompt", "store")
 
     def __init__(
-        self, prompt: TokenSource, confirmation: ReplaceConfirmation, store: SecretStore
+        self,
+        prompt: TokenSource,
+        confirmation: ReplaceConfirmation,
+        store: SecretStore,
+        legacy_offer: LegacyOffer | None = None,
     ) -> None:
         self.prompt = prompt
         self.confirmation = confirmation
         self.store = store
+        self.legacy_offer = legacy_offer
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,8 @@ class LoginResult:
     """True when this login saved the credential."""
     kept: bool = False
     """True when a stored credential was already there and the user kept it."""
+    legacy: LegacyImport | None = None
+    """What an import of the old nanoctl's token did to its files (None: no import)."""
 
 
 class Authenticate:
@@ -95,6 +113,12 @@ class Authenticate:
         # written by a newer nanoctl) must be reported, never silently overwritten.
         interactive = self._interactive
         current = interactive.store.load()
+        # --- the old nanoctl's token, offered when nothing is stored (issue #14) ---
+        if current is None and interactive.legacy_offer is not None:
+            imported = interactive.legacy_offer.offer()
+            if imported is not None:
+                return imported
+        # --- end of the legacy offer ---
         if (
             current is not None
             and self._usable(current)

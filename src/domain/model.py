@@ -32,6 +32,8 @@ class TokenOrigin(Enum):
     """The file ``NANOSERVICES_TOKEN_FILE`` names; counts as the environment's token."""
     PROMPT = "prompt"
     STORED = "stored"
+    LEGACY = "legacy_file"
+    """A token file of the old Node nanoctl (``login --import-legacy``)."""
 
 
 class Token:

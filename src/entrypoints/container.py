@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cleo.io.io import IO
@@ -45,6 +46,8 @@ if TYPE_CHECKING:  # the use cases are imported when built, below
     from nanoctl.domain.authenticate import Authenticate, InteractiveLogin, TokenSources
     from nanoctl.domain.check_credential import CheckCredential
     from nanoctl.domain.current_credential import ResolveCredential
+    from nanoctl.domain.import_legacy import ImportLegacyCredential, OfferLegacyImport
+    from nanoctl.domain.legacy import LegacyTokenStore
     from nanoctl.domain.logout import Logout
     from nanoctl.domain.status import Status
 
@@ -177,10 +180,13 @@ def _interactive_login(
     confirmation: ReplaceConfirmation,
     store: SecretStore,
     diagnostics: Diagnostics,
+    legacy_offer: OfferLegacyImport | None = None,
 ) -> InteractiveLogin:
     from nanoctl.domain.authenticate import InteractiveLogin  # login only
 
-    return InteractiveLogin(AnnouncedTokenSource(prompt, diagnostics), confirmation, store)
+    return InteractiveLogin(
+        AnnouncedTokenSource(prompt, diagnostics), confirmation, store, legacy_offer
+    )
 
 
 def _authenticate(
@@ -234,6 +240,43 @@ def _check_credential(
     return CheckCredential(resolve, validator, clock)
 
 
+# --- the old Node nanoctl's token files (issue #14) ----------------------------------------
+
+
+def _legacy_token_store(invocation: Invocation) -> LegacyTokenStore:
+    from nanoctl.adapters.legacy.token_files import LegacyTokenFiles  # login and status
+
+    home = invocation.environ.get("HOME")
+    return LegacyTokenFiles(Path(home) if home else Path.home())
+
+
+def _import_legacy(
+    legacy: LegacyTokenStore,
+    store: SecretStore,
+    confirmation: ReplaceConfirmation,
+    validator: TokenValidator,
+    clock: Clock,
+    api_url: ApiUrl,
+) -> ImportLegacyCredential:
+    from nanoctl.domain.import_legacy import ImportLegacyCredential  # login only
+
+    return ImportLegacyCredential(legacy, store, confirmation, validator, clock, api_url)
+
+
+def _legacy_offer(
+    terminal: Terminal, legacy: LegacyTokenStore, importer: ImportLegacyCredential
+) -> OfferLegacyImport | None:
+    """None where nobody can be asked (-n, no terminal): nothing is read to offer."""
+    if not terminal.can_prompt:
+        return None
+    from nanoctl.adapters.terminal.legacy_question import TerminalLegacyImportConfirmation
+    from nanoctl.domain.import_legacy import OfferLegacyImport
+    from nanoctl.entrypoints.messages.legacy import import_question
+
+    question = TerminalLegacyImportConfirmation(terminal, import_question)
+    return OfferLegacyImport(legacy, question, importer)
+
+
 class Container(containers.DeclarativeContainer):
     invocation = providers.Dependency(instance_of=Invocation)
 
@@ -260,6 +303,21 @@ class Container(containers.DeclarativeContainer):
     confirmation = providers.Factory(TerminalReplaceConfirmation, terminal, replace_question, clock)
 
     # --- use cases ---------------------------------------------------------------------------
+    # the old Node nanoctl's token files (issue #14)
+    legacy_token_store = providers.Singleton(_legacy_token_store, invocation)
+    import_legacy = providers.Factory(
+        _import_legacy,
+        legacy=legacy_token_store,
+        store=store,
+        confirmation=confirmation,
+        validator=validator,
+        clock=clock,
+        api_url=api_url,
+    )
+    legacy_offer = providers.Factory(
+        _legacy_offer, terminal=terminal, legacy=legacy_token_store, importer=import_legacy
+    )
+
     authenticate = providers.Factory(
         _authenticate,
         sources=providers.Factory(
@@ -271,6 +329,7 @@ class Container(containers.DeclarativeContainer):
             confirmation=confirmation,
             store=store,
             diagnostics=diagnostics,
+            legacy_offer=legacy_offer,
         ),
         validator=validator,
         clock=clock,

@@ -29,6 +29,7 @@ from nanoctl.domain.errors import (
     UnknownCommand,
     UsageError,
 )
+from nanoctl.domain.legacy_errors import LegacyTokenUnreadable
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.command_table import GLOBAL_OPTIONS
 from nanoctl.entrypoints.messages.errors import explain
@@ -38,6 +39,8 @@ from nanoctl.entrypoints.terminal_lines import fitted, stream_of
 EXIT_OK = 0
 EXIT_CODES: tuple[tuple[type[NanoctlError], int], ...] = (
     (UsageError, 2),
+    # the old nanoctl's file holds no usable token: a local credential file that cannot be read
+    (LegacyTokenUnreadable, 5),
     (NotLoggedIn, 1),
     (TokenRejected, 3),
     (ApiUnavailable, 4),

@@ -6,11 +6,14 @@ from typing import ClassVar
 from cleo.helpers import option
 from cleo.io.inputs.option import Option
 
-from nanoctl.domain.errors import ExpiredToken, NanoctlError, TokenRejected
+from nanoctl.domain.errors import ExpiredToken, NanoctlError, NotLoggedIn, TokenRejected
+from nanoctl.domain.legacy import holding_tokens
 from nanoctl.domain.status import StatusReport
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand
 from nanoctl.entrypoints.messages.commands import api_url_line, status_lines
+from nanoctl.entrypoints.messages.legacy import status_line as legacy_status_line
+from nanoctl.entrypoints.messages.legacy import status_note as legacy_status_note
 
 
 class StatusCommand(NanoctlCommand):
@@ -35,22 +38,28 @@ Exit codes: 0 usable, 1 not logged in, 3 rejected or expired, 4 API unreachable,
         offline = bool(self.option("offline"))
         container = self.container
         api_url: str | None = None
+        # the old Node nanoctl's token files (issue #14): a few stat calls
+        legacy = [f.path for f in holding_tokens(container.legacy_token_store().find())]
         try:
             api_url = container.api_url().value
             self.verbose(api_url_line(container.api_url()))
             report = container.status().check(offline=offline)
         except NanoctlError as error:
+            if isinstance(error, NotLoggedIn) and legacy:
+                self.warn(legacy_status_note(legacy))
             # Scripts read one object on stdout whatever happened; the error object
             # still goes to stderr (the error boundary) with its exit code.
             if self.json_output:
-                self.emit_json(status_failure_json(error, api_url))
+                self.emit_json({**status_failure_json(error, api_url), "legacy_files": legacy})
             raise
         self.warn_if_expiring_soon(report.expiry)
         if self.json_output:
-            self.emit_json(status_json(report))
+            self.emit_json({**status_json(report), "legacy_files": legacy})
         else:
             for line in status_lines(report):
                 self.say(line)
+            if legacy:
+                self.say(legacy_status_line(legacy))
         return 0
 
 

@@ -46,6 +46,7 @@ def source(origin: TokenOrigin | None) -> str:
         TokenOrigin.ENVIRONMENT_FILE: "the file named by NANOSERVICES_TOKEN_FILE",
         TokenOrigin.PROMPT: "the prompt",
         TokenOrigin.STORED: "the stored credential",
+        TokenOrigin.LEGACY: "the old nanoctl's token file",
     }[origin]
 
 

@@ -12,9 +12,10 @@ import os
 from functools import singledispatch
 
 from nanoctl.domain import errors as e
+from nanoctl.domain.legacy_errors import LegacyTokenRejected
 from nanoctl.domain.model import MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH, TokenOrigin
 from nanoctl.domain.store_errors import StorageError
-from nanoctl.entrypoints.messages import TOKEN_PAGE, source, storage, token_file
+from nanoctl.entrypoints.messages import TOKEN_PAGE, legacy, source, storage, token_file
 from nanoctl.entrypoints.settings import (
     DEFAULT_TIMEOUT,
     MAX_TIMEOUT,
@@ -157,12 +158,15 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
     e.Cancelled: ("Authentication cancelled.", ""),
 }
 _SENTENCES.update(storage.SENTENCES)
+_SENTENCES.update(legacy.SENTENCES)  # the old Node nanoctl's token files (issue #14)
 
 
 @singledispatch
 def _phrases(error: e.NanoctlError) -> dict[str, str]:
     """The words an error's sentence needs beyond its facts (none, for most)."""
-    return storage.phrases(error) if isinstance(error, StorageError) else {}
+    if isinstance(error, StorageError):
+        return storage.phrases(error)
+    return legacy.phrases(error)
 
 
 @_phrases.register
@@ -271,6 +275,8 @@ def _(error: e.InvalidApiUrl) -> dict[str, str]:
 
 @_phrases.register
 def _(error: e.TokenRejected) -> dict[str, str]:
+    if isinstance(error, LegacyTokenRejected):  # names its file, not a token source
+        return legacy.phrases(error)
     return _rejected(error)
 
 
@@ -451,6 +457,7 @@ _SOURCE_NAMES: dict[TokenOrigin, str] = {
     TokenOrigin.FILE: "--token-file",
     TokenOrigin.ENVIRONMENT: "NANOSERVICES_TOKEN",
     TokenOrigin.ENVIRONMENT_FILE: "NANOSERVICES_TOKEN_FILE",
+    TokenOrigin.LEGACY: "--import-legacy",
 }
 
 

@@ -1,0 +1,67 @@
+"""Destroy a file for good, as far as a file system lets us: overwrite it with zeros, then
+with random bytes, fsync each pass, unlink it; then remove the directories left empty.
+
+Everything is opened relative to a directory descriptor with O_NOFOLLOW, so a symlink put in
+the way (for the file or a directory) is refused, never followed to someone else's file.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Callable
+
+_CHUNK = 64 * 1024
+
+
+class NotAFile(Exception):
+    """What is at the name is not a regular file (a symlink, a directory, a FIFO)."""
+
+
+def shred(directory: int, name: str) -> None:
+    """Overwrite and unlink ``name`` in the open directory ``directory``.
+
+    Raises NotAFile, or OSError from the system.
+    """
+    flags = os.O_WRONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(name, flags, dir_fd=directory)
+    except OSError as failed:
+        if failed.errno == errno.ELOOP:
+            raise NotAFile() from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAFile()
+        for fill in (_zeros, os.urandom):
+            _overwrite(fd, info.st_size, fill)
+    finally:
+        os.close(fd)
+    os.unlink(name, dir_fd=directory)
+    os.fsync(directory)
+
+
+def remove_if_empty(directory: int, name: str) -> bool:
+    """Remove the directory ``name`` in ``directory`` when it is empty; True when removed."""
+    try:
+        os.rmdir(name, dir_fd=directory)
+    except OSError:  # not empty, gone already, or not ours to remove: leave it
+        return False
+    os.fsync(directory)
+    return True
+
+
+def _zeros(count: int) -> bytes:
+    return bytes(count)
+
+
+def _overwrite(fd: int, size: int, fill: Callable[[int], bytes]) -> None:
+    os.lseek(fd, 0, os.SEEK_SET)
+    left = size
+    while left > 0:
+        chunk = min(left, _CHUNK)
+        written = os.write(fd, fill(chunk))
+        left -= written
+    os.fsync(fd)

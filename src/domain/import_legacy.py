@@ -1,0 +1,154 @@
+"""Import the old Node nanoctl's token into nanoctl's store, then destroy the weak copies.
+
+The old client's "encryption" is obfuscation (its key is rebuilt from the host name and the
+user name), so its files must go, but only once the token is safely in nanoctl's store:
+killed at any point, the token is in the store, in the legacy file, or in both.
+"""
+
+from __future__ import annotations
+
+from nanoctl.domain.authenticate import LoginResult
+from nanoctl.domain.current_credential import reject_if_expired, rejections_name
+from nanoctl.domain.errors import TokenRejected
+from nanoctl.domain.legacy import (
+    KeptLegacyFile,
+    LegacyFile,
+    LegacyImport,
+    LegacyImportConfirmation,
+    LegacyTokenStore,
+    NotRemovedLegacyFile,
+    holding_tokens,
+)
+from nanoctl.domain.legacy_errors import (
+    LegacyFileNotRemoved,
+    LegacyTokenRejected,
+    LegacyTokenUnreadable,
+    NoLegacyToken,
+)
+from nanoctl.domain.model import ApiUrl, Credential, Expiry, Token, TokenOrigin
+from nanoctl.domain.ports import Clock, ReplaceConfirmation, SecretStore, TokenValidator
+
+
+class ImportLegacyCredential:
+    """`nanoctl login --import-legacy`: the newest non-empty legacy file's token, validated
+    like any login and stored with the usual already-logged-in question (never asked with
+    -n: the stored credential is kept), then every legacy copy of it destroyed."""
+
+    def __init__(
+        self,
+        legacy: LegacyTokenStore,
+        store: SecretStore,
+        confirmation: ReplaceConfirmation,
+        validator: TokenValidator,
+        clock: Clock,
+        api_url: ApiUrl,
+    ) -> None:
+        self._legacy = legacy
+        self._store = store
+        self._confirmation = confirmation
+        self._validator = validator
+        self._clock = clock
+        self._api_url = api_url
+
+    def import_credential(self) -> LoginResult:
+        """Raises NoLegacyToken, LegacyTokenUnreadable, LegacyTokenRejected, ApiUnavailable
+        or StorageError; a legacy file is destroyed only after the token was stored."""
+        files = self._legacy.find()
+        candidates = holding_tokens(files)
+        if not candidates:
+            empty = tuple(f.path for f in files if f.empty)
+            raise NoLegacyToken(self._legacy.locations, empty)
+        source = candidates[0]
+        token = self._legacy.read(source)
+        # Read the store first: one we cannot read is reported, never overwritten.
+        current = self._store.load()
+        now = self._clock.now()
+        if current is not None and current.api_url == self._api_url:
+            expiry = Expiry(current.identity.expires_at, now)
+            if current.token == token:  # already imported (say, by a run killed before cleanup)
+                destroyed = self._destroy_copies(token, source, candidates)
+                return LoginResult(
+                    TokenOrigin.LEGACY,
+                    current.identity,
+                    expiry,
+                    self._api_url,
+                    stored=False,
+                    kept=True,
+                    legacy=destroyed,
+                )
+            if not expiry.expired and not self._confirmation.confirm_replace(current):
+                return LoginResult(
+                    TokenOrigin.STORED,
+                    current.identity,
+                    expiry,
+                    current.api_url,
+                    stored=False,
+                    kept=True,
+                    legacy=LegacyImport(source.path),
+                )
+        try:
+            with rejections_name(TokenOrigin.LEGACY):
+                identity = self._validator.validate(token, self._api_url)
+                expiry = reject_if_expired(identity, self._clock)
+        except TokenRejected as rejected:
+            raise LegacyTokenRejected(source.path, rejected.kind) from None
+        self._store.save(Credential(token, self._api_url, identity, saved_at=now))
+        destroyed = self._destroy_copies(token, source, candidates)
+        return LoginResult(
+            TokenOrigin.LEGACY, identity, expiry, self._api_url, stored=True, legacy=destroyed
+        )
+
+    def _destroy_copies(
+        self, token: Token, source: LegacyFile, candidates: list[LegacyFile]
+    ) -> LegacyImport:
+        """Destroy ``source`` and every other file holding ``token``; keep the rest."""
+        removed: list[str] = []
+        kept: list[KeptLegacyFile] = []
+        not_removed: list[NotRemovedLegacyFile] = []
+        for file in candidates:
+            if file is not source:
+                try:
+                    other = self._legacy.read(file)
+                except LegacyTokenUnreadable:
+                    kept.append(KeptLegacyFile(file.path, "unreadable"))
+                    continue
+                if other != token:
+                    kept.append(KeptLegacyFile(file.path, "other_token"))
+                    continue
+            try:
+                self._legacy.destroy(file)
+            except LegacyFileNotRemoved as failed:
+                not_removed.append(NotRemovedLegacyFile(failed.path, failed.errno))
+            else:
+                removed.append(file.path)
+        return LegacyImport(source.path, tuple(removed), tuple(kept), tuple(not_removed))
+
+
+class OfferLegacyImport:
+    """Before the token prompt of an interactive login with nothing stored: a legacy file
+    whose token decrypts is offered for import. One that does not decrypt is not offered
+    (the prompt follows; `status` and `login --import-legacy` say why)."""
+
+    def __init__(
+        self,
+        legacy: LegacyTokenStore,
+        question: LegacyImportConfirmation,
+        importer: ImportLegacyCredential,
+    ) -> None:
+        self._legacy = legacy
+        self._question = question
+        self._importer = importer
+
+    def offer(self) -> LoginResult | None:
+        """The import's result when accepted; None when there is nothing to offer or the
+        user declined (the legacy files are then untouched)."""
+        candidates = holding_tokens(self._legacy.find())
+        if not candidates:
+            return None
+        try:
+            self._legacy.read(candidates[0])
+        except LegacyTokenUnreadable:
+            return None
+        if not self._question.confirm_import(candidates[0].path):
+            return None
+        return self._importer.import_credential()

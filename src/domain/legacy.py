@@ -1,0 +1,87 @@
+"""The old Node nanoctl's token files: what one is, the port that finds, reads and destroys
+them, and what an import did. Pure: the format and the shredding are adapters' business."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from nanoctl.domain.model import Token
+
+KeptReason = Literal["other_token", "unreadable"]
+"""Why a legacy file was left after an import: it holds another token, or none nanoctl can
+read (so it cannot be told to hold the imported one)."""
+
+
+@dataclass(frozen=True)
+class LegacyFile:
+    """One ``token/token.enc`` the old client wrote, as found (no content read)."""
+
+    path: str
+    modified: float
+    """Its mtime, seconds since the epoch: the newest one is imported."""
+    size: int
+
+    @property
+    def empty(self) -> bool:
+        """The old client creates an empty token.enc whenever it runs: no token in it."""
+        return self.size == 0
+
+
+def holding_tokens(files: Sequence[LegacyFile]) -> list[LegacyFile]:
+    """The files that may hold a token, newest first: what status and the offer mention."""
+    return sorted((f for f in files if not f.empty), key=lambda f: f.modified, reverse=True)
+
+
+class LegacyTokenStore(Protocol):
+    """Where the old client kept its token (~/.nanoctl, ~/.blok, ~/.blokctl)."""
+
+    @property
+    def locations(self) -> tuple[str, ...]:
+        """Every path a legacy file may be at, for the words when none is found."""
+        ...
+
+    def find(self) -> list[LegacyFile]:
+        """The legacy files present (a few stat calls: no reading, no cryptography)."""
+        ...
+
+    def read(self, file: LegacyFile) -> Token:
+        """The token in ``file``. Raises LegacyTokenUnreadable."""
+        ...
+
+    def destroy(self, file: LegacyFile) -> None:
+        """Overwrite, fsync and unlink ``file``, then remove the directories it leaves empty;
+        never through a symlink. Raises LegacyFileNotRemoved."""
+        ...
+
+
+class LegacyImportConfirmation(Protocol):
+    """Asks, before the token prompt, whether to import the legacy file found."""
+
+    def confirm_import(self, path: str) -> bool:
+        """True to import; False when declined or when nobody can be asked (-n, no TTY)."""
+        ...
+
+
+@dataclass(frozen=True)
+class KeptLegacyFile:
+    path: str
+    reason: KeptReason
+
+
+@dataclass(frozen=True)
+class NotRemovedLegacyFile:
+    path: str
+    errno: int | None
+
+
+@dataclass(frozen=True)
+class LegacyImport:
+    """What an import did to the legacy files: which one the token came from, which copies
+    of it were destroyed, which files were left and why, which could not be removed."""
+
+    source: str
+    removed: tuple[str, ...] = ()
+    kept: tuple[KeptLegacyFile, ...] = ()
+    not_removed: tuple[NotRemovedLegacyFile, ...] = ()

@@ -1,0 +1,144 @@
+"""The words of importing the old Node nanoctl's token: the offer, what login and status
+print about its files, and the sentences of the legacy errors."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from nanoctl.domain.legacy_errors import (
+    LegacyFileNotRemoved,
+    LegacyTokenRejected,
+    LegacyTokenUnreadable,
+    NoLegacyToken,
+)
+from nanoctl.entrypoints.messages import TOKEN_PAGE, esc
+
+if TYPE_CHECKING:
+    from nanoctl.domain.errors import NanoctlError
+    from nanoctl.domain.legacy import LegacyImport
+
+IMPORT_COMMAND = "nanoctl login --import-legacy"
+UNSAFE = (
+    "anyone who could read them could rebuild their key from this machine's host name and "
+    "your user name"
+)
+_NEW_TOKEN = f"Run `nanoctl login` with a new token from {TOKEN_PAGE}"
+
+
+def import_question(path: str) -> str:
+    """Asked before the token prompt when the old nanoctl left a token (default yes)."""
+    return f"Found a token saved by the old nanoctl at {path}; import it? [Y/n] "
+
+
+def imported_lines(imported: LegacyImport, *, stored: bool) -> list[str]:
+    """Before the usual login lines: where the token came from."""
+    if stored:
+        return [f"Imported the token saved by the old nanoctl at {esc(imported.source)}."]
+    if imported.removed:
+        return [
+            f"The token saved by the old nanoctl at {esc(imported.source)} is already "
+            "nanoctl's stored credential."
+        ]
+    return []
+
+
+def cleanup_lines(imported: LegacyImport, *, kept_credential: bool) -> list[str]:
+    """After the login lines: which legacy files went, and why; which stayed."""
+    lines: list[str] = []
+    if imported.removed:
+        paths = ", ".join(esc(path) for path in imported.removed)
+        lines.append(
+            f"Removed the old nanoctl's copies of the token: {paths}; they were unsafe: {UNSAFE}."
+        )
+    elif kept_credential:
+        lines.append(f"The old nanoctl's token file {esc(imported.source)} was left as it was.")
+    for kept in imported.kept:
+        why = "it holds another token" if kept.reason == "other_token" else "it cannot be read"
+        lines.append(f"Kept {esc(kept.path)}: {why}.")
+    return lines
+
+
+def not_removed_warning(path: str, errno_number: int | None) -> str:
+    reason = _os_reason(errno_number) if errno_number is not None else "not a regular file"
+    return (
+        f"could not remove the old nanoctl's token file {path} ({reason}); "
+        f"it is unsafe: delete it yourself (`rm {path}`)."
+    )
+
+
+def status_line(paths: list[str]) -> str:
+    """The one line `status` adds when the old nanoctl left a token on disk."""
+    shown = ", ".join(esc(path) for path in paths)
+    return f"  Old nanoctl:  an unsafe token file at {shown}; run `{IMPORT_COMMAND}` to import it"
+
+
+def status_note(paths: list[str]) -> str:
+    """The same, on stderr, when status fails because nothing is logged in."""
+    return (
+        f"the old nanoctl saved a token at {', '.join(paths)}; "
+        f"run `{IMPORT_COMMAND}` to import it and remove the unsafe copy."
+    )
+
+
+# --- errors: (cause, next step), filled with the facts and phrases() ------------------------
+
+SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
+    NoLegacyToken: ("{what}", _NEW_TOKEN + "."),
+    LegacyTokenUnreadable: ("{what}", "{next}"),
+    LegacyTokenRejected: (
+        "The API rejected the token saved by the old nanoctl in {path} ({why}); the file was kept.",
+        f"Delete it (`rm {{path}}`) and run `nanoctl login` with a new token from {TOKEN_PAGE}.",
+    ),
+    LegacyFileNotRemoved: ("Could not remove {path}.", "Delete it yourself (`rm {path}`)."),
+}
+
+_REJECTIONS = {
+    "invalid_token": "invalid",
+    "inactive_token": "no longer active",
+    "expired_token": "expired",
+    "forbidden_token": "it lacks permission to log in",
+}
+_UNREADABLE = {
+    "undecryptable": (
+        "does not decrypt: its key is made from the host name and the user name, and one of "
+        "them changed since it was written"
+    ),
+    "malformed": "is malformed: it is not the old client's iv:tag:ciphertext format",
+    "not_a_token": "decrypts, but holds no valid token",
+    "unreadable": "cannot be read: {reason}",
+}
+
+
+def phrases(error: NanoctlError) -> dict[str, str]:
+    """The words a legacy error's sentence needs beyond its facts."""
+    if isinstance(error, NoLegacyToken):
+        if error.empty:
+            what = (
+                f"The old nanoctl's token file {', '.join(error.empty)} is empty (it creates "
+                "an empty one whenever it runs): there is no token to import."
+            )
+        else:
+            what = f"No token saved by the old nanoctl was found ({', '.join(error.searched)})."
+        return {"what": what}
+    if isinstance(error, LegacyTokenUnreadable):
+        problem = _UNREADABLE[error.problem].format(reason=_os_reason(error.errno))
+        fix = (
+            "Make it readable by your user, or run `nanoctl login` with a new token"
+            if error.problem == "unreadable"
+            else f"{_NEW_TOKEN}, then delete the old file (`rm {error.path}`)"
+        )
+        return {
+            "what": f"The old nanoctl's token file {error.path} {problem}.",
+            "next": f"{fix}.",
+        }
+    if isinstance(error, LegacyTokenRejected):
+        return {"why": _REJECTIONS.get(error.reason, "rejected")}
+    return {}
+
+
+def _os_reason(number: int | None) -> str:
+    if number is None:
+        return "the system gave no reason"
+    reason = os.strerror(number)
+    return reason[:1].lower() + reason[1:]
