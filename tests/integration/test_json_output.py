@@ -92,6 +92,7 @@ STATUS_KEYS = {
     "expired",
     "validated",
     "saved_at",
+    "legacy_files",
 }
 
 
