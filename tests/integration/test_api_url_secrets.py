@@ -78,8 +78,11 @@ def test_json_shows_the_url_masked_too(server: ReferenceServer, option: str) -> 
         secrets=[PASSWORD, KEY],
     )
 
-    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)  # stdout is always one object (#10 item 15)
+    assert (document["logged_in"], document["api_url"]) == (False, None)
     (line,) = result.stderr_lines
+    assert document["error"] == json.loads(line)["error"]["kind"]
     assert json.loads(line) == {
         "error": {
             "code": 2,

@@ -102,7 +102,11 @@ def test_bash_offers_every_option_of_login_and_the_global_ones() -> None:
     [
         pytest.param("token", {"--api-url", "--header", "--json", "--reveal"}, id="token"),
         pytest.param("exec", {"--api-url", "--check"}, id="exec"),
-        pytest.param("login", {"--api-url", "--json", "--token", "-t", "--token-file"}, id="login"),
+        pytest.param(
+            "login",
+            {"--api-url", "--json", "--token", "-t", "--token-file", "--import-legacy"},
+            id="login",
+        ),
     ],
 )
 def test_bash_completes_the_own_options_of_token_exec_and_login(

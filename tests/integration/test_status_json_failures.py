@@ -21,22 +21,9 @@ from tests.integration.cli_harness import (
     store_credential,
     url_env,
 )
-from tests.integration.test_json_output import single_json_object
+from tests.integration.test_json_output import STATUS_KEYS, single_json_object
 
-SUCCESS_KEYS = {
-    "logged_in",
-    "username",
-    "source",
-    "location",
-    "key_location",
-    "api_url",
-    "token",
-    "expires_at",
-    "days_left",
-    "expired",
-    "validated",
-    "saved_at",
-}
+SUCCESS_KEYS = STATUS_KEYS  # a failure object has the keys of a success, and error
 
 
 def failure(args: list[str], env: dict[str, str | None], code: int, kind: str) -> dict[str, object]:

@@ -124,7 +124,9 @@ def test_status_exit_codes(cli: Cli, setup: Any, want_code: int, want_kind: str)
     setup(cli)
     code, out, err = cli.run("status --json")
     assert code == want_code
-    assert out == ""
+    document = json.loads(out)  # stdout is always one object (#10 item 15)
+    assert (document["logged_in"], document["validated"]) == (False, False)
+    assert document["error"] == want_kind
     assert json.loads(err)["error"]["kind"] == want_kind
 
 
@@ -145,6 +147,7 @@ def test_status_json_schema(cli: Cli) -> None:
         "expired": False,
         "validated": True,
         "saved_at": "2026-11-28T12:00:00Z",
+        "legacy_files": [],
     }
 
 
