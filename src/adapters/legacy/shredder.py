@@ -19,24 +19,35 @@ class NotAFile(Exception):
     """What is at the name is not a regular file (a symlink, a directory, a FIFO)."""
 
 
-def shred(directory: int, name: str) -> None:
-    """Overwrite and unlink ``name`` in the open directory ``directory``.
+def open_regular_file(directory: int, name: str, access: int) -> tuple[int, int]:
+    """``name`` in the open directory ``directory`` opened for ``access`` (os.O_RDONLY or
+    os.O_WRONLY), and its size. Never through a symlink, never blocking on a FIFO.
 
     Raises NotAFile, or OSError from the system.
     """
-    flags = os.O_WRONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    flags = access | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(name, flags, dir_fd=directory)
     except OSError as failed:
         if failed.errno == errno.ELOOP:
             raise NotAFile() from None
         raise
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise NotAFile()
+    return fd, info.st_size
+
+
+def shred(directory: int, name: str) -> None:
+    """Overwrite and unlink ``name`` in the open directory ``directory``.
+
+    Raises NotAFile, or OSError from the system.
+    """
+    fd, size = open_regular_file(directory, name, os.O_WRONLY)
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise NotAFile()
         for fill in (_zeros, os.urandom):
-            _overwrite(fd, info.st_size, fill)
+            _overwrite(fd, size, fill)
     finally:
         os.close(fd)
     os.unlink(name, dir_fd=directory)

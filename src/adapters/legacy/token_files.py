@@ -15,7 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from nanoctl.adapters.legacy.machine import MachineFacts
-from nanoctl.adapters.legacy.shredder import NotAFile, remove_if_empty, shred
+from nanoctl.adapters.legacy.shredder import (
+    NotAFile,
+    open_regular_file,
+    remove_if_empty,
+    shred,
+)
 from nanoctl.domain.errors import MalformedToken
 from nanoctl.domain.legacy import LegacyFile
 from nanoctl.domain.legacy_errors import LegacyFileNotRemoved, LegacyTokenUnreadable
@@ -144,16 +149,8 @@ def _open_directory(parent: int, name: str) -> int:
 
 def _read_file(directory: int) -> bytes | None:
     """The bytes of token.enc; None when it is larger than any token file can be."""
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    fd, _ = open_regular_file(directory, TOKEN_FILE, os.O_RDONLY)
     try:
-        fd = os.open(TOKEN_FILE, flags, dir_fd=directory)
-    except OSError as failed:
-        if failed.errno == errno.ELOOP:
-            raise NotAFile() from None
-        raise
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotAFile()
         chunks: list[bytes] = []
         total = 0
         while chunk := os.read(fd, MAX_FILE_BYTES + 1 - total):

@@ -23,15 +23,23 @@ class TerminalReplaceConfirmation:
     def confirm_replace(self, current: Credential) -> bool:
         if not self._terminal.can_prompt:
             return False
-        err = self._terminal.stderr
-        err.write(self._question(current, self._clock.now()))
-        err.flush()
-        try:
-            answer = self._terminal.stdin.readline()
-        except KeyboardInterrupt:
-            err.write("\n")
-            raise Cancelled() from None
-        if not answer:  # EOF
-            err.write("\n")
-            raise Cancelled()
-        return answer.strip().lower() in ("y", "yes")
+        return answer_to(self._terminal, self._question(current, self._clock.now())) in ("y", "yes")
+
+
+def answer_to(terminal: Terminal, question: str) -> str:
+    """The user's answer to ``question`` (asked on stderr), trimmed and in lower case.
+
+    Raises Cancelled on Ctrl-C or end of input, after ending the question's line.
+    """
+    err = terminal.stderr
+    err.write(question)
+    err.flush()
+    try:
+        answer = terminal.stdin.readline()
+    except KeyboardInterrupt:
+        err.write("\n")
+        raise Cancelled() from None
+    if not answer:  # EOF
+        err.write("\n")
+        raise Cancelled()
+    return answer.strip().lower()

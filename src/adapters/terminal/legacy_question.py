@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from nanoctl.adapters.terminal.confirmation import answer_to
 from nanoctl.adapters.terminal.terminal import Terminal
-from nanoctl.domain.errors import Cancelled
 
 
 class TerminalLegacyImportConfirmation:
@@ -16,15 +16,4 @@ class TerminalLegacyImportConfirmation:
     def confirm_import(self, path: str) -> bool:
         if not self._terminal.can_prompt:  # -n or no terminal: never offered
             return False
-        err = self._terminal.stderr
-        err.write(self._question(path))
-        err.flush()
-        try:
-            answer = self._terminal.stdin.readline()
-        except KeyboardInterrupt:
-            err.write("\n")
-            raise Cancelled() from None
-        if not answer:  # EOF
-            err.write("\n")
-            raise Cancelled()
-        return answer.strip().lower() in ("", "y", "yes")
+        return answer_to(self._terminal, self._question(path)) in ("", "y", "yes")
