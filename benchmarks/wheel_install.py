@@ -46,7 +46,9 @@ def build_wheel(uv: list[str], out_dir: Path = BENCH / "dist") -> Wheel:
     """The wheel of the working tree as it is on disk, and the lock's requirements."""
     shutil.rmtree(out_dir, ignore_errors=True)
     _run([*uv, "build", "--wheel", "--offline", "--quiet", "--out-dir", str(out_dir)])
-    requirements = out_dir / "requirements.txt"
+    # pylock.toml names each file by its URL, which uv finds in its cache offline; a
+    # requirements.txt names versions, which need the index (not cached: only files are).
+    requirements = out_dir / "pylock.toml"
     _run(
         [
             *uv,
@@ -55,7 +57,7 @@ def build_wheel(uv: list[str], out_dir: Path = BENCH / "dist") -> Wheel:
             "--no-dev",
             "--no-emit-project",
             "--format",
-            "requirements-txt",
+            "pylock.toml",
             "--quiet",
             "--output-file",
             str(requirements),
