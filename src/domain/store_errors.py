@@ -24,6 +24,9 @@ StoreFile = Literal["credential", "key", "lock", "directory"]
 WriteAction = Literal["save", "create", "remove"]
 ReadAction = Literal["open", "read", "open_lock"]
 KeyringProblem = Literal["timeout", "locked", "raised", "no_backend", "lost_key"]
+DirectoryOrigin = Literal["own", "shared", "other"]
+"""Whose an exposed directory looks like: nanoctl's own (only its files in it), shared
+(the sticky bit, like /tmp) or another program's (files that are not nanoctl's)."""
 
 
 class StorageError(NanoctlError):
@@ -99,10 +102,17 @@ class UnsafeStore(StorageError):
 
 
 class ExposedToOthers(UnsafeStore):
-    def __init__(self, path: str, mode: int, *, directory: bool) -> None:
+    """Group or world access. ``origin`` tells the fix: only nanoctl's own directory (or
+    file: always "own") may be chmodded; closing a shared or another program's directory
+    would lock its other users out."""
+
+    def __init__(
+        self, path: str, mode: int, *, directory: bool, origin: DirectoryOrigin = "own"
+    ) -> None:
         super().__init__(path)
         self.mode = mode
         self.directory = directory
+        self.origin: DirectoryOrigin = origin
 
 
 class ForeignOwner(UnsafeStore):
