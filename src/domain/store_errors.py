@@ -116,10 +116,16 @@ class ExposedToOthers(UnsafeStore):
 
 
 class ForeignOwner(UnsafeStore):
-    def __init__(self, path: str, uid: int, *, directory: bool) -> None:
+    """Owned by ``uid``. ``origin`` as for ExposedToOthers: chown only what looks like
+    nanoctl's own; a shared or another program's directory is not to be taken over."""
+
+    def __init__(
+        self, path: str, uid: int, *, directory: bool, origin: DirectoryOrigin = "own"
+    ) -> None:
         super().__init__(path)
         self.uid = uid
         self.directory = directory
+        self.origin: DirectoryOrigin = origin
 
 
 class SymlinkRefused(UnsafeStore):

@@ -1,13 +1,15 @@
 """An exposed NANOCTL_CONFIG_DIR is refused (exit 5) with the fix that fits whose it is
 (#10 item 9): `chmod 700` only for a directory holding nothing but nanoctl's own files; a
 shared directory (the sticky bit, like /tmp) or one holding other files gets another
-NANOCTL_CONFIG_DIR instead, since closing it would lock its other users out.
+NANOCTL_CONFIG_DIR instead, since closing it would lock its other users out. The same goes
+for `chown`: a directory of another owner is taken over only when it looks like nanoctl's.
 
 Real CLI runs on real directories under the test's tmp_path; nanoctl never changes their mode.
 """
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import pytest
 import reference_server as api
 from reference_server import ReferenceServer
 from tests.integration.cli_harness import one_line, run_nanoctl, store_credential, url_env
+from tests.store_helpers import NOBODY_UID, NOGROUP_GID
 
 ELSEWHERE = (
     "Leave it as it is and choose another NANOCTL_CONFIG_DIR, for nanoctl alone, e.g. "
@@ -103,6 +106,35 @@ def test_a_shared_directory_that_others_can_only_enter_is_shared_too(
     line = shared_line(shared).replace("mode 1777", "mode 1711")
 
     assert run_in(shared, server, "status") == (5, line)
+
+
+def test_a_shared_directory_of_another_owner_gets_another_config_dir_never_chown(
+    tmp_path: Path, server: ReferenceServer
+) -> None:
+    """/tmp itself, for anyone but root: owned by root, so refused for its owner first."""
+    shared = make_directory(tmp_path / "tmp", 0o1777)
+    os.chown(shared, NOBODY_UID, NOGROUP_GID)
+
+    assert run_in(shared, server, "status") == (
+        5,
+        f"Error: {shared} belongs to another user (uid {NOBODY_UID}); nanoctl only trusts "
+        f"its own files. {ELSEWHERE}",
+    )
+    assert shared.stat().st_uid == NOBODY_UID
+
+
+def test_someone_elses_home_gets_another_config_dir_never_chown(
+    tmp_path: Path, server: ReferenceServer
+) -> None:
+    home = make_directory(tmp_path / "grace", 0o700)
+    (home / ".bashrc").write_text("export PATH\n")
+    os.chown(home, NOBODY_UID, NOGROUP_GID)
+
+    assert run_in(home, server, "status") == (
+        5,
+        f"Error: {home} belongs to another user (uid {NOBODY_UID}); nanoctl only trusts "
+        f"its own files. {ELSEWHERE}",
+    )
 
 
 # --- another program's directory: never chmod ----------------------------------------------

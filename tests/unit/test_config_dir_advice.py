@@ -10,7 +10,7 @@ from nanoctl.adapters.store import CREDENTIAL_FILE
 from nanoctl.adapters.store.encrypted_store import LOCK_FILE
 from nanoctl.adapters.store.keys import KEY_FILE
 from nanoctl.adapters.store.private_files import OWN_NAMES
-from nanoctl.domain.store_errors import DirectoryOrigin, ExposedToOthers
+from nanoctl.domain.store_errors import DirectoryOrigin, ExposedToOthers, ForeignOwner
 from nanoctl.entrypoints.messages.errors import explain
 
 REFUSED = "nanoctl refuses to use it, like ssh refuses an exposed private key."
@@ -53,6 +53,26 @@ def test_an_exposed_directory_is_chmodded_only_when_it_is_nanoctls_own(
     explanation = explain(ExposedToOthers("/tmp", mode, directory=True, origin=origin))
 
     assert (explanation.cause, explanation.next_step) == (want_cause, want_next)
+
+
+@pytest.mark.parametrize("origin", ["shared", "other"])
+def test_a_shared_or_foreign_directory_of_another_owner_is_not_to_be_chowned(
+    origin: DirectoryOrigin,
+) -> None:
+    explanation = explain(ForeignOwner("/tmp", 0, directory=True, origin=origin))
+
+    assert str(explanation) == (
+        f"/tmp belongs to another user (uid 0); nanoctl only trusts its own files. {ELSEWHERE}"
+    )
+
+
+def test_our_own_directory_of_another_owner_may_be_chowned() -> None:
+    explanation = explain(ForeignOwner("/srv/nanoctl", 0, directory=True, origin="own"))
+
+    assert explanation.next_step == (
+        "Run `chown -R $(id -u) /srv/nanoctl` if it is really yours, or point "
+        "NANOCTL_CONFIG_DIR at a directory of your own."
+    )
 
 
 def test_every_file_the_store_writes_counts_as_its_own() -> None:

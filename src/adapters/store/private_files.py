@@ -90,14 +90,17 @@ def _checked(fd: int, path: Path, *, check: bool) -> int:
 
 
 def _check_directory(fd: int, path: Path) -> None:
-    """check_private on the opened directory; an exposed one says whose it looks like,
-    as the fix differs (chmod for ours, another NANOCTL_CONFIG_DIR for a shared one)."""
+    """check_private on the opened directory; a refused one says whose it looks like, as
+    the fix differs (chmod or chown for ours, another NANOCTL_CONFIG_DIR for /tmp)."""
     st = os.fstat(fd)
     try:
         check_private(st, path, directory=True)
     except ExposedToOthers as error:
         origin = _origin(fd, st)
         raise ExposedToOthers(error.path, error.mode, directory=True, origin=origin) from None
+    except ForeignOwner as error:
+        origin = _origin(fd, st)
+        raise ForeignOwner(error.path, error.uid, directory=True, origin=origin) from None
 
 
 def _origin(fd: int, st: os.stat_result) -> DirectoryOrigin:

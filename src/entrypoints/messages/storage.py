@@ -55,7 +55,7 @@ SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
     ),
     s.ForeignOwner: (
         "{path} belongs to another user (uid {uid}); nanoctl only trusts its own files.",
-        "{fix}, or point NANOCTL_CONFIG_DIR at a directory of your own.",
+        "{next}",
     ),
     s.SymlinkRefused: (
         "{path} is a symbolic link; nanoctl never reads or writes secrets through one.",
@@ -140,13 +140,10 @@ def _(error: s.StoreUnsupported) -> dict[str, str]:
 
 @phrases.register
 def _(error: s.UnsafeStore) -> dict[str, str]:
-    path = error.path
     if isinstance(error, s.ExposedToOthers):
         return _exposed(error)
     if isinstance(error, s.ForeignOwner):
-        if error.directory:
-            return {"fix": f"Run `chown -R $(id -u) {path}` if it is really yours"}
-        return {"fix": f"Remove it (`rm {path}`) or `chown $(id -u) {path}` if it is really yours"}
+        return {"next": _foreign_owner_fix(error)}
     if isinstance(error, s.WrongFileType):
         return {"what": "a directory" if error.directory else "a regular file"}
     return {}
@@ -168,6 +165,18 @@ def _exposed(error: s.ExposedToOthers) -> dict[str, str]:
         "exposure": f"is accessible to other users ({mode})",
         "next": f"Run `chmod 700 {error.path}`.",
     }
+
+
+def _foreign_owner_fix(error: s.ForeignOwner) -> str:
+    """chown only what looks like nanoctl's own: /tmp or someone's home is not to be taken."""
+    path = error.path
+    if error.directory and error.origin != "own":
+        return _ELSEWHERE
+    if error.directory:
+        fix = f"Run `chown -R $(id -u) {path}` if it is really yours"
+    else:
+        fix = f"Remove it (`rm {path}`) or `chown $(id -u) {path}` if it is really yours"
+    return f"{fix}, or point NANOCTL_CONFIG_DIR at a directory of your own."
 
 
 _ELSEWHERE = (
