@@ -24,6 +24,9 @@ StoreFile = Literal["credential", "key", "lock", "directory"]
 WriteAction = Literal["save", "create", "remove"]
 ReadAction = Literal["open", "read", "open_lock"]
 KeyringProblem = Literal["timeout", "locked", "raised", "no_backend", "lost_key"]
+DirectoryOrigin = Literal["own", "shared", "other"]
+"""Whose an exposed directory looks like: nanoctl's own (only its files in it), shared
+(the sticky bit, like /tmp) or another program's (files that are not nanoctl's)."""
 
 
 class StorageError(NanoctlError):
@@ -99,17 +102,30 @@ class UnsafeStore(StorageError):
 
 
 class ExposedToOthers(UnsafeStore):
-    def __init__(self, path: str, mode: int, *, directory: bool) -> None:
+    """Group or world access. ``origin`` tells the fix: only nanoctl's own directory (or
+    file: always "own") may be chmodded; closing a shared or another program's directory
+    would lock its other users out."""
+
+    def __init__(
+        self, path: str, mode: int, *, directory: bool, origin: DirectoryOrigin = "own"
+    ) -> None:
         super().__init__(path)
         self.mode = mode
         self.directory = directory
+        self.origin: DirectoryOrigin = origin
 
 
 class ForeignOwner(UnsafeStore):
-    def __init__(self, path: str, uid: int, *, directory: bool) -> None:
+    """Owned by ``uid``. ``origin`` as for ExposedToOthers: chown only what looks like
+    nanoctl's own; a shared or another program's directory is not to be taken over."""
+
+    def __init__(
+        self, path: str, uid: int, *, directory: bool, origin: DirectoryOrigin = "own"
+    ) -> None:
         super().__init__(path)
         self.uid = uid
         self.directory = directory
+        self.origin: DirectoryOrigin = origin
 
 
 class SymlinkRefused(UnsafeStore):

@@ -112,6 +112,8 @@ class EncryptedFileStore:
         if dir_fd is None:
             return False
         try:
+            if not self._holds_anything(dir_fd):
+                return False  # nothing to remove: taking the lock would create its file
             with locked(dir_fd, LOCK_FILE, self._lock_path, exclusive=True):
                 place = self._key_place(dir_fd)
                 removed = remove(dir_fd, CREDENTIAL_FILE, self._path, "credential")
@@ -177,9 +179,20 @@ class EncryptedFileStore:
         if not removed and place == "keyring":
             self._diagnostics.info(PreviousKeyKept(self._keys.location_of(place)))
 
+    def _holds_anything(self, dir_fd: int) -> bool:
+        """Whether a logout has anything to do here. Without a lock file no save ever
+        began (save creates it first), so no temporary can be left either; with one, a
+        save may be under way, and logout waits for it under the lock."""
+        return any(_exists(dir_fd, name) for name in (CREDENTIAL_FILE, KEY_FILE, LOCK_FILE))
+
     def _lock_exists(self, dir_fd: int) -> bool:
-        try:
-            os.stat(LOCK_FILE, dir_fd=dir_fd, follow_symlinks=False)
-        except OSError:
-            return False
-        return True
+        return _exists(dir_fd, LOCK_FILE)
+
+
+def _exists(dir_fd: int, name: str) -> bool:
+    """Whether ``name`` is in the directory, as anything (a symlink is not followed)."""
+    try:
+        os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except OSError:
+        return False
+    return True

@@ -2,7 +2,8 @@
 
 Writers (save, delete) hold it exclusively around their read-modify-write; readers
 hold it shared, so a load never pairs a credential with a key another process is
-replacing. The lock file is created once and never deleted: unlinking a lock file
+replacing. The lock file is created once, by the first writer with something to write
+(a logout with nothing to remove takes no lock), and never deleted: unlinking a lock file
 others may be waiting on would let two writers in at once.
 """
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from nanoctl.domain.store_errors import (
     ConfigPathNotDirectory,
     DirectoryInTheWay,
+    DirectoryOrigin,
     ExposedToOthers,
     ForeignOwner,
     OversizedFile,
@@ -41,6 +42,10 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _DENIED = {errno.EACCES, errno.EPERM}
+
+OWN_NAMES = frozenset({"credentials.json", "credentials.key", ".credentials.lock", "profiles"})
+"""What nanoctl keeps in its config directory (with the temporaries of write_private): a
+directory holding anything else is another program's, never to be chmodded on its behalf."""
 
 
 # --- directories -----------------------------------------------------------------------
@@ -77,11 +82,47 @@ def ensure_directory(path: Path) -> int:
 def _checked(fd: int, path: Path, *, check: bool) -> int:
     try:
         if check:
-            check_private(os.fstat(fd), path, directory=True)
+            _check_directory(fd, path)
     except BaseException:
         os.close(fd)
         raise
     return fd
+
+
+def _check_directory(fd: int, path: Path) -> None:
+    """check_private on the opened directory; a refused one says whose it looks like, as
+    the fix differs (chmod or chown for ours, another NANOCTL_CONFIG_DIR for /tmp)."""
+    st = os.fstat(fd)
+    try:
+        check_private(st, path, directory=True)
+    except ExposedToOthers as error:
+        origin = _origin(fd, st)
+        raise ExposedToOthers(error.path, error.mode, directory=True, origin=origin) from None
+    except ForeignOwner as error:
+        origin = _origin(fd, st)
+        raise ForeignOwner(error.path, error.uid, directory=True, origin=origin) from None
+
+
+def _origin(fd: int, st: os.stat_result) -> DirectoryOrigin:
+    if st.st_mode & stat.S_ISVTX:
+        return "shared"  # the sticky bit: a directory for everyone's files, like /tmp
+    try:
+        names = os.listdir(fd)
+    except OSError:
+        return "own"  # cannot tell: the advice for our own directory, as before
+    return "own" if all(_is_own(name) for name in names) else "other"
+
+
+def _is_own(name: str) -> bool:
+    """One of OWN_NAMES, or a temporary write_private makes for one of our two files."""
+    if name in OWN_NAMES:
+        return True
+    for own in ("credentials.json", "credentials.key"):
+        prefix = f".{own}."
+        if name.startswith(prefix) and name.endswith(".tmp"):
+            middle = name[len(prefix) : -len(".tmp")]
+            return bool(middle) and all(char in "0123456789abcdef" for char in middle)
+    return False
 
 
 def _make_directory(path: Path) -> int:

@@ -50,13 +50,12 @@ SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
     ),
     s.UnsafeStore: ("{path} is not safe to use.", _LOGOUT),
     s.ExposedToOthers: (
-        "{path} is accessible to other users (mode {mode:03o}); "
-        "nanoctl refuses to use it, like ssh refuses an exposed private key.",
-        "Run `chmod {wanted} {path}`{then}",
+        "{path} {exposure}; nanoctl refuses to use it, like ssh refuses an exposed private key.",
+        "{next}",
     ),
     s.ForeignOwner: (
         "{path} belongs to another user (uid {uid}); nanoctl only trusts its own files.",
-        "{fix}, or point NANOCTL_CONFIG_DIR at a directory of your own.",
+        "{next}",
     ),
     s.SymlinkRefused: (
         "{path} is a symbolic link; nanoctl never reads or writes secrets through one.",
@@ -141,18 +140,49 @@ def _(error: s.StoreUnsupported) -> dict[str, str]:
 
 @phrases.register
 def _(error: s.UnsafeStore) -> dict[str, str]:
-    path = error.path
     if isinstance(error, s.ExposedToOthers):
-        if error.directory:
-            return {"wanted": "700", "then": "."}
-        return {"wanted": "600", "then": " (and log in again if others could read it)."}
+        return _exposed(error)
     if isinstance(error, s.ForeignOwner):
-        if error.directory:
-            return {"fix": f"Run `chown -R $(id -u) {path}` if it is really yours"}
-        return {"fix": f"Remove it (`rm {path}`) or `chown $(id -u) {path}` if it is really yours"}
+        return {"next": _foreign_owner_fix(error)}
     if isinstance(error, s.WrongFileType):
         return {"what": "a directory" if error.directory else "a regular file"}
     return {}
+
+
+def _exposed(error: s.ExposedToOthers) -> dict[str, str]:
+    """chmod only what is nanoctl's own: closing a shared directory (like /tmp) or another
+    program's would lock its other users out, so those get another NANOCTL_CONFIG_DIR."""
+    mode = f"mode {error.mode:03o}"
+    if not error.directory:
+        fix = f"Run `chmod 600 {error.path}` (and log in again if others could read it)."
+        return {"exposure": f"is accessible to other users ({mode})", "next": fix}
+    if error.origin == "shared":
+        return {"exposure": f"is a shared directory ({mode}, like /tmp)", "next": _ELSEWHERE}
+    if error.origin == "other":
+        exposure = f"is accessible to other users ({mode}) and holds files that are not nanoctl's"
+        return {"exposure": exposure, "next": _ELSEWHERE}
+    return {
+        "exposure": f"is accessible to other users ({mode})",
+        "next": f"Run `chmod 700 {error.path}`.",
+    }
+
+
+def _foreign_owner_fix(error: s.ForeignOwner) -> str:
+    """chown only what looks like nanoctl's own: /tmp or someone's home is not to be taken."""
+    path = error.path
+    if error.directory and error.origin != "own":
+        return _ELSEWHERE
+    if error.directory:
+        fix = f"Run `chown -R $(id -u) {path}` if it is really yours"
+    else:
+        fix = f"Remove it (`rm {path}`) or `chown $(id -u) {path}` if it is really yours"
+    return f"{fix}, or point NANOCTL_CONFIG_DIR at a directory of your own."
+
+
+_ELSEWHERE = (
+    "Leave it as it is and choose another NANOCTL_CONFIG_DIR, for nanoctl alone, e.g. "
+    "`export NANOCTL_CONFIG_DIR=$HOME/.config/nanoctl` (nanoctl creates it, private)."
+)
 
 
 @phrases.register
