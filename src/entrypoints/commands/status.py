@@ -8,6 +8,7 @@ from cleo.io.inputs.option import Option
 
 from nanoctl.domain.errors import ExpiredToken, NanoctlError, NotLoggedIn, TokenRejected
 from nanoctl.domain.legacy import holding_tokens
+from nanoctl.domain.model import ProfileName
 from nanoctl.domain.status import StatusReport
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand
@@ -37,6 +38,7 @@ Exit codes: 0 usable, 1 not logged in, 3 rejected or expired, 4 API unreachable,
     def handle(self) -> int:
         offline = bool(self.option("offline"))
         container = self.container
+        profile = container.settings().profile
         api_url: str | None = None
         # the old Node nanoctl's token files (issue #14): a few stat calls
         legacy = [f.path for f in holding_tokens(container.legacy_token_store().find())]
@@ -50,13 +52,14 @@ Exit codes: 0 usable, 1 not logged in, 3 rejected or expired, 4 API unreachable,
             # Scripts read one object on stdout whatever happened; the error object
             # still goes to stderr (the error boundary) with its exit code.
             if self.json_output:
-                self.emit_json({**status_failure_json(error, api_url), "legacy_files": legacy})
+                failure = status_failure_json(error, api_url, profile)
+                self.emit_json({**failure, "legacy_files": legacy})
             raise
         self.warn_if_expiring_soon(report.expiry)
         if self.json_output:
-            self.emit_json({**status_json(report), "legacy_files": legacy})
+            self.emit_json({**status_json(report, profile), "legacy_files": legacy})
         else:
-            for line in status_lines(report):
+            for line in status_lines(report, profile):
                 self.say(line)
             if legacy:
                 self.say(legacy_status_line(legacy))
@@ -67,9 +70,10 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
-def status_json(report: StatusReport) -> dict[str, object]:
+def status_json(report: StatusReport, profile: ProfileName) -> dict[str, object]:
     return {
         "logged_in": True,
+        "profile": profile.value,
         "username": report.identity.username,
         "source": report.origin.value,
         "location": report.location,
@@ -84,7 +88,9 @@ def status_json(report: StatusReport) -> dict[str, object]:
     }
 
 
-def status_failure_json(error: NanoctlError, api_url: str | None) -> dict[str, object]:
+def status_failure_json(
+    error: NanoctlError, api_url: str | None, profile: ProfileName
+) -> dict[str, object]:
     """What ``status --json`` prints on stdout when there is no usable credential: the keys
     of a success, unknown ones null, ``logged_in`` and ``validated`` false, ``expired``
     true for an expired token (false for another rejection), and the error's kind."""
@@ -92,6 +98,7 @@ def status_failure_json(error: NanoctlError, api_url: str | None) -> dict[str, o
     origin = error.origin if isinstance(error, TokenRejected) else None
     return {
         "logged_in": False,
+        "profile": profile.value,
         "username": error.username if isinstance(error, ExpiredToken) else None,
         "source": origin.value if origin is not None else None,
         "location": None,

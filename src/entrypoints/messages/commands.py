@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from nanoctl.domain.model import ApiUrl, Credential, Expiry, TokenOrigin
+from nanoctl.domain.model import ApiUrl, Credential, Expiry, ProfileName, TokenOrigin
 from nanoctl.entrypoints.messages import TOKEN_PAGE, esc, expiry, source, token_file
 
 if TYPE_CHECKING:  # every command imports these words; each needs one use case (~1 ms apiece)
@@ -98,7 +98,7 @@ def logout_line(result: LogoutResult) -> str:
     return f"Not logged in: nothing stored at {esc(result.location)}."
 
 
-def status_lines(report: StatusReport) -> list[str]:
+def status_lines(report: StatusReport, profile: ProfileName) -> list[str]:
     who = esc(report.identity.username or "an unknown user")
     checked = "" if report.validated else " <comment>(offline: not checked with the API)</comment>"
     api = esc(report.api_url.value)
@@ -116,6 +116,7 @@ def status_lines(report: StatusReport) -> list[str]:
     lines.append(f"  Expires:      {esc(expiry(report.expiry))}")
     if report.key_location:
         lines.append(f"  Key:          {esc(report.key_location)}")
+    lines.append(f"  Profile:      {profile}")
     if report.shadowed:
         variable = _ENVIRONMENT_VARIABLES.get(report.origin, "NANOSERVICES_TOKEN")
         lines.append(f"  Stored:       {esc(report.shadowed)}, not used while {variable} is set")

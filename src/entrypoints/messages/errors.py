@@ -16,12 +16,15 @@ from nanoctl.domain.legacy_errors import LegacyTokenRejected
 from nanoctl.domain.model import MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH, TokenOrigin
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.messages import TOKEN_PAGE, legacy, source, storage, token_file
+from nanoctl.entrypoints.messages.profiles import PROFILE_NAME_RULE_WORDS
 from nanoctl.entrypoints.settings import (
     DEFAULT_TIMEOUT,
     MAX_TIMEOUT,
+    PROFILE_ENV,
     TIMEOUT_ENV,
     running_in_ci,
 )
+from nanoctl.entrypoints.shown_words import shown
 
 _USAGE = "Run `nanoctl --help` for usage."
 _API_URL = "Check your network; NANOSERVICES_API_URL or --api-url sets the API URL."
@@ -106,6 +109,7 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "Name one: `nanoctl completions bash`, `nanoctl completions zsh` "
         "or `nanoctl completions fish`.",
     ),
+    e.InvalidProfileName: ("{what} is not a profile name.", PROFILE_NAME_RULE_WORDS),
     e.InvalidTimeout: (
         f"{TIMEOUT_ENV}={{value!r}} is not a number of seconds.",
         f"Set {TIMEOUT_ENV} to a value between 0 and {MAX_TIMEOUT:g} "
@@ -253,6 +257,21 @@ def _(error: e.CommandLineError) -> dict[str, str]:
     if isinstance(error, e.UnknownCommand):
         return {"did_you_mean": did_you_mean, "hint": "Run `nanoctl --help` to see the commands."}
     return {"did_you_mean": did_you_mean, "hint": _USAGE}
+
+
+@_phrases.register
+def _(error: e.InvalidProfileName) -> dict[str, str]:
+    where = _PROFILE_ORIGINS[error.origin]
+    if error.name and shown(error.name):
+        return {"what": f'The profile "{error.name}" {where}'}
+    return {"what": f"The value {where} (not shown)"}
+
+
+_PROFILE_ORIGINS = {
+    "option": "given to --profile",
+    "environment": f"in {PROFILE_ENV}",
+    "argument": "given as profile=",
+}
 
 
 @_phrases.register
