@@ -50,7 +50,7 @@ if TYPE_CHECKING:  # the use cases are imported when built, below
     from nanoctl.domain.current_credential import ResolveCredential
     from nanoctl.domain.import_legacy import ImportLegacyCredential, OfferLegacyImport
     from nanoctl.domain.legacy import LegacyTokenStore
-    from nanoctl.domain.logout import Logout
+    from nanoctl.domain.logout import Logout, LogoutEverywhere
     from nanoctl.domain.status import Status
 
 
@@ -234,10 +234,18 @@ def _authenticate(
     return Authenticate(sources, interactive, validator, clock, api_url)
 
 
-def _logout(store: SecretStore, environment: TokenSource) -> Logout:
+def _logout(store: SecretStore, environment: TokenSource, settings: Settings) -> Logout:
     from nanoctl.domain.logout import Logout  # logout only
 
-    return Logout(store, environment)
+    return Logout(store, environment, settings.profile)
+
+
+def _logout_everywhere(
+    profiles: Profiles, environment: TokenSource, settings: Settings
+) -> LogoutEverywhere:
+    from nanoctl.domain.logout import LogoutEverywhere  # logout --all only
+
+    return LogoutEverywhere(profiles, environment, str(settings.config_dir))
 
 
 def _resolve_credential(
@@ -246,6 +254,8 @@ def _resolve_credential(
     clock: Clock,
     api_url: ApiUrl,
     diagnostics: Diagnostics,
+    settings: Settings,
+    profiles: Profiles,
 ) -> ResolveCredential:
     from nanoctl.domain.current_credential import ResolveCredential  # status and the API
 
@@ -254,6 +264,8 @@ def _resolve_credential(
         AnnouncedStore(store, diagnostics),
         clock,
         api_url,
+        profile=settings.profile,
+        profiles=profiles,
     )
 
 
@@ -369,7 +381,12 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         api_url=api_url,
     )
-    logout = providers.Factory(_logout, store=store, environment=environment_token)
+    logout = providers.Factory(
+        _logout, store=store, environment=environment_token, settings=settings
+    )
+    logout_everywhere = providers.Factory(
+        _logout_everywhere, profiles=profiles, environment=environment_token, settings=settings
+    )
     resolve_credential = providers.Factory(
         _resolve_credential,
         environment=environment_token,
@@ -377,6 +394,8 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         api_url=api_url,
         diagnostics=diagnostics,
+        settings=settings,
+        profiles=profiles,
     )
     status = providers.Factory(
         _status, resolve=resolve_credential, validator=validator, store=store, clock=clock

@@ -173,3 +173,142 @@ def test_login_to_two_profiles_on_two_servers_then_status_of_each(
     assert [r.bearer for r in server.requests] == [api.VALID]
     assert [r.bearer for r in other_host_server.requests] == [api.VALID_USER]
     assert not (config_dir() / "credentials.json").exists()
+
+
+def test_the_already_logged_in_question_and_no_interaction_apply_per_profile(
+    server: ReferenceServer, other_host_server: ReferenceServer
+) -> None:
+    two_profiles(server, other_host_server)
+    before = files_under(config_dir())
+
+    session = PtySession("--profile", "dev", "login", env=NO_URL)
+    asked = session.expect_exact("[y/N] ")
+    session.child.sendline("")
+    kept = session.finish()
+    kept_staging = PtySession("--profile", "staging", "login", "-n", env=NO_URL).finish()
+    new = PtySession(
+        "--profile", "qa", "login", "--api-url", server.url, env=NO_URL, secrets=[api.VALID_USER]
+    )
+    new.expect_exact(TOKEN_INPUT)  # nothing stored in qa: no question
+    new.child.sendline(api.VALID_USER)
+    stored = new.finish()
+
+    assert f"logged in to {other_host_server.url} as grace@example.com" in asked
+    assert kept.exit_code == kept_staging.exit_code == stored.exit_code == 0
+    assert kept_staging.lines[-1] == (
+        "Run `nanoctl logout --profile staging` first to log in with another token."
+    )
+    after = files_under(config_dir())
+    assert {k: v for k, v in after.items() if not k.startswith("profiles/qa/")} == before
+    assert "profiles/qa/credentials.json" in after
+    assert other_host_server.requests == []
+    assert [r.bearer for r in server.requests] == [api.VALID_USER]
+
+
+# --- the credential of another API -----------------------------------------------------
+
+
+def test_a_mismatch_sends_nothing_and_names_the_profile_bound_to_the_url(
+    server: ReferenceServer, other_host_server: ReferenceServer
+) -> None:
+    two_profiles(server, other_host_server)
+
+    result = run_nanoctl(
+        "--profile",
+        "staging",
+        "status",
+        env={"NANOSERVICES_API_URL": other_host_server.url},
+    )
+
+    assert result.exit_code == 1
+    assert one_line(result) == (
+        f"Error: The stored credential of profile staging is for {server.url}, "
+        f"not {other_host_server.url}; it was not sent. "
+        "Profile dev is logged in there: use --profile dev."
+    )
+    assert server.requests == other_host_server.requests == []
+
+
+def test_the_environment_token_beats_each_profiles_credential(
+    server: ReferenceServer, other_host_server: ReferenceServer
+) -> None:
+    two_profiles(server, other_host_server)
+    env = {**NO_URL, "NANOSERVICES_TOKEN": api.VALID_USER}
+
+    staging = run_nanoctl("--profile", "staging", "status", "--json", env=env)
+    dev = run_nanoctl("--profile", "dev", "status", "--json", env=env)
+
+    assert staging.exit_code == dev.exit_code == 0
+    for result, profile in ((staging, "staging"), (dev, "dev")):
+        document = json.loads(result.stdout)
+        assert (document["profile"], document["source"], document["username"]) == (
+            profile,
+            "environment",
+            "linus",
+        )
+    # each went to the API its profile is bound to, with the environment's token
+    assert [r.bearer for r in server.requests] == [api.VALID_USER]
+    assert [r.bearer for r in other_host_server.requests] == [api.VALID_USER]
+
+
+# --- one damaged profile does not block another -------------------------------------------
+
+
+def test_a_damaged_profile_never_blocks_another(
+    server: ReferenceServer, other_host_server: ReferenceServer
+) -> None:
+    two_profiles(server, other_host_server)
+    damaged = profile_dir("staging") / "credentials.json"
+    damaged.write_bytes(b"{not json")
+    dev = {**NO_URL, "NANOCTL_PROFILE": "dev"}
+
+    status = run_nanoctl("status", env=dev)
+    broken = run_nanoctl("--profile", "staging", "status", env=NO_URL)
+    login = PtySession("login", env=dev)
+    login.expect_exact("[y/N] ")
+    login.child.sendline("")
+    kept = login.finish()
+    logout = run_nanoctl("logout", "--json", env=dev)
+    again = run_nanoctl("logout", "--json", env=dev)
+
+    assert status.exit_code == kept.exit_code == logout.exit_code == again.exit_code == 0
+    assert status.stdout_lines[-1] == "  Profile:      dev"
+    assert broken.exit_code == 5
+    assert str(damaged) in one_line(broken)
+    assert "`nanoctl logout --profile staging`" in one_line(broken)
+    assert json.loads(logout.stdout)["profiles_removed"] == ["dev"]
+    assert json.loads(again.stdout)["profiles_removed"] == []
+    assert damaged.read_bytes() == b"{not json"
+    assert server.requests == []
+
+
+# --- logout ------------------------------------------------------------------------------
+
+
+def test_logout_removes_the_selected_profile_only_and_nothing_to_remove_creates_nothing(
+    server: ReferenceServer, other_host_server: ReferenceServer
+) -> None:
+    two_profiles(server, other_host_server)
+
+    removed = run_nanoctl("--profile", "staging", "logout", env=NO_URL)
+    nothing = run_nanoctl("--profile", "qa", "logout", "--json", env=NO_URL)
+
+    assert removed.exit_code == nothing.exit_code == 0
+    assert removed.stdout_lines == [
+        f"Logged out of profile staging: removed the stored credential "
+        f"({profile_dir('staging') / 'credentials.json'})."
+    ]
+    assert json.loads(nothing.stdout) == {
+        "logged_out": True,
+        "removed": False,
+        "location": str(profile_dir("qa") / "credentials.json"),
+        "environment_token_set": False,
+        "profiles_removed": [],
+    }
+    assert not profile_dir("qa").exists()
+    assert sorted(files_under(config_dir())) == [
+        "profiles/dev/.credentials.lock",
+        "profiles/dev/credentials.json",
+        "profiles/dev/credentials.key",
+        "profiles/staging/.credentials.lock",
+    ]

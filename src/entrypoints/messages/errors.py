@@ -13,7 +13,7 @@ from functools import singledispatch
 
 from nanoctl.domain import errors as e
 from nanoctl.domain.legacy_errors import LegacyTokenRejected
-from nanoctl.domain.model import MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH, TokenOrigin
+from nanoctl.domain.model import DEFAULT_PROFILE, MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH, TokenOrigin
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.messages import TOKEN_PAGE, legacy, source, storage, token_file
 from nanoctl.entrypoints.messages.profiles import PROFILE_NAME_RULE_WORDS
@@ -119,9 +119,9 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
     e.NotLoggedIn: ("You are not logged in.", "Run `nanoctl login`, or set NANOSERVICES_TOKEN."),
     e.NoTokenEntered: ("No token was entered.", "Run `nanoctl login`, or set NANOSERVICES_TOKEN."),
     e.CredentialForOtherApi: (
-        "The stored credential is for {stored_url}, not {current_url}; it was not sent.",
-        "Run `nanoctl login --api-url {current_url}` to log in there, "
-        "or use --api-url {stored_url}.",
+        "The stored credential{of_profile} is for {stored_url}, not {current_url}; "
+        "it was not sent.",
+        "{next}",
     ),
     e.InternalError: (
         "Unexpected internal error ({exception_type}).",
@@ -257,6 +257,22 @@ def _(error: e.CommandLineError) -> dict[str, str]:
     if isinstance(error, e.UnknownCommand):
         return {"did_you_mean": did_you_mean, "hint": "Run `nanoctl --help` to see the commands."}
     return {"did_you_mean": did_you_mean, "hint": _USAGE}
+
+
+@_phrases.register
+def _(error: e.CredentialForOtherApi) -> dict[str, str]:
+    named = error.profile is not None and error.profile != DEFAULT_PROFILE
+    if error.bound_profile is not None:
+        next_step = (
+            f"Profile {error.bound_profile} is logged in there: "
+            f"use --profile {error.bound_profile}."
+        )
+    else:
+        next_step = (
+            f"Run `nanoctl login --api-url {error.current_url}` to log in there, "
+            f"or use --api-url {error.stored_url}."
+        )
+    return {"of_profile": f" of profile {error.profile}" if named else "", "next": next_step}
 
 
 @_phrases.register

@@ -3,7 +3,40 @@ and the commands a next step names for a profile other than ``default``."""
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
+from nanoctl.domain.model import DEFAULT_PROFILE
+from nanoctl.entrypoints.messages import esc
+
+if TYPE_CHECKING:
+    from nanoctl.domain.logout import LogoutResult
+
 PROFILE_NAME_RULE_WORDS = (
     "A profile name is 1 to 32 lower-case letters, digits, `-` or `_`, "
     "starting with a letter or a digit (e.g. `staging`)."
 )
+
+
+def for_profile(text: str, profile: str) -> str:
+    """``text`` with each nanoctl command it tells the user to run (`nanoctl logout`)
+    aimed at ``profile``, as the user chose it with --profile; ``default`` needs no option."""
+    if profile == DEFAULT_PROFILE:
+        return text
+    return _COMMAND.sub(lambda m: f"{m.group(0)} --profile {profile}", text)
+
+
+_COMMAND = re.compile(r"`nanoctl (?:login|logout|status)")
+
+
+def logout_all_line(result: LogoutResult) -> str:
+    if result.profiles_removed:
+        return f"Logged out: removed the stored credential of {_listed(result.profiles_removed)}."
+    return f"Not logged in: no profile is stored in {esc(result.location)}."
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    quoted = [f"profile {name}" for name in names]
+    if len(quoted) == 1:
+        return quoted[0]
+    return f"{', '.join(quoted[:-1])} and {quoted[-1]}"
