@@ -227,6 +227,15 @@ class InvalidProfileName(UsageError):
     __str__ = __repr__
 
 
+class ApiUrlForAllProfiles(UsageError):
+    """`status --all` checks each profile against the URL it is bound to: an API URL
+    given by ``origin`` (--api-url, or NANOSERVICES_API_URL) has no profile to apply to."""
+
+    def __init__(self, origin: Literal["option", "environment"]) -> None:
+        super().__init__(origin)
+        self.origin: Literal["option", "environment"] = origin
+
+
 class InvalidTimeout(UsageError):
     """The HTTP timeout setting is not a number of seconds in range."""
 

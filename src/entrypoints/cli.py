@@ -114,7 +114,7 @@ def _print(text: str) -> int:
 
 
 # What the few non-ASCII characters nanoctl writes become where they cannot be shown.
-_ASCII = {"✓": "OK", "—": "-", "…": "..."}
+_ASCII = {"✓": "OK", "✗": "X", "—": "-", "…": "..."}
 _FALLBACK = "nanoctl-ascii"
 
 

@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # the use cases are imported when built, below
     from nanoctl.domain.import_legacy import ImportLegacyCredential, OfferLegacyImport
     from nanoctl.domain.legacy import LegacyTokenStore
     from nanoctl.domain.logout import Logout, LogoutEverywhere
-    from nanoctl.domain.status import Status
+    from nanoctl.domain.status import Status, StatusOfProfiles
 
 
 class Invocation:
@@ -277,6 +277,14 @@ def _status(
     return Status(resolve, validator, store, clock)
 
 
+def _status_of_profiles(
+    profiles: Profiles, validator: TokenValidator, clock: Clock, environment: TokenSource
+) -> StatusOfProfiles:
+    from nanoctl.domain.status import StatusOfProfiles  # status --all only
+
+    return StatusOfProfiles(profiles, validator, clock, environment)
+
+
 def _check_credential(
     resolve: ResolveCredential, validator: TokenValidator, clock: Clock
 ) -> CheckCredential:
@@ -399,6 +407,13 @@ class Container(containers.DeclarativeContainer):
     )
     status = providers.Factory(
         _status, resolve=resolve_credential, validator=validator, store=store, clock=clock
+    )
+    status_of_profiles = providers.Factory(
+        _status_of_profiles,
+        profiles=profiles,
+        validator=validator,
+        clock=clock,
+        environment=environment_token,
     )
     check_credential = providers.Factory(
         _check_credential, resolve=resolve_credential, validator=validator, clock=clock

@@ -62,6 +62,20 @@ def exit_code_of(error: NanoctlError) -> int:
     return 1
 
 
+_WORST_FIRST = (3, 4, 5, 1)
+"""Of several failures (`status --all`), the exit code that wins: a rejected or expired
+token first, then an API that could not be used, then a damaged store."""
+
+
+def exit_code_of_all(errors: list[NanoctlError]) -> int:
+    """The exit code of a run that met ``errors`` (0: none)."""
+    codes = {exit_code_of(error) for error in errors}
+    for code in _WORST_FIRST:
+        if code in codes:
+            return code
+    return max(codes, default=EXIT_OK)
+
+
 def as_domain_error(error: BaseException, command: Command | None = None) -> NanoctlError:
     """Our own error for anything raised: cleo usage errors keep a sanitized message, with
     the names the user may have meant; ``command`` is the command the line was for."""

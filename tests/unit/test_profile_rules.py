@@ -9,15 +9,28 @@ import pytest
 from dependency_injector import providers
 
 from nanoctl.domain.current_credential import CurrentCredential, ResolveCredential
-from nanoctl.domain.errors import CredentialForOtherApi
+from nanoctl.domain.errors import (
+    ApiUnreachable,
+    CredentialForOtherApi,
+    InvalidToken,
+    NanoctlError,
+)
 from nanoctl.domain.logout import Logout, LogoutEverywhere
 from nanoctl.domain.model import ProfileName, TokenOrigin
+from nanoctl.domain.status import StatusOfProfiles
 from nanoctl.domain.store_errors import CorruptedStore, StorageError
 from nanoctl.entrypoints import api
+from nanoctl.entrypoints.error_report import exit_code_of_all
 from nanoctl.entrypoints.messages.errors import explain
 from nanoctl.entrypoints.settings import Settings
-from tests.fakes import FakeClock, FakeProfiles, FakeSecretStore, FakeTokenSource
-from tests.unit.builders import API, OTHER_API, credential
+from tests.fakes import (
+    FakeClock,
+    FakeProfiles,
+    FakeSecretStore,
+    FakeTokenSource,
+    FakeTokenValidator,
+)
+from tests.unit.builders import ADA, API, OTHER_API, credential
 from tests.unit.cli_world import Cli
 
 STAGING = ProfileName("staging")
@@ -202,3 +215,41 @@ def test_the_python_api_selects_lists_and_logs_out_profiles() -> None:
     assert api.logout(using=c).profiles_removed == ("dev",)
     assert api.logout(all_profiles=True, using=c).profiles_removed == ("default", "staging")
     assert api.profiles(using=c) == []
+
+
+# --- status --all ----------------------------------------------------------------------
+
+
+def test_status_of_profiles_checks_each_against_its_own_url_and_reports_each_fault() -> None:
+    profiles = stores()
+    profiles.stores["default"].load_error = CorruptedStore("/fake/credentials")
+    validator = FakeTokenValidator({"staging-token-01": ADA, "dev-token-0001": InvalidToken()})
+    result = StatusOfProfiles(
+        profiles, validator, FakeClock(), FakeTokenSource(TokenOrigin.ENVIRONMENT, "env-token-01")
+    ).check()
+
+    default, dev, staging = result.profiles
+    assert isinstance(default.error, CorruptedStore)
+    assert (default.report, default.api_url) == (None, None)
+    assert isinstance(dev.error, InvalidToken)
+    assert dev.api_url == OTHER_API
+    assert staging.report is not None
+    assert staging.report.identity == ADA
+    assert staging.report.origin is TokenOrigin.STORED  # the environment's token is not used
+    assert result.environment_token_set is True
+    assert validator.seen == [("dev-token-0001", OTHER_API.value), ("staging-token-01", API.value)]
+
+
+@pytest.mark.parametrize(
+    ("errors", "want"),
+    [
+        pytest.param([], 0, id="all usable"),
+        pytest.param([CorruptedStore("/f"), ApiUnreachable("u", "refused")], 4, id="4 beats 5"),
+        pytest.param([ApiUnreachable("u", "refused"), InvalidToken()], 3, id="3 beats 4"),
+        pytest.param([CorruptedStore("/f")], 5, id="damaged"),
+    ],
+)
+def test_the_exit_code_of_status_all_is_the_worst_fault(
+    errors: list[NanoctlError], want: int
+) -> None:
+    assert exit_code_of_all(errors) == want

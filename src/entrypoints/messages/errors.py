@@ -110,6 +110,11 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "or `nanoctl completions fish`.",
     ),
     e.InvalidProfileName: ("{what} is not a profile name.", PROFILE_NAME_RULE_WORDS),
+    e.ApiUrlForAllProfiles: (
+        "`status --all` checks each profile against the API URL it is bound to, so it "
+        "takes no {given}.",
+        "{next}",
+    ),
     e.InvalidTimeout: (
         f"{TIMEOUT_ENV}={{value!r}} is not a number of seconds.",
         f"Set {TIMEOUT_ENV} to a value between 0 and {MAX_TIMEOUT:g} "
@@ -273,6 +278,16 @@ def _(error: e.CredentialForOtherApi) -> dict[str, str]:
             f"or use --api-url {error.stored_url}."
         )
     return {"of_profile": f" of profile {error.profile}" if named else "", "next": next_step}
+
+
+@_phrases.register
+def _(error: e.ApiUrlForAllProfiles) -> dict[str, str]:
+    if error.origin == "option":
+        return {"given": "--api-url", "next": "Drop --api-url, or name one profile with --profile."}
+    return {
+        "given": "NANOSERVICES_API_URL",
+        "next": "Unset it for this command: `env -u NANOSERVICES_API_URL nanoctl status --all`.",
+    }
 
 
 @_phrases.register
