@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import stat
 
 import pytest
 
@@ -173,6 +174,10 @@ def test_login_to_two_profiles_on_two_servers_then_status_of_each(
     assert [r.bearer for r in server.requests] == [api.VALID]
     assert [r.bearer for r in other_host_server.requests] == [api.VALID_USER]
     assert not (config_dir() / "credentials.json").exists()
+    for directory in (config_dir() / "profiles", profile_dir("staging"), profile_dir("dev")):
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    for name in ("credentials.json", "credentials.key"):
+        assert stat.S_IMODE((profile_dir("dev") / name).stat().st_mode) == 0o600
 
 
 def test_the_already_logged_in_question_and_no_interaction_apply_per_profile(
