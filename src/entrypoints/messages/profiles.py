@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from nanoctl.domain.model import DEFAULT_PROFILE, TokenOrigin
 from nanoctl.entrypoints.messages import esc
+from nanoctl.entrypoints.messages.commands import status_lines
 
 if TYPE_CHECKING:
     from nanoctl.domain.logout import LogoutResult
@@ -46,8 +47,6 @@ def _listed(names: tuple[str, ...]) -> str:
 def profile_block(entry: ProfileStatus, failure: str | None) -> list[str]:
     """One profile of `status --all`: the lines of its `status`, or ``failure`` (its error
     and fix, one line) with the URL it is bound to, when that is known."""
-    from nanoctl.entrypoints.messages.commands import status_lines
-
     if entry.report is not None:
         return status_lines(entry.report, entry.profile)
     lines = [f"<comment>✗</comment> {esc(failure or '')}"]
