@@ -179,6 +179,16 @@ def _store(settings: Settings, profiles: Profiles) -> SecretStore:
     return profiles.store_of(settings.profile)
 
 
+def _confirmation(
+    terminal: Terminal, settings: Settings, clock: Clock
+) -> TerminalReplaceConfirmation:
+    """The question before a prompt login replaces the selected profile's credential."""
+    profile = settings.profile
+    return TerminalReplaceConfirmation(
+        terminal, lambda current, now: replace_question(current, now, profile), clock
+    )
+
+
 def _environment_token(invocation: Invocation, warnings: Warnings) -> EnvironmentTokenSource:
     return EnvironmentTokenSource(invocation.environ, warnings)
 
@@ -354,7 +364,7 @@ class Container(containers.DeclarativeContainer):
     )
     command_runner = providers.Singleton(_command_runner, invocation)
     prompt_token = providers.Factory(PromptTokenSource, terminal, TOKEN_PROMPT)
-    confirmation = providers.Factory(TerminalReplaceConfirmation, terminal, replace_question, clock)
+    confirmation = providers.Factory(_confirmation, terminal, settings, clock)
 
     # --- use cases ---------------------------------------------------------------------------
     # the old Node nanoctl's token files (issue #14)

@@ -199,6 +199,7 @@ def test_the_already_logged_in_question_and_no_interaction_apply_per_profile(
     stored = new.finish()
 
     assert f"logged in to {other_host_server.url} as grace@example.com" in asked
+    assert asked.endswith("Replace the stored credential of profile dev? ")
     assert kept.exit_code == kept_staging.exit_code == stored.exit_code == 0
     assert kept_staging.lines[-1] == (
         "Run `nanoctl logout --profile staging` first to log in with another token."

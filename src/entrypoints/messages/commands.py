@@ -149,12 +149,14 @@ def running_line(program: str) -> str:
     return f"running {program} with the token in NANOSERVICES_TOKEN"
 
 
-def replace_question(current: Credential, now: datetime) -> str:
-    """Asked before an interactive login replaces a stored credential (default no)."""
+def replace_question(current: Credential, now: datetime, profile: ProfileName | None = None) -> str:
+    """Asked before an interactive login replaces a stored credential (default no); a
+    profile other than ``default`` is named."""
     who = current.identity.username or "an unknown user"
     when = expiry(Expiry(current.identity.expires_at, now))
     token = f"expires {when}" if current.identity.expires_at else when
+    named = "" if profile is None or profile.is_default else f" of profile {profile}"
     return (
         f"You are already logged in to {current.api_url} as {who} (token {token}).\n"
-        "Replace the stored credential? [y/N] "
+        f"Replace the stored credential{named}? [y/N] "
     )
