@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from nanoctl.adapters.diagnostics import Event
 from nanoctl.domain.errors import InvalidToken
-from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.domain.model import ApiUrl, Credential, Identity, ProfileName, Token, TokenOrigin
 from nanoctl.domain.store_errors import StorageError
 
 
@@ -121,3 +121,19 @@ class RecordingWarnings:
 
     def warn(self, event: Event) -> None:
         self.events.append(event)
+
+
+class FakeProfiles:
+    """Profiles as a table: name -> its store. Listed as the real ones are: those whose
+    store holds something, ``default`` first, then by name."""
+
+    def __init__(self, stores: Mapping[str, FakeSecretStore] | None = None) -> None:
+        self.stores: dict[str, FakeSecretStore] = dict(stores or {})
+
+    def names(self) -> list[ProfileName]:
+        held = [name for name, store in self.stores.items() if store.holds_credential()]
+        ordered = sorted(held, key=lambda name: (name != "default", name))
+        return [ProfileName(name) for name in ordered]
+
+    def store_of(self, name: ProfileName) -> FakeSecretStore:
+        return self.stores.setdefault(name.value, FakeSecretStore())

@@ -11,8 +11,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from nanoctl.domain.errors import CredentialForOtherApi, ExpiredToken, NotLoggedIn, TokenRejected
-from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, TokenOrigin
-from nanoctl.domain.ports import Clock, SecretStore, TokenSource
+from nanoctl.domain.model import (
+    DEFAULT_PROFILE,
+    ApiUrl,
+    Credential,
+    Expiry,
+    Identity,
+    ProfileName,
+    TokenOrigin,
+)
+from nanoctl.domain.ports import Clock, Profiles, SecretStore, TokenSource
+from nanoctl.domain.store_errors import StorageError
 
 
 @dataclass(frozen=True)
@@ -22,15 +31,28 @@ class CurrentCredential:
 
 
 class ResolveCredential:
-    """Finds the credential to use against ``api_url``, without calling the API."""
+    """Finds the credential to use against ``api_url``, without calling the API.
+
+    ``store`` is the selected ``profile``'s; ``profiles`` (None: not looked at) are asked,
+    only when that credential is for another API, which other profile is bound to
+    ``api_url``, so the error can name it."""
 
     def __init__(
-        self, environment: TokenSource, store: SecretStore, clock: Clock, api_url: ApiUrl
+        self,
+        environment: TokenSource,
+        store: SecretStore,
+        clock: Clock,
+        api_url: ApiUrl,
+        *,
+        profile: ProfileName | None = None,
+        profiles: Profiles | None = None,
     ) -> None:
         self._environment = environment
         self._store = store
         self._clock = clock
         self._api_url = api_url
+        self._profile = profile or ProfileName(DEFAULT_PROFILE)
+        self._profiles = profiles
 
     def resolve(self) -> CurrentCredential:
         """The current credential.
@@ -50,13 +72,34 @@ class ResolveCredential:
         if stored is None:
             raise NotLoggedIn()
         if stored.api_url != self._api_url:
-            raise CredentialForOtherApi(stored.api_url.value, self._api_url.value)
+            raise CredentialForOtherApi(
+                stored.api_url.value,
+                self._api_url.value,
+                profile=self._profile.value,
+                bound_profile=self._profile_bound_to(self._api_url),
+            )
         expiry = Expiry(stored.identity.expires_at, self._clock.now())
         if expiry.expired:
             raise ExpiredToken(
                 stored.identity.username, expiry.expires_at, origin=TokenOrigin.STORED
             )
         return CurrentCredential(stored, TokenOrigin.STORED)
+
+    def _profile_bound_to(self, url: ApiUrl) -> str | None:
+        """Another profile whose stored credential is for ``url``; one that cannot be read
+        is passed over (it is reported when selected)."""
+        if self._profiles is None:
+            return None
+        for name in self._profiles.names():
+            if name == self._profile:
+                continue
+            try:
+                other = self._profiles.store_of(name).load()
+            except StorageError:
+                continue
+            if other is not None and other.api_url == url:
+                return name.value
+        return None
 
 
 @contextmanager

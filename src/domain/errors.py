@@ -206,6 +206,36 @@ class UnknownShell(UsageError):
         self.unset = unset
 
 
+ProfileNameOrigin = Literal["option", "environment", "argument"]
+"""Where a profile name came from: --profile, NANOCTL_PROFILE, or a Python API argument."""
+
+
+class InvalidProfileName(UsageError):
+    """``name`` does not follow the rule of profile names; ``origin`` says who gave it.
+    The name is shown only when it could not be a pasted token (the entrypoint decides)."""
+
+    kind = "invalid_profile"
+
+    def __init__(self, name: str, origin: ProfileNameOrigin) -> None:
+        super().__init__(origin)
+        self.name = name
+        self.origin: ProfileNameOrigin = origin
+
+    def __repr__(self) -> str:
+        return f"InvalidProfileName(origin={self.origin!r})"
+
+    __str__ = __repr__
+
+
+class ApiUrlForAllProfiles(UsageError):
+    """`status --all` checks each profile against the URL it is bound to: an API URL
+    given by ``origin`` (--api-url, or NANOSERVICES_API_URL) has no profile to apply to."""
+
+    def __init__(self, origin: Literal["option", "environment"]) -> None:
+        super().__init__(origin)
+        self.origin: Literal["option", "environment"] = origin
+
+
 class InvalidTimeout(UsageError):
     """The HTTP timeout setting is not a number of seconds in range."""
 
@@ -230,10 +260,21 @@ class CredentialForOtherApi(NotLoggedIn):
 
     kind = "api_mismatch"
 
-    def __init__(self, stored_url: str, current_url: str) -> None:
+    def __init__(
+        self,
+        stored_url: str,
+        current_url: str,
+        *,
+        profile: str | None = None,
+        bound_profile: str | None = None,
+    ) -> None:
         super().__init__(stored_url, current_url)
         self.stored_url = stored_url
         self.current_url = current_url
+        self.profile = profile
+        """The selected profile, whose credential is for ``stored_url``."""
+        self.bound_profile = bound_profile
+        """Another profile whose credential is for ``current_url`` (None: there is none)."""
 
 
 # --- exit 3: the API said no --------------------------------------------------

@@ -1,12 +1,13 @@
-"""Log out: forget the stored credential and its key."""
+"""Log out: forget the stored credential and its key, of one profile or of every one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nanoctl.domain.errors import UsageError
-from nanoctl.domain.model import TokenOrigin
-from nanoctl.domain.ports import SecretStore, TokenSource
+from nanoctl.domain.model import DEFAULT_PROFILE, ProfileName, TokenOrigin
+from nanoctl.domain.ports import Profiles, SecretStore, TokenSource
+from nanoctl.domain.store_errors import StorageError
 
 
 @dataclass(frozen=True)
@@ -18,17 +19,68 @@ class LogoutResult:
     """NANOSERVICES_TOKEN (or its file) still authenticates commands after logout."""
     environment_origin: TokenOrigin = TokenOrigin.ENVIRONMENT
     """Which of the two it is."""
+    profile: str = DEFAULT_PROFILE
+    """The profile logged out of."""
+    profiles_removed: tuple[str, ...] = field(default=())
+    """The profiles whose credential was removed (``logout --all``: every one)."""
+    failure: StorageError | None = None
+    """``logout --all``: the first profile that could not be removed (the others were)."""
+
+
+def _environment_set(environment: TokenSource) -> bool:
+    try:
+        return environment.read() is not None
+    except UsageError:  # malformed, but set: the user still needs to know
+        return True
 
 
 class Logout:
-    def __init__(self, store: SecretStore, environment: TokenSource) -> None:
+    def __init__(
+        self,
+        store: SecretStore,
+        environment: TokenSource,
+        profile: ProfileName | None = None,
+    ) -> None:
         self._store = store
         self._environment = environment
+        self._profile = profile or ProfileName(DEFAULT_PROFILE)
 
     def logout(self) -> LogoutResult:
         removed = self._store.delete()
-        try:
-            env_set = self._environment.read() is not None
-        except UsageError:  # malformed, but set: the user still needs to know
-            env_set = True
-        return LogoutResult(removed, self._store.location, env_set, self._environment.origin)
+        return LogoutResult(
+            removed,
+            self._store.location,
+            _environment_set(self._environment),
+            self._environment.origin,
+            profile=self._profile.value,
+            profiles_removed=(self._profile.value,) if removed else (),
+        )
+
+
+class LogoutEverywhere:
+    """`logout --all`: every stored profile's credential and key. One profile that cannot
+    be removed does not keep the others: they are removed, and its fault is returned."""
+
+    def __init__(self, profiles: Profiles, environment: TokenSource, location: str) -> None:
+        self._profiles = profiles
+        self._environment = environment
+        self._location = location
+
+    def logout(self) -> LogoutResult:
+        removed: list[str] = []
+        failures: list[StorageError] = []
+        for name in self._profiles.names():
+            try:
+                if self._profiles.store_of(name).delete():
+                    removed.append(name.value)
+            except StorageError as failure:
+                failures.append(failure)
+        return LogoutResult(
+            bool(removed),
+            self._location,
+            _environment_set(self._environment),
+            self._environment.origin,
+            profile="",
+            profiles_removed=tuple(removed),
+            failure=failures[0] if failures else None,
+        )

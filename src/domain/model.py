@@ -5,12 +5,20 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from urllib.parse import urlsplit
 
-from nanoctl.domain.errors import InsecureApiUrl, InvalidApiUrl, MalformedToken, TokenProblem
+from nanoctl.domain.errors import (
+    InsecureApiUrl,
+    InvalidApiUrl,
+    InvalidProfileName,
+    MalformedToken,
+    ProfileNameOrigin,
+    TokenProblem,
+)
 
 MAX_TOKEN_LENGTH = 4096
 MAX_TOKEN_INPUT = 1024 * 1024
@@ -18,6 +26,10 @@ MAX_TOKEN_INPUT = 1024 * 1024
 enough for any token padded by any editor, and a runaway pipe is not slurped."""
 EXPIRY_WARNING = timedelta(days=7)
 DEFAULT_API_URL = "https://runner.dac-us-east-1.deskree.com/public/deployment"
+PROFILE_NAME_RULE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+"""A profile name: 1 to 32 lower-case letters, digits, ``_`` or ``-``, not starting with
+``_`` or ``-``; it is a directory name, so it can hold no ``/``, ``.`` or upper case that a
+case-insensitive file system would fold."""
 
 
 class TokenOrigin(Enum):
@@ -173,6 +185,30 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+@dataclass(frozen=True, order=True)
+class ProfileName:
+    """The name of a profile: a credential and the API URL it is bound to, side by side
+    with the others (``default``, ``staging``, ``dev``)."""
+
+    value: str
+
+    @classmethod
+    def parse(cls, raw: str, origin: ProfileNameOrigin) -> ProfileName:
+        if PROFILE_NAME_RULE.fullmatch(raw) is None:
+            raise InvalidProfileName(raw, origin)
+        return cls(raw)
+
+    @property
+    def is_default(self) -> bool:
+        return self.value == DEFAULT_PROFILE
+
+    def __str__(self) -> str:
+        return self.value
+
+
+DEFAULT_PROFILE = "default"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.domain.model import ApiUrl, Credential, Identity, ProfileName, Token, TokenOrigin
 
 
 class TokenSource(Protocol):
@@ -71,6 +71,20 @@ class SecretStore(Protocol):
     def holds_credential(self) -> bool:
         """Whether a credential is stored, told without reading it: no lock, no key, no
         keyring (which could ask for a desktop unlock). Never raises."""
+        ...
+
+
+class Profiles(Protocol):
+    """The profiles side by side, each with a store of its own."""
+
+    def names(self) -> list[ProfileName]:
+        """The profiles that hold a credential (or what is left of one), ``default`` first,
+        then by name; told from directory entries, without reading any credential.
+        Never raises."""
+        ...
+
+    def store_of(self, name: ProfileName) -> SecretStore:
+        """The store of profile ``name`` (built, not read: nothing is touched on disk)."""
         ...
 
 

@@ -10,8 +10,9 @@ from nanoctl.domain.current_credential import (
     reject_if_expired,
     rejections_name,
 )
-from nanoctl.domain.model import ApiUrl, Expiry, Identity, TokenOrigin
-from nanoctl.domain.ports import Clock, SecretStore, TokenValidator
+from nanoctl.domain.errors import NanoctlError, NotLoggedIn, UsageError
+from nanoctl.domain.model import ApiUrl, Expiry, Identity, ProfileName, Token, TokenOrigin
+from nanoctl.domain.ports import Clock, Profiles, SecretStore, TokenSource, TokenValidator
 
 
 @dataclass(frozen=True)
@@ -74,3 +75,78 @@ class Status:
             saved_at=credential.saved_at,
             shadowed=self._store.location if shadowed else None,
         )
+
+
+@dataclass(frozen=True)
+class ProfileStatus:
+    """One profile in `status --all`: its report, or the fault that stopped it."""
+
+    profile: ProfileName
+    report: StatusReport | None
+    error: NanoctlError | None = None
+    api_url: ApiUrl | None = None
+    """The URL the profile is bound to, when its credential could be read."""
+
+
+@dataclass(frozen=True)
+class ProfilesStatus:
+    profiles: tuple[ProfileStatus, ...]
+    environment_token_set: bool
+    """NANOSERVICES_TOKEN (or its file) is set: commands use it, not these credentials."""
+    environment_origin: TokenOrigin = TokenOrigin.ENVIRONMENT
+
+
+class _NoToken:
+    """The environment's place in a profile's status: `status --all` shows the stored
+    credentials, so the environment's token is told apart, not used."""
+
+    origin = TokenOrigin.ENVIRONMENT
+
+    def read(self) -> Token | None:
+        return None
+
+
+class StatusOfProfiles:
+    """`status --all`: every stored profile, each checked against the API it is bound to.
+    A profile whose credential cannot be read or is rejected is reported as such; the
+    others are still checked."""
+
+    def __init__(
+        self,
+        profiles: Profiles,
+        validator: TokenValidator,
+        clock: Clock,
+        environment: TokenSource,
+    ) -> None:
+        self._profiles = profiles
+        self._validator = validator
+        self._clock = clock
+        self._environment = environment
+
+    def check(self, *, offline: bool = False) -> ProfilesStatus:
+        return ProfilesStatus(
+            tuple(self._check(name, offline) for name in self._profiles.names()),
+            self._environment_set(),
+            self._environment.origin,
+        )
+
+    def _check(self, name: ProfileName, offline: bool) -> ProfileStatus:
+        store = self._profiles.store_of(name)
+        try:
+            stored = store.load()
+            if stored is None:  # removed since it was listed
+                raise NotLoggedIn()
+        except NanoctlError as error:
+            return ProfileStatus(name, None, error)
+        resolve = ResolveCredential(_NoToken(), store, self._clock, stored.api_url, profile=name)
+        try:
+            report = Status(resolve, self._validator, store, self._clock).check(offline=offline)
+        except NanoctlError as error:
+            return ProfileStatus(name, None, error, stored.api_url)
+        return ProfileStatus(name, report, None, stored.api_url)
+
+    def _environment_set(self) -> bool:
+        try:
+            return self._environment.read() is not None
+        except UsageError:  # malformed, but set
+            return True

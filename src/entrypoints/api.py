@@ -8,6 +8,8 @@ would. Nothing here prints, prompts or exits.
     from nanoctl.entrypoints import api
     current = api.current_credential()      # NANOSERVICES_TOKEN, else the stored one
     token = api.token()                     # the same token, a secret: token.reveal()
+    api.token(profile="staging")            # the stored credential of profile staging
+    api.profiles()                          # ["default", "staging"]: the stored profiles
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ __all__ = [
     "explain",
     "login",
     "logout",
+    "profiles",
     "token",
 ]
 
@@ -48,26 +51,54 @@ def container(
     )
 
 
-def login(token: str, *, api_url: str | None = None, using: Container | None = None) -> LoginResult:
-    """Validate ``token`` against the API, like `nanoctl login --token`; never stores it."""
-    c = using or container(api_url=api_url)
+def login(
+    token: str,
+    *,
+    api_url: str | None = None,
+    profile: str | None = None,
+    using: Container | None = None,
+) -> LoginResult:
+    """Validate ``token`` against the API, like `nanoctl login --token`; never stores it.
+    Without ``api_url``, the API is the one ``profile`` (as `--profile`) is bound to."""
+    c = using or container(api_url=api_url, profile=profile)
     # The flag source of this login gets ``token`` (dependency-injector's nested arguments).
     return c.authenticate(sources__flag__value=token).login()
 
 
-def logout(*, using: Container | None = None) -> LogoutResult:
-    """Remove the stored credential and its key; idempotent."""
-    return (using or container()).logout().logout()
+def logout(
+    *,
+    profile: str | None = None,
+    all_profiles: bool = False,
+    using: Container | None = None,
+) -> LogoutResult:
+    """Remove the stored credential and its key of ``profile`` (as `--profile`), or of
+    every profile (``all_profiles``, as `logout --all`); idempotent.
+    ``profiles_removed`` names the profiles whose credential was removed."""
+    c = using or container(profile=profile)
+    if not all_profiles:
+        return c.logout().logout()
+    result = c.logout_everywhere().logout()
+    if result.failure is not None:
+        raise result.failure
+    return result
 
 
 def current_credential(
-    *, api_url: str | None = None, using: Container | None = None
+    *, api_url: str | None = None, profile: str | None = None, using: Container | None = None
 ) -> CurrentCredential:
-    """The credential commands should use: NANOSERVICES_TOKEN, else the stored one.
+    """The credential commands should use: NANOSERVICES_TOKEN, else the stored one of
+    ``profile`` (as `--profile`: else NANOCTL_PROFILE, else ``default``).
 
-    Offline and fast; raises NotLoggedIn, ExpiredToken or StorageError.
+    Offline and fast; raises NotLoggedIn, ExpiredToken, CredentialForOtherApi or
+    StorageError.
     """
-    return (using or container(api_url=api_url)).resolve_credential().resolve()
+    return (using or container(api_url=api_url, profile=profile)).resolve_credential().resolve()
+
+
+def profiles(*, using: Container | None = None) -> list[str]:
+    """The names of the stored profiles, ``default`` first, then by name. Reads no
+    credential."""
+    return [name.value for name in (using or container()).profiles().names()]
 
 
 def token(

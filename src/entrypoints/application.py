@@ -68,7 +68,13 @@ class NanoctlApplication(Application):
         )
         for option in GLOBAL_OPTIONS:
             definition.add_option(
-                Option(option.name, option.shortcut, flag=True, description=option.description)
+                Option(
+                    option.name,
+                    option.shortcut,
+                    flag=not option.takes_value,
+                    requires_value=option.takes_value,
+                    description=option.description,
+                )
             )
         return definition
 

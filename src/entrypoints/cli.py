@@ -59,7 +59,7 @@ _QUIET = ("--quiet", "-q")
 _FLAGS = frozenset(
     spelling
     for option in GLOBAL_OPTIONS
-    if option.name not in ("help", "version")
+    if option.name not in ("help", "version") and not option.takes_value
     for spelling in (
         f"--{option.name}",
         *(f"-{short}" for short in (option.shortcut or "").split("|") if short),
@@ -114,7 +114,7 @@ def _print(text: str) -> int:
 
 
 # What the few non-ASCII characters nanoctl writes become where they cannot be shown.
-_ASCII = {"✓": "OK", "—": "-", "…": "..."}
+_ASCII = {"✓": "OK", "✗": "X", "—": "-", "…": "..."}
 _FALLBACK = "nanoctl-ascii"
 
 

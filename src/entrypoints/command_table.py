@@ -32,19 +32,26 @@ class CommandEntry:
 
 
 class GlobalOption:
-    """An option every command accepts (cleo's application definition)."""
+    """An option every command accepts (cleo's application definition); ``takes_value``:
+    it is given a value (``--profile NAME``), else it is a flag."""
 
-    __slots__ = ("description", "name", "shortcut")
+    __slots__ = ("description", "name", "shortcut", "takes_value")
 
-    def __init__(self, name: str, shortcut: str | None, description: str) -> None:
+    def __init__(
+        self, name: str, shortcut: str | None, description: str, *, takes_value: bool = False
+    ) -> None:
         self.name = name
         self.shortcut = shortcut
         self.description = description
+        self.takes_value = takes_value
 
     @property
     def synopsis(self) -> str:
-        """How cleo's help pages write the option: ``-q, --quiet``, ``    --ansi``."""
-        return f"-{self.shortcut}, --{self.name}" if self.shortcut else f"    --{self.name}"
+        """How cleo's help pages write the option: ``-q, --quiet``, ``    --ansi``,
+        ``    --profile=PROFILE``."""
+        value = f"={self.name.upper()}" if self.takes_value else ""
+        name = f"--{self.name}{value}"
+        return f"-{self.shortcut}, {name}" if self.shortcut else f"    {name}"
 
 
 class EnvironmentVariable:
@@ -144,6 +151,12 @@ GLOBAL_OPTIONS: tuple[GlobalOption, ...] = (
     GlobalOption("no-ansi", None, "Never use colours."),
     GlobalOption("no-interaction", "n", "Never ask a question."),
     GlobalOption(
+        "profile",
+        None,
+        "The profile to use (beats $NANOCTL_PROFILE; default: `default`).",
+        takes_value=True,
+    ),
+    GlobalOption(
         "verbose", "v|vv|vvv", "Show decisions (-v); HTTP exchanges and tracebacks (-vvv)."
     ),
 )
@@ -154,7 +167,8 @@ ENVIRONMENT: tuple[EnvironmentVariable, ...] = (
     ),
     EnvironmentVariable("NANOSERVICES_TOKEN_FILE", "a file holding the token; counts as the above"),
     EnvironmentVariable("NANOSERVICES_API_URL", "the API base URL (--api-url beats it)"),
-    EnvironmentVariable("NANOCTL_CONFIG_DIR", "where the credential lives"),
+    EnvironmentVariable("NANOCTL_PROFILE", "the profile to use (--profile beats it)"),
+    EnvironmentVariable("NANOCTL_CONFIG_DIR", "where the credentials live"),
     EnvironmentVariable(
         "NANOCTL_KEYRING=0", "keep the encryption key in a file, not the OS keyring"
     ),

@@ -5,7 +5,8 @@ package (`_get_comp_words_by_ref`), names the program after the current director
 `nanoctl` entry when there is one, and completes neither short options nor an argument's
 values. These scripts need nothing but the shell, complete for the program `nanoctl`,
 and know every command, its long and short options, and the values of `completions`
-and `help`.
+and `help`; the value of `--profile` is completed with the stored profiles' names
+(`nanoctl completions --profiles`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from dataclasses import dataclass
 
 PROGRAM = "nanoctl"
 SHELLS = ("bash", "zsh", "fish")
+PROFILE_OPTION = "--profile"
+PROFILE_NAMES = f"{PROGRAM} completions --profiles 2>/dev/null"
+"""The stored profiles' names, one a line: what `--profile` is completed with."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,12 @@ def _function() -> str:
     return f"_{PROGRAM}_complete"
 
 
+def _valued(line: CommandLine) -> str:
+    """A case pattern of the global options followed by a value (not a command name)."""
+    spellings = [s for o in line.global_options if o.takes_value for s in o.spellings]
+    return "|".join(spellings) or "--"
+
+
 # --- bash -------------------------------------------------------------------------------
 
 
@@ -75,11 +85,16 @@ def bash(line: CommandLine) -> str:
 # Load it from ~/.bashrc:  eval "$({PROGRAM} completions bash)"
 {_function()}() {{
     local current=${{COMP_WORDS[COMP_CWORD]}} command= options= values= index
+    if [[ ${{COMP_WORDS[COMP_CWORD-1]}} == {PROFILE_OPTION} ]]; then
+        COMPREPLY=($(compgen -W "$({PROFILE_NAMES})" -- "$current"))
+        return
+    fi
     for ((index = 1; index < COMP_CWORD; index++)); do
-        if [[ ${{COMP_WORDS[index]}} != -* ]]; then
-            command=${{COMP_WORDS[index]}}
-            break
-        fi
+        case ${{COMP_WORDS[index]}} in
+            {_valued(line)}) ((index++)) ;;
+            -*) ;;
+            *) command=${{COMP_WORDS[index]}}; break ;;
+        esac
     done
     case $command in
         '') values='{_words(command.name for command in line.commands)}' ;;
@@ -129,11 +144,16 @@ def zsh(line: CommandLine) -> str:
 {_function()}() {{
     local command index
     local -a options values described
+    if [[ ${{words[CURRENT-1]}} == {PROFILE_OPTION} ]]; then
+        compadd -- ${{(f)"$({PROFILE_NAMES})"}}
+        return
+    fi
     for ((index = 2; index < CURRENT; index++)); do
-        if [[ ${{words[index]}} != -* ]]; then
-            command=${{words[index]}}
-            break
-        fi
+        case ${{words[index]}} in
+            ({_valued(line)}) ((index++)) ;;
+            (-*) ;;
+            (*) command=${{words[index]}}; break ;;
+        esac
     done
     case $command in
         ('') described=({commands}) ;;
@@ -175,7 +195,9 @@ def _fish_option(option: CompletedOption, condition: str | None) -> str:
         parts += ["-s" if len(short) == 1 else "-o", short]
     if option.takes_value:
         # A value follows; only a path's is completed with file names.
-        parts += ["-r", "-F"] if option.name.endswith(("file", "path", "dir")) else ["-x"]
+        parts += ["-r", "-F"] if option.name.endswith(("-file", "-path", "-dir")) else ["-x"]
+    if f"--{option.name}" == PROFILE_OPTION:
+        parts += ["-a", _fish_quote(f"({PROFILE_NAMES})")]
     parts += ["-d", _fish_quote(option.description)]
     return " ".join(parts)
 

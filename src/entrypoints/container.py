@@ -33,11 +33,13 @@ from nanoctl.domain.model import ApiUrl
 from nanoctl.domain.ports import (
     Clock,
     CommandRunner,
+    Profiles,
     ReplaceConfirmation,
     SecretStore,
     TokenSource,
     TokenValidator,
 )
+from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.io_diagnostics import IoDiagnostics
 from nanoctl.entrypoints.messages.commands import TOKEN_PROMPT, replace_question
 from nanoctl.entrypoints.settings import Settings
@@ -48,8 +50,8 @@ if TYPE_CHECKING:  # the use cases are imported when built, below
     from nanoctl.domain.current_credential import ResolveCredential
     from nanoctl.domain.import_legacy import ImportLegacyCredential, OfferLegacyImport
     from nanoctl.domain.legacy import LegacyTokenStore
-    from nanoctl.domain.logout import Logout
-    from nanoctl.domain.status import Status
+    from nanoctl.domain.logout import Logout, LogoutEverywhere
+    from nanoctl.domain.status import Status, StatusOfProfiles
 
 
 class Invocation:
@@ -105,7 +107,12 @@ def _option(io: IO, name: str) -> str | None:
 
 
 def _settings(invocation: Invocation) -> Settings:
-    return Settings.from_environment(invocation.environ, api_url=invocation.api_url)
+    return Settings.from_environment(
+        invocation.environ,
+        api_url=invocation.api_url,
+        profile=invocation.profile,
+        profile_origin="option" if invocation.io is not None else "argument",
+    )
 
 
 def _diagnostics(invocation: Invocation) -> Silent | IoDiagnostics:
@@ -117,8 +124,17 @@ def _terminal(invocation: Invocation) -> Terminal:
     return Terminal.from_process(interactive=invocation.interactive, environ=invocation.environ)
 
 
-def _api_url(settings: Settings) -> ApiUrl:
-    return ApiUrl.parse(settings.api_url)
+def _api_url(settings: Settings, store: SecretStore) -> ApiUrl:
+    """--api-url, else NANOSERVICES_API_URL, else the selected profile's stored URL, else
+    the default. The stored credential is read only when one is there (a run with nothing
+    stored costs nothing more); the store remembers it for the use case."""
+    if settings.api_url_given or not store.holds_credential():
+        return ApiUrl.parse(settings.api_url)
+    try:
+        stored = store.load()
+    except StorageError:  # the use case reads it again and reports the fault
+        stored = None
+    return stored.api_url if stored is not None else ApiUrl.parse(settings.api_url)
 
 
 def _validator(settings: Settings, diagnostics: Diagnostics) -> TokenValidator:
@@ -135,15 +151,42 @@ def _validator(settings: Settings, diagnostics: Diagnostics) -> TokenValidator:
     )
 
 
-def _store(settings: Settings, diagnostics: Diagnostics) -> SecretStore:
-    if not settings.stores_credentials:
-        return UnsupportedStore(settings.config_dir, settings.platform)
-    # Imported here: the store needs fcntl and dir_fd, which Windows does not have.
-    from nanoctl.adapters.store.encrypted_store import EncryptedFileStore
-    from nanoctl.adapters.store.keyring_keys import choose_key_store
+def _store_in(settings: Settings, diagnostics: Diagnostics) -> Callable[[Path], SecretStore]:
+    """How the store of one profile's directory is built."""
 
-    keys = choose_key_store(settings.config_dir, settings.use_keyring, diagnostics)
-    return EncryptedFileStore(settings.config_dir, keys, diagnostics)
+    def store_in(directory: Path) -> SecretStore:
+        if not settings.stores_credentials:
+            return UnsupportedStore(directory, settings.platform)
+        # Imported here: the store needs fcntl and dir_fd, which Windows does not have.
+        from nanoctl.adapters.store.encrypted_store import EncryptedFileStore
+        from nanoctl.adapters.store.keyring_keys import choose_key_store
+        from nanoctl.adapters.store.remembered_store import RememberedStore
+
+        keys = choose_key_store(directory, settings.use_keyring, diagnostics)
+        return RememberedStore(EncryptedFileStore(directory, keys, diagnostics))
+
+    return store_in
+
+
+def _profiles(settings: Settings, diagnostics: Diagnostics) -> Profiles:
+    from nanoctl.adapters.store.profile_directories import ProfileDirectories
+
+    return ProfileDirectories(settings.config_dir, _store_in(settings, diagnostics))
+
+
+def _store(settings: Settings, profiles: Profiles) -> SecretStore:
+    """The selected profile's store."""
+    return profiles.store_of(settings.profile)
+
+
+def _confirmation(
+    terminal: Terminal, settings: Settings, clock: Clock
+) -> TerminalReplaceConfirmation:
+    """The question before a prompt login replaces the selected profile's credential."""
+    profile = settings.profile
+    return TerminalReplaceConfirmation(
+        terminal, lambda current, now: replace_question(current, now, profile), clock
+    )
 
 
 def _environment_token(invocation: Invocation, warnings: Warnings) -> EnvironmentTokenSource:
@@ -201,10 +244,18 @@ def _authenticate(
     return Authenticate(sources, interactive, validator, clock, api_url)
 
 
-def _logout(store: SecretStore, environment: TokenSource) -> Logout:
+def _logout(store: SecretStore, environment: TokenSource, settings: Settings) -> Logout:
     from nanoctl.domain.logout import Logout  # logout only
 
-    return Logout(store, environment)
+    return Logout(store, environment, settings.profile)
+
+
+def _logout_everywhere(
+    profiles: Profiles, environment: TokenSource, settings: Settings
+) -> LogoutEverywhere:
+    from nanoctl.domain.logout import LogoutEverywhere  # logout --all only
+
+    return LogoutEverywhere(profiles, environment, str(settings.config_dir))
 
 
 def _resolve_credential(
@@ -213,6 +264,8 @@ def _resolve_credential(
     clock: Clock,
     api_url: ApiUrl,
     diagnostics: Diagnostics,
+    settings: Settings,
+    profiles: Profiles,
 ) -> ResolveCredential:
     from nanoctl.domain.current_credential import ResolveCredential  # status and the API
 
@@ -221,6 +274,8 @@ def _resolve_credential(
         AnnouncedStore(store, diagnostics),
         clock,
         api_url,
+        profile=settings.profile,
+        profiles=profiles,
     )
 
 
@@ -230,6 +285,14 @@ def _status(
     from nanoctl.domain.status import Status  # status only
 
     return Status(resolve, validator, store, clock)
+
+
+def _status_of_profiles(
+    profiles: Profiles, validator: TokenValidator, clock: Clock, environment: TokenSource
+) -> StatusOfProfiles:
+    from nanoctl.domain.status import StatusOfProfiles  # status --all only
+
+    return StatusOfProfiles(profiles, validator, clock, environment)
 
 
 def _check_credential(
@@ -285,11 +348,12 @@ class Container(containers.DeclarativeContainer):
     diagnostics = providers.Singleton(_diagnostics, invocation)
     terminal = providers.Singleton(_terminal, invocation)
     clock = providers.Singleton(SystemClock)
-    api_url = providers.Singleton(_api_url, settings)
 
     # --- adapters --------------------------------------------------------------------------
     validator = providers.Singleton(_validator, settings, diagnostics)
-    store = providers.Singleton(_store, settings, diagnostics)
+    profiles = providers.Singleton(_profiles, settings, diagnostics)
+    store = providers.Singleton(_store, settings, profiles)
+    api_url = providers.Singleton(_api_url, settings, store)
     environment_token = providers.Factory(_environment_token, invocation, diagnostics)
     flag_token = providers.Factory(
         FlagTokenSource,
@@ -300,7 +364,7 @@ class Container(containers.DeclarativeContainer):
     )
     command_runner = providers.Singleton(_command_runner, invocation)
     prompt_token = providers.Factory(PromptTokenSource, terminal, TOKEN_PROMPT)
-    confirmation = providers.Factory(TerminalReplaceConfirmation, terminal, replace_question, clock)
+    confirmation = providers.Factory(_confirmation, terminal, settings, clock)
 
     # --- use cases ---------------------------------------------------------------------------
     # the old Node nanoctl's token files (issue #14)
@@ -335,7 +399,12 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         api_url=api_url,
     )
-    logout = providers.Factory(_logout, store=store, environment=environment_token)
+    logout = providers.Factory(
+        _logout, store=store, environment=environment_token, settings=settings
+    )
+    logout_everywhere = providers.Factory(
+        _logout_everywhere, profiles=profiles, environment=environment_token, settings=settings
+    )
     resolve_credential = providers.Factory(
         _resolve_credential,
         environment=environment_token,
@@ -343,9 +412,18 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         api_url=api_url,
         diagnostics=diagnostics,
+        settings=settings,
+        profiles=profiles,
     )
     status = providers.Factory(
         _status, resolve=resolve_credential, validator=validator, store=store, clock=clock
+    )
+    status_of_profiles = providers.Factory(
+        _status_of_profiles,
+        profiles=profiles,
+        validator=validator,
+        clock=clock,
+        environment=environment_token,
     )
     check_credential = providers.Factory(
         _check_credential, resolve=resolve_credential, validator=validator, clock=clock

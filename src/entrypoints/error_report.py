@@ -30,9 +30,11 @@ from nanoctl.domain.errors import (
     UsageError,
 )
 from nanoctl.domain.legacy_errors import LegacyTokenUnreadable
+from nanoctl.domain.model import DEFAULT_PROFILE, PROFILE_NAME_RULE
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.command_table import GLOBAL_OPTIONS
 from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.messages.profiles import for_profile
 from nanoctl.entrypoints.shown_words import shown
 from nanoctl.entrypoints.terminal_lines import fitted, stream_of
 
@@ -60,6 +62,20 @@ def exit_code_of(error: NanoctlError) -> int:
     return 1
 
 
+_WORST_FIRST = (3, 4, 5, 1)
+"""Of several failures (`status --all`), the exit code that wins: a rejected or expired
+token first, then an API that could not be used, then a damaged store."""
+
+
+def exit_code_of_all(errors: list[NanoctlError]) -> int:
+    """The exit code of a run that met ``errors`` (0: none)."""
+    codes = {exit_code_of(error) for error in errors}
+    for code in _WORST_FIRST:
+        if code in codes:
+            return code
+    return max(codes, default=EXIT_OK)
+
+
 def as_domain_error(error: BaseException, command: Command | None = None) -> NanoctlError:
     """Our own error for anything raised: cleo usage errors keep a sanitized message, with
     the names the user may have meant; ``command`` is the command the line was for."""
@@ -84,7 +100,7 @@ def report(error: BaseException, io: IO, command: Command | None = None) -> int:
     is the command that ran (its name goes into a usage error's hint)."""
     domain_error = as_domain_error(error, command)
     code = exit_code_of(domain_error)
-    message = str(explain(domain_error))
+    message = for_profile(str(explain(domain_error)), _profile_option(io))
     # Only before `--`: what follows belongs to the program `nanoctl exec` runs.
     if io.input.has_parameter_option("--json", only_params=True):
         payload = {"error": {"code": code, "kind": domain_error.kind, "message": message}}
@@ -98,6 +114,15 @@ def report(error: BaseException, io: IO, command: Command | None = None) -> int:
         written = f"\x1b[31m{part}\x1b[0m" if red else part
         io.error_output.write_line(written, type=Type.RAW, verbosity=Verbosity.QUIET)
     return code
+
+
+def _profile_option(io: IO) -> str:
+    """The profile --profile selected (before ``--``), whose name the commands of a next
+    step must carry; ``default`` when it names none, or none that can be a profile."""
+    value = io.input.parameter_option("--profile", None, only_params=True)
+    if isinstance(value, str) and PROFILE_NAME_RULE.fullmatch(value):
+        return value
+    return DEFAULT_PROFILE
 
 
 def safe_traceback(error: BaseException) -> str:

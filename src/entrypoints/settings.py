@@ -6,16 +6,17 @@ import math
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nanoctl import __version__
-from nanoctl.domain.errors import InvalidTimeout
-from nanoctl.domain.model import DEFAULT_API_URL
+from nanoctl.domain.errors import InvalidTimeout, ProfileNameOrigin
+from nanoctl.domain.model import DEFAULT_API_URL, DEFAULT_PROFILE, ProfileName
 
 API_URL_ENV = "NANOSERVICES_API_URL"
 CONFIG_DIR_ENV = "NANOCTL_CONFIG_DIR"
 KEYRING_ENV = "NANOCTL_KEYRING"
+PROFILE_ENV = "NANOCTL_PROFILE"
 TIMEOUT_ENV = "NANOCTL_HTTP_TIMEOUT"
 DEFAULT_TIMEOUT = 10.0
 MAX_TIMEOUT = 600.0
@@ -31,6 +32,13 @@ class Settings:
     user_agent: str
     platform: str = sys.platform
     """Where nanoctl runs (``sys.platform``): the credential store needs POSIX."""
+    profile: ProfileName = field(default_factory=lambda: ProfileName(DEFAULT_PROFILE))
+    """The selected profile: --profile, else NANOCTL_PROFILE, else ``default``."""
+    profile_origin: ProfileNameOrigin | None = None
+    """Who selected it (None: nobody, it is the default)."""
+    api_url_given: bool = True
+    """``api_url`` came from --api-url or NANOSERVICES_API_URL; False: it is the built-in
+    default, which the selected profile's stored URL beats."""
 
     @classmethod
     def from_environment(
@@ -39,10 +47,19 @@ class Settings:
         *,
         api_url: str | None = None,
         platform: str = sys.platform,
+        profile: str | None = None,
+        profile_origin: ProfileNameOrigin = "option",
     ) -> Settings:
-        """``api_url`` is the --api-url option, which beats NANOSERVICES_API_URL."""
+        """``api_url`` is the --api-url option, which beats NANOSERVICES_API_URL;
+        ``profile`` the --profile option (or the Python API's argument, ``profile_origin``),
+        which beats NANOCTL_PROFILE (an empty value counts as unset)."""
+        given = api_url or environ.get(API_URL_ENV)
+        selected, origin = _profile(environ, profile, profile_origin)
         return cls(
-            api_url=api_url or environ.get(API_URL_ENV) or DEFAULT_API_URL,
+            api_url=given or DEFAULT_API_URL,
+            api_url_given=bool(given),
+            profile=selected,
+            profile_origin=origin,
             config_dir=_config_dir(environ),
             use_keyring=environ.get(KEYRING_ENV, "1").strip().lower()
             not in ("0", "false", "no", "off"),
@@ -85,6 +102,17 @@ def _config_dir(environ: Mapping[str, str]) -> Path:
     import platformdirs  # macOS, Windows
 
     return Path(platformdirs.user_config_dir("nanoctl", appauthor=False))
+
+
+def _profile(
+    environ: Mapping[str, str], given: str | None, origin: ProfileNameOrigin
+) -> tuple[ProfileName, ProfileNameOrigin | None]:
+    if given is not None:
+        return ProfileName.parse(given, origin), origin
+    from_environment = environ.get(PROFILE_ENV)
+    if from_environment:
+        return ProfileName.parse(from_environment, "environment"), "environment"
+    return ProfileName(DEFAULT_PROFILE), None
 
 
 def _timeout(raw: str | None) -> float:

@@ -269,8 +269,15 @@ def login_interactively(token: str, env: Env | None = None) -> PtyResult:
     return result
 
 
-def store_credential(api_url: str, token: str, expires_at: datetime, username: str = "ada") -> None:
-    """Arrange a stored credential as a prompt login leaves it, in-process.
+def store_credential(
+    api_url: str,
+    token: str,
+    expires_at: datetime,
+    username: str = "ada",
+    *,
+    profile: str = "default",
+) -> None:
+    """Arrange a stored credential as a prompt login leaves it, in-process, in ``profile``.
 
     It goes through the real encrypted store and file key store (the keyring is off in
     every test, as for the nanoctl runs), so nanoctl reads it like its own; it just
@@ -280,7 +287,7 @@ def store_credential(api_url: str, token: str, expires_at: datetime, username: s
     from nanoctl.adapters.store.keyring_keys import choose_key_store
     from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
 
-    directory = config_dir()
+    directory = profile_dir(profile)
     store = EncryptedFileStore(directory, choose_key_store(directory, use_keyring=False))
     store.save(
         Credential(
@@ -324,6 +331,11 @@ def files_under(directory: Path) -> dict[str, bytes]:
 def config_dir() -> Path:
     """Where nanoctl keeps the credential in this test (set by tests/conftest.py)."""
     return Path(os.environ["NANOCTL_CONFIG_DIR"])
+
+
+def profile_dir(profile: str) -> Path:
+    """The directory of a profile's store: the config dir for ``default``."""
+    return config_dir() if profile == "default" else config_dir() / "profiles" / profile
 
 
 # --- what the end-to-end tests expect -----------------------------------------------------

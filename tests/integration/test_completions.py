@@ -326,3 +326,71 @@ def test_the_shell_comes_from_shell_when_not_named(shell: str) -> None:
 
     assert (guessed.exit_code, guessed.stderr) == (0, "")
     assert guessed.stdout == named.stdout
+
+
+# --- --profile's value: the stored profiles (#12) ----------------------------------------------
+
+
+def stored_profiles(*names: str) -> None:
+    """Profiles as `completions --profiles` finds them: a credential file in each directory."""
+    config = Path(environment()["NANOCTL_CONFIG_DIR"])
+    for name in names:
+        directory = config if name == "default" else config / "profiles" / name
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "credentials.json").write_text("{}", encoding="utf-8")
+
+
+def test_completions_profiles_prints_the_stored_profiles() -> None:
+    stored_profiles("staging", "default", "dev")
+
+    result = run_nanoctl("completions", "--profiles")
+
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "default\ndev\nstaging\n", "")
+
+
+@pytest.mark.parametrize(
+    ("words", "want"),
+    [
+        pytest.param(["nanoctl", "--profile", ""], ["dev", "staging"], id="its value"),
+        pytest.param(["nanoctl", "--profile", "s"], ["staging"], id="a started value"),
+        pytest.param(["nanoctl", "--profile", "dev", "st"], ["status"], id="then the command"),
+        pytest.param(
+            ["nanoctl", "--profile", "dev", "status", "--al"], ["--all"], id="then its options"
+        ),
+    ],
+)
+def test_bash_completes_the_profile_with_the_stored_ones(words: list[str], want: list[str]) -> None:
+    stored_profiles("staging", "dev")
+    call = " ".join(f"'{word}'" for word in words)
+
+    lines = run_shell(
+        [shell_path("bash"), "--norc", "--noprofile", "-c"], f"{BASH}\n complete_words {call}"
+    )
+
+    assert lines[1].split() == want
+
+
+@pytest.mark.parametrize(
+    ("words", "want"),
+    [
+        pytest.param(["nanoctl", "--profile", ""], ["dev", "staging"], id="its value"),
+        pytest.param(["nanoctl", "--profile", "dev", ""], COMMANDS, id="then the command"),
+    ],
+)
+def test_zsh_completes_the_profile_with_the_stored_ones(
+    words: list[str], want: list[str], tmp_path: Path
+) -> None:
+    stored_profiles("staging", "dev")
+    call = " ".join(f"'{word}'" for word in words)
+
+    lines = run_shell(
+        [shell_path("zsh"), "-f", "-c"], f"cd {tmp_path}\n{ZSH}\ncomplete_words {call}"
+    )
+
+    assert lines[1:] == want
+
+
+def test_fish_completes_the_profile_with_the_stored_ones() -> None:
+    stored_profiles("staging", "dev")
+
+    assert sorted(fish_completes("nanoctl --profile ")) == ["dev", "staging"]

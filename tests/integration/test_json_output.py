@@ -81,6 +81,7 @@ def test_login_json_prints_exactly_one_object_with_the_documented_keys(
 
 STATUS_KEYS = {
     "logged_in",
+    "profile",
     "username",
     "source",
     "location",
@@ -108,6 +109,7 @@ def test_status_json_of_a_stored_credential_has_the_documented_keys_and_types(
     document = single_json_object(result.stdout)
     assert set(document) == STATUS_KEYS
     assert document["logged_in"] is True
+    assert document["profile"] == "default"
     assert document["username"] == "ada"
     assert document["source"] == "stored"
     assert document["location"] == str(credential_file())

@@ -49,6 +49,7 @@ def status_lines(server: ReferenceServer, *, checked: str = "") -> list[str]:
         f"  Token:        nano…{api.VALID[-4:]}",
         f"  Expires:      {expiry(server.after(days=30))}",
         f"  Key:          {key_file()}",
+        "  Profile:      default",
     ]
 
 
@@ -93,6 +94,7 @@ def test_status_with_an_environment_token_names_the_environment_as_source(
         "  Token source: NANOSERVICES_TOKEN environment variable",
         f"  Token:        nano…{api.VALID[-4:]}",
         f"  Expires:      {expiry(server.after(days=30))}",
+        "  Profile:      default",
     ]
     assert result.stderr == ""
     assert files_under(config_dir()) == {}

@@ -88,6 +88,7 @@ def test_status_shows_who_source_api_masked_token_and_expiry(cli: Cli) -> None:
         "  Token:        ****01",
         "  Expires:      2026-12-28 (in 30 days)",
         "  Key:          /fake/key",
+        "  Profile:      default",
     ]
 
 
@@ -126,6 +127,7 @@ def test_status_exit_codes(cli: Cli, setup: Any, want_code: int, want_kind: str)
     assert code == want_code
     document = json.loads(out)  # stdout is always one object (#10 item 15)
     assert (document["logged_in"], document["validated"]) == (False, False)
+    assert document["profile"] == "default"
     assert document["error"] == want_kind
     assert json.loads(err)["error"]["kind"] == want_kind
 
@@ -136,6 +138,7 @@ def test_status_json_schema(cli: Cli) -> None:
     assert code == 0
     assert json.loads(out) == {
         "logged_in": True,
+        "profile": "default",
         "username": "ada",
         "source": "stored",
         "location": "/fake/credentials",

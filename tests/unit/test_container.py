@@ -28,6 +28,7 @@ def test_every_provider_builds_the_adapter_or_use_case_it_names(isolated_home: P
     c.check_dependencies()
     assert c.api_url() == ApiUrl.parse(URL)
     assert c.settings().api_url == URL
+    assert repr(c.store()).startswith("RememberedStore(EncryptedFileStore(")
     kinds = {
         name: type(getattr(c, name)()).__name__
         for name in (
@@ -36,6 +37,7 @@ def test_every_provider_builds_the_adapter_or_use_case_it_names(isolated_home: P
             "clock",
             "validator",
             "store",
+            "profiles",
             "environment_token",
             "flag_token",
             "prompt_token",
@@ -53,7 +55,8 @@ def test_every_provider_builds_the_adapter_or_use_case_it_names(isolated_home: P
         "terminal": "Terminal",
         "clock": "SystemClock",
         "validator": "RequestsTokenValidator",
-        "store": "EncryptedFileStore",
+        "store": "RememberedStore",
+        "profiles": "ProfileDirectories",
         "environment_token": "EnvironmentTokenSource",
         "flag_token": "FlagTokenSource",
         "prompt_token": "PromptTokenSource",

@@ -34,19 +34,21 @@ Commands:
   completions  Print a shell completion script: `nanoctl completions bash|zsh|fish`.
 
 Global options:
-  -h, --help            Show this page; with a command, its help page (`nanoctl login --help`).
-  -q, --quiet           Print nothing but errors.
-  -V, --version         Print the version.
-      --ansi            Force colours (default: only on a terminal without NO_COLOR).
-      --no-ansi         Never use colours.
-  -n, --no-interaction  Never ask a question.
-  -v|vv|vvv, --verbose  Show decisions (-v); HTTP exchanges and tracebacks (-vvv).
+  -h, --help             Show this page; with a command, its help page (`nanoctl login --help`).
+  -q, --quiet            Print nothing but errors.
+  -V, --version          Print the version.
+      --ansi             Force colours (default: only on a terminal without NO_COLOR).
+      --no-ansi          Never use colours.
+  -n, --no-interaction   Never ask a question.
+      --profile=PROFILE  The profile to use (beats $NANOCTL_PROFILE; default: `default`).
+  -v|vv|vvv, --verbose   Show decisions (-v); HTTP exchanges and tracebacks (-vvv).
 
 Environment:
   NANOSERVICES_TOKEN       the token; beats the stored credential, never stored
   NANOSERVICES_TOKEN_FILE  a file holding the token; counts as the above
   NANOSERVICES_API_URL     the API base URL (--api-url beats it)
-  NANOCTL_CONFIG_DIR       where the credential lives
+  NANOCTL_PROFILE          the profile to use (--profile beats it)
+  NANOCTL_CONFIG_DIR       where the credentials live
   NANOCTL_KEYRING=0        keep the encryption key in a file, not the OS keyring
   NANOCTL_HTTP_TIMEOUT     connect/read timeout in seconds (default 10)
   NO_COLOR                 no colours
@@ -170,7 +172,12 @@ def test_cleo_parses_the_global_options_of_the_table() -> None:
 
 
 def test_the_front_page_names_every_variable_the_settings_read() -> None:
-    for name in (settings.API_URL_ENV, settings.CONFIG_DIR_ENV, settings.TIMEOUT_ENV):
+    for name in (
+        settings.API_URL_ENV,
+        settings.CONFIG_DIR_ENV,
+        settings.TIMEOUT_ENV,
+        settings.PROFILE_ENV,
+    ):
         assert f"\n  {name}  " in FRONT_PAGE
     assert f"\n  {settings.KEYRING_ENV}=0  " in FRONT_PAGE
     for name in (token_sources.ENV_TOKEN, token_sources.ENV_TOKEN_FILE):

@@ -53,7 +53,8 @@ def test_logout_then_no_current_credential() -> None:
 def test_the_real_container_wires_every_dependency() -> None:
     c = api.container(api_url=URL, environ={})
     c.check_dependencies()
-    assert type(c.store()).__name__ == "EncryptedFileStore"
+    # the selected profile's store, read at most once per run (RememberedStore)
+    assert repr(c.store()).startswith("RememberedStore(EncryptedFileStore(")
     assert type(c.validator()).__name__ == "RequestsTokenValidator"
 
 

@@ -15,6 +15,7 @@ from nanoctl.entrypoints.application import NanoctlApplication
 from nanoctl.entrypoints.io_diagnostics import write_note, write_warning
 from nanoctl.entrypoints.messages import VERBOSE
 from nanoctl.entrypoints.messages.commands import expiring_soon
+from nanoctl.entrypoints.messages.profiles import for_profile
 from nanoctl.entrypoints.terminal_lines import stream_of, terminal_width
 
 if TYPE_CHECKING:  # the container loads dependency_injector: `help <command>` never does
@@ -84,6 +85,14 @@ class NanoctlCommand(Command):
         """For commands that hand the token on without asking the API (token, exec)."""
         now = self.container.clock().now()
         self.warn_if_expiring_soon(Expiry(credential.identity.expires_at, now))
+
+    def aimed(self, text: str) -> str:
+        """``text`` with the nanoctl commands it names aimed at the profile that --profile
+        selected (NANOCTL_PROFILE, still set, selects it again by itself)."""
+        settings = self.container.settings()
+        if settings.profile_origin != "option":
+            return text
+        return for_profile(text, settings.profile.value)
 
     def verbose(self, text: str) -> None:
         """A -v line on stderr, never on stdout."""

@@ -6,20 +6,21 @@ import os
 from typing import ClassVar
 
 from cleo.commands.command import Command
-from cleo.helpers import argument
+from cleo.helpers import argument, option
 from cleo.io.inputs.argument import Argument
 from cleo.io.inputs.option import Option
 from cleo.io.outputs.output import Type
 
 from nanoctl.domain.errors import UnknownShell
+from nanoctl.entrypoints.application import NanoctlApplication
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.completion_scripts import (
     SHELLS,
     CommandLine,
     CompletedCommand,
     CompletedOption,
-    option,
 )
+from nanoctl.entrypoints.completion_scripts import option as completed_option
 from nanoctl.entrypoints.shown_words import shown
 
 
@@ -28,6 +29,13 @@ class CompletionsCommand(Command):
     description = description_of("completions")
     arguments: ClassVar[list[Argument]] = [
         argument("shell", "bash, zsh or fish (default: the name of $SHELL).", optional=True)
+    ]
+    options: ClassVar[list[Option]] = [
+        option(
+            "profiles",
+            None,
+            "Print the stored profiles' names, one a line (the scripts complete --profile).",
+        )
     ]
     help = """\
 Prints the completion script of your shell on stdout. To load it in every new shell:
@@ -39,6 +47,8 @@ Prints the completion script of your shell on stdout. To load it in every new sh
 The scripts need nothing but the shell (no bash-completion package)."""
 
     def handle(self) -> int:
+        if self.option("profiles"):
+            return self._profile_names()
         given = self.argument("shell")
         shell = given if given is not None else os.path.basename(os.environ.get("SHELL", ""))
         if shell not in SHELLS:
@@ -48,6 +58,15 @@ The scripts need nothing but the shell (no bash-completion package)."""
                 unset=given is None and not shell,
             )
         self.io.write(self.command_line().script(shell), type=Type.RAW)
+        return 0
+
+    def _profile_names(self) -> int:
+        """Directory entries only: no credential is read, nothing asks a keyring."""
+        application = self.application
+        if not isinstance(application, NanoctlApplication):
+            raise TypeError("`completions` runs inside a NanoctlApplication")
+        for name in application.container.profiles().names():
+            self.io.write_line(name.value, type=Type.RAW)
         return 0
 
     def command_line(self) -> CommandLine:
@@ -80,7 +99,7 @@ The scripts need nothing but the shell (no bash-completion package)."""
 
 
 def _completed(cleo_option: Option) -> CompletedOption:
-    return option(
+    return completed_option(
         cleo_option.name,
         cleo_option.shortcut,
         cleo_option.description,

@@ -2,20 +2,30 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from cleo.helpers import option
 from cleo.io.inputs.option import Option
 
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import JSON_OPTION, NanoctlCommand
 from nanoctl.entrypoints.messages.commands import environment_still_set, logout_line
+from nanoctl.entrypoints.messages.profiles import logout_all_line
 
 
 class LogoutCommand(NanoctlCommand):
     name = "logout"
     description = description_of("logout")
-    options: ClassVar[list[Option]] = [JSON_OPTION]
+    options: ClassVar[list[Option]] = [
+        option("all", None, "Log out of every profile."),
+        JSON_OPTION,
+    ]
+    help = """\
+Removes the selected profile's credential (--profile, else NANOCTL_PROFILE, else default)
+and its key; with --all, every profile's. Logging out with nothing stored is not an error."""
 
     def handle(self) -> int:
-        result = self.container.logout().logout()
+        everywhere = bool(self.option("all"))
+        container = self.container
+        result = (container.logout_everywhere() if everywhere else container.logout()).logout()
         if result.environment_token_set:
             self.warn(environment_still_set(result.environment_origin))
         if self.json_output:
@@ -25,8 +35,11 @@ class LogoutCommand(NanoctlCommand):
                     "removed": result.removed,
                     "location": result.location,
                     "environment_token_set": result.environment_token_set,
+                    "profiles_removed": list(result.profiles_removed),
                 }
             )
         else:
-            self.say(logout_line(result))
+            self.say(logout_all_line(result) if everywhere else logout_line(result))
+        if result.failure is not None:  # --all: the others are removed, this one is not
+            raise result.failure
         return 0

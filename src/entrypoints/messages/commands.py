@@ -6,7 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from nanoctl.domain.model import ApiUrl, Credential, Expiry, TokenOrigin
+from nanoctl.domain.model import (
+    DEFAULT_PROFILE,
+    ApiUrl,
+    Credential,
+    Expiry,
+    ProfileName,
+    TokenOrigin,
+)
 from nanoctl.entrypoints.messages import TOKEN_PAGE, esc, expiry, source, token_file
 
 if TYPE_CHECKING:  # every command imports these words; each needs one use case (~1 ms apiece)
@@ -51,8 +58,9 @@ def expiring_soon(known: Expiry) -> str:
     return f"the token expires {expiry(known)}. Create a new one soon on {TOKEN_PAGE}."
 
 
-def login_lines(result: LoginResult) -> list[str]:
-    """What `nanoctl login` prints on success (nothing for the environment token)."""
+def login_lines(result: LoginResult, profile: ProfileName | None = None) -> list[str]:
+    """What `nanoctl login` prints on success (nothing for the environment token);
+    a credential stored in a profile other than ``default`` says which."""
     who = esc(result.identity.username or "an unknown user")
     until = f"expires {expiry(result.expiry)}" if result.expiry.known else "expiry unknown"
     if result.kept:
@@ -63,9 +71,10 @@ def login_lines(result: LoginResult) -> list[str]:
     if result.origin in _ENVIRONMENT_VARIABLES:
         return []  # documented: silent on success, the exit code says it all
     if result.stored:
+        named = "" if profile is None or profile.is_default else f" as profile {profile}"
         return [
             f"Welcome, <info>{who}</info>! Your token {until}.",
-            "The token is stored encrypted; `nanoctl logout` removes it.",
+            f"The token is stored encrypted{named}; `nanoctl logout` removes it.",
         ]
     option = "--token-file" if result.origin is TokenOrigin.FILE else "--token"
     return [
@@ -93,12 +102,15 @@ def environment_login_note(result: LoginResult) -> str:
 
 
 def logout_line(result: LogoutResult) -> str:
+    default = result.profile == DEFAULT_PROFILE
     if result.removed:
-        return f"Logged out: removed the stored credential ({esc(result.location)})."
-    return f"Not logged in: nothing stored at {esc(result.location)}."
+        named = "" if default else f" of profile {result.profile}"
+        return f"Logged out{named}: removed the stored credential ({esc(result.location)})."
+    named = "" if default else f" to profile {result.profile}"
+    return f"Not logged in{named}: nothing stored at {esc(result.location)}."
 
 
-def status_lines(report: StatusReport) -> list[str]:
+def status_lines(report: StatusReport, profile: ProfileName) -> list[str]:
     who = esc(report.identity.username or "an unknown user")
     checked = "" if report.validated else " <comment>(offline: not checked with the API)</comment>"
     api = esc(report.api_url.value)
@@ -116,6 +128,7 @@ def status_lines(report: StatusReport) -> list[str]:
     lines.append(f"  Expires:      {esc(expiry(report.expiry))}")
     if report.key_location:
         lines.append(f"  Key:          {esc(report.key_location)}")
+    lines.append(f"  Profile:      {profile}")
     if report.shadowed:
         variable = _ENVIRONMENT_VARIABLES.get(report.origin, "NANOSERVICES_TOKEN")
         lines.append(f"  Stored:       {esc(report.shadowed)}, not used while {variable} is set")
@@ -136,12 +149,14 @@ def running_line(program: str) -> str:
     return f"running {program} with the token in NANOSERVICES_TOKEN"
 
 
-def replace_question(current: Credential, now: datetime) -> str:
-    """Asked before an interactive login replaces a stored credential (default no)."""
+def replace_question(current: Credential, now: datetime, profile: ProfileName | None = None) -> str:
+    """Asked before an interactive login replaces a stored credential (default no); a
+    profile other than ``default`` is named."""
     who = current.identity.username or "an unknown user"
     when = expiry(Expiry(current.identity.expires_at, now))
     token = f"expires {when}" if current.identity.expires_at else when
+    named = "" if profile is None or profile.is_default else f" of profile {profile}"
     return (
         f"You are already logged in to {current.api_url} as {who} (token {token}).\n"
-        "Replace the stored credential? [y/N] "
+        f"Replace the stored credential{named}? [y/N] "
     )

@@ -13,15 +13,18 @@ from functools import singledispatch
 
 from nanoctl.domain import errors as e
 from nanoctl.domain.legacy_errors import LegacyTokenRejected
-from nanoctl.domain.model import MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH, TokenOrigin
+from nanoctl.domain.model import DEFAULT_PROFILE, MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH, TokenOrigin
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.messages import TOKEN_PAGE, legacy, source, storage, token_file
+from nanoctl.entrypoints.messages.profiles import PROFILE_NAME_RULE_WORDS
 from nanoctl.entrypoints.settings import (
     DEFAULT_TIMEOUT,
     MAX_TIMEOUT,
+    PROFILE_ENV,
     TIMEOUT_ENV,
     running_in_ci,
 )
+from nanoctl.entrypoints.shown_words import shown
 
 _USAGE = "Run `nanoctl --help` for usage."
 _API_URL = "Check your network; NANOSERVICES_API_URL or --api-url sets the API URL."
@@ -106,6 +109,12 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "Name one: `nanoctl completions bash`, `nanoctl completions zsh` "
         "or `nanoctl completions fish`.",
     ),
+    e.InvalidProfileName: ("{what} is not a profile name.", PROFILE_NAME_RULE_WORDS),
+    e.ApiUrlForAllProfiles: (
+        "`status --all` checks each profile against the API URL it is bound to, so it "
+        "takes no {given}.",
+        "{next}",
+    ),
     e.InvalidTimeout: (
         f"{TIMEOUT_ENV}={{value!r}} is not a number of seconds.",
         f"Set {TIMEOUT_ENV} to a value between 0 and {MAX_TIMEOUT:g} "
@@ -115,9 +124,9 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
     e.NotLoggedIn: ("You are not logged in.", "Run `nanoctl login`, or set NANOSERVICES_TOKEN."),
     e.NoTokenEntered: ("No token was entered.", "Run `nanoctl login`, or set NANOSERVICES_TOKEN."),
     e.CredentialForOtherApi: (
-        "The stored credential is for {stored_url}, not {current_url}; it was not sent.",
-        "Run `nanoctl login --api-url {current_url}` to log in there, "
-        "or use --api-url {stored_url}.",
+        "The stored credential{of_profile} is for {stored_url}, not {current_url}; "
+        "it was not sent.",
+        "{next}",
     ),
     e.InternalError: (
         "Unexpected internal error ({exception_type}).",
@@ -253,6 +262,47 @@ def _(error: e.CommandLineError) -> dict[str, str]:
     if isinstance(error, e.UnknownCommand):
         return {"did_you_mean": did_you_mean, "hint": "Run `nanoctl --help` to see the commands."}
     return {"did_you_mean": did_you_mean, "hint": _USAGE}
+
+
+@_phrases.register
+def _(error: e.CredentialForOtherApi) -> dict[str, str]:
+    named = error.profile is not None and error.profile != DEFAULT_PROFILE
+    if error.bound_profile is not None:
+        next_step = (
+            f"Profile {error.bound_profile} is logged in there: "
+            f"use --profile {error.bound_profile}."
+        )
+    else:
+        next_step = (
+            f"Run `nanoctl login --api-url {error.current_url}` to log in there, "
+            f"or use --api-url {error.stored_url}."
+        )
+    return {"of_profile": f" of profile {error.profile}" if named else "", "next": next_step}
+
+
+@_phrases.register
+def _(error: e.ApiUrlForAllProfiles) -> dict[str, str]:
+    if error.origin == "option":
+        return {"given": "--api-url", "next": "Drop --api-url, or name one profile with --profile."}
+    return {
+        "given": "NANOSERVICES_API_URL",
+        "next": "Unset it for this command: `env -u NANOSERVICES_API_URL nanoctl status --all`.",
+    }
+
+
+@_phrases.register
+def _(error: e.InvalidProfileName) -> dict[str, str]:
+    where = _PROFILE_ORIGINS[error.origin]
+    if error.name and shown(error.name):
+        return {"what": f'The profile "{error.name}" {where}'}
+    return {"what": f"The value {where} (not shown)"}
+
+
+_PROFILE_ORIGINS = {
+    "option": "given to --profile",
+    "environment": f"in {PROFILE_ENV}",
+    "argument": "given as profile=",
+}
 
 
 @_phrases.register
