@@ -362,3 +362,32 @@ def test_a_key_in_a_keyring_locked_later_is_reported_with_the_fix_and_logout_sti
     # "Removed the credential ... and its key." whenever the credential file was removed)
     claims = [line for line in logout.stderr_lines if "and its key" in line]
     assert not claims, f"-v says the key was removed, but it is still in the keyring: {claims}"
+
+
+def test_each_profile_keeps_its_own_key_in_the_secret_service_and_logout_removes_only_its(
+    secret_service: SecretService,
+    reference_server: ReferenceServer,
+    other_host_server: ReferenceServer,
+) -> None:
+    """Two profiles, two keyring items (one account per profile directory); logging out
+    of one removes its item only, and the other still decrypts."""
+    for profile, server in (("default", reference_server), ("staging", other_host_server)):
+        session = PtySession(
+            "--profile", profile, "login", env=keyring_env(server), secrets=[api.VALID]
+        )
+        session.expect_exact(TOKEN_INPUT)
+        session.child.sendline(api.VALID)
+        assert session.finish().exit_code == 0
+    staging_dir = config_dir() / "profiles" / "staging"
+    accounts = sorted(attributes["username"] for attributes, _ in secret_service.nanoctl_items())
+    assert accounts == sorted([account(), f"encryption-key:{os.path.abspath(staging_dir)}"])
+    assert "credentials.key" not in files_under(config_dir())  # neither profile's key in a file
+
+    env = {"NANOCTL_KEYRING": None, "PYTHON_KEYRING_BACKEND": None}
+    logout = run_nanoctl("--profile", "staging", "logout", env=env, secrets=[api.VALID])
+    assert logout.exit_code == 0, logout.stderr
+    remaining = [attributes["username"] for attributes, _ in secret_service.nanoctl_items()]
+    assert remaining == [account()]
+    status = run_nanoctl("status", "--offline", "--json", env=env, secrets=[api.VALID])
+    assert status.exit_code == 0, status.stderr
+    assert json.loads(status.stdout)["key_location"] == KEYRING

@@ -177,3 +177,33 @@ def test_kill_9_during_the_first_save_over_a_release_store_leaves_it_or_the_new_
             assert {n: after[n] for n in STORE_FILES} == before, "the old store was changed"
         else:
             assert loaded.token.reveal() == TOKEN_B
+
+
+# --- with profiles (#12): the release's store is profile `default` --------------------------
+
+
+@pytest.mark.parametrize("release", RELEASES, ids=lambda r: r.name)
+def test_a_release_store_is_the_default_profile_bound_to_its_url_with_no_new_login(
+    release: ReleaseStore, release_api: ReferenceServer
+) -> None:
+    """No --api-url, no NANOSERVICES_API_URL: the URL the release stored is the one used."""
+    before = install(release)
+
+    offline = run_nanoctl("status", "--offline", "--json", secrets=[api.VALID])
+    named = run_nanoctl("--profile", "default", "status", secrets=[api.VALID])
+    listed = run_nanoctl("status", "--all", "--offline", "--json", secrets=[api.VALID])
+
+    assert offline.exit_code == 0, offline.stderr
+    shown = json.loads(offline.stdout)
+    assert (shown["profile"], shown["api_url"], shown["username"]) == (
+        "default",
+        release.api_url,
+        "ada",
+    )
+    assert named.exit_code == 0, named.stderr
+    assert named.stdout_lines[0] == f"✓ Logged in to {release.api_url} as ada"
+    assert len(release_api.requests_with(api.VALID)) == 1
+    assert listed.exit_code == 0, listed.stderr
+    profiles = json.loads(listed.stdout)["profiles"]
+    assert [(p["profile"], p["api_url"]) for p in profiles] == [("default", release.api_url)]
+    assert files_under(config_dir()) == before
