@@ -79,6 +79,18 @@ class FakeSecretStore:
         return self.credential is not None or self.load_error is not None
 
 
+class CountingStore(FakeSecretStore):
+    """A FakeSecretStore that counts its loads (each is a decryption, maybe a keyring call)."""
+
+    def __init__(self, credential: Credential | None = None) -> None:
+        super().__init__(credential)
+        self.loads = 0
+
+    def load(self) -> Credential | None:
+        self.loads += 1
+        return super().load()
+
+
 class FakeClock:
     def __init__(self, now: datetime | None = None) -> None:
         self.current = now or datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

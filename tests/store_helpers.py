@@ -208,3 +208,21 @@ def assert_decrypts_to(directory: Path, token: str) -> None:
     loaded = file_store(directory).load()
     assert loaded is not None
     assert loaded.token.reveal() == token
+
+
+def kill_9_while_saving(script: str, *args: str, delay: float, cwd: Path) -> None:
+    """Run ``python -c script *args``, which prints "saving" just before it saves; SIGKILL
+    it ``delay`` seconds after that line, and reap it."""
+    import subprocess
+    import sys
+    import time
+
+    child = subprocess.Popen([sys.executable, "-c", script, *args], cwd=cwd, stdout=subprocess.PIPE)
+    assert child.stdout is not None
+    try:
+        assert child.stdout.readline().strip() == b"saving"
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        child.stdout.close()

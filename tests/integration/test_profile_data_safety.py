@@ -13,11 +13,7 @@ import json
 import os
 import random
 import shutil
-import signal
 import stat
-import subprocess
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,7 +30,7 @@ from tests.integration.cli_harness import (
     store_credential,
 )
 from tests.integration.test_release_stores import RELEASES, STORE_FILES, install
-from tests.store_helpers import TOKEN_B, file_store, temporaries
+from tests.store_helpers import TOKEN_B, file_store, kill_9_while_saving, temporaries
 
 ROOT = Path(__file__).resolve().parents[2]
 PREVIOUS = next(release for release in RELEASES if release.commit == "10ebc8f")
@@ -126,17 +122,7 @@ def test_kill_9_during_the_first_save_of_a_new_profile_never_touches_the_default
     before = install(PREVIOUS)
     for _ in range(10):
         shutil.rmtree(config_dir() / "profiles", ignore_errors=True)
-        child = subprocess.Popen(
-            [sys.executable, "-c", FIRST_SAVE, server.url],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-        )
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == b"saving"
-        time.sleep(rng.uniform(0, 0.02))
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
-        child.stdout.close()
+        kill_9_while_saving(FIRST_SAVE, server.url, delay=rng.uniform(0, 0.02), cwd=ROOT)
         assert default_files() == before
         if profile_dir("staging").exists():
             loaded = file_store(profile_dir("staging")).load()

@@ -13,10 +13,6 @@ import json
 import os
 import random
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +22,7 @@ import pytest
 import reference_server as api
 from reference_server import ReferenceServer
 from tests.integration.cli_harness import config_dir, files_under, run_nanoctl
-from tests.store_helpers import TOKEN_B, file_store
+from tests.store_helpers import TOKEN_B, file_store, kill_9_while_saving
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "release_stores"
@@ -159,17 +155,7 @@ def test_kill_9_during_the_first_save_over_a_release_store_leaves_it_or_the_new_
     for _ in range(8):
         shutil.rmtree(config_dir(), ignore_errors=True)
         before = install(release)
-        child = subprocess.Popen(
-            [sys.executable, "-c", FIRST_SAVE, str(config_dir())],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-        )
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == b"saving"
-        time.sleep(rng.uniform(0, 0.02))
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
-        child.stdout.close()
+        kill_9_while_saving(FIRST_SAVE, str(config_dir()), delay=rng.uniform(0, 0.02), cwd=ROOT)
         loaded = file_store(config_dir()).load()
         assert loaded is not None
         if loaded.token.reveal() == api.VALID:

@@ -8,13 +8,13 @@ import pytest
 from dependency_injector import providers
 
 from nanoctl.domain.errors import InvalidProfileName
-from nanoctl.domain.model import DEFAULT_API_URL, Credential, ProfileName
+from nanoctl.domain.model import DEFAULT_API_URL, ProfileName
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints import api
 from nanoctl.entrypoints.container import Container
 from nanoctl.entrypoints.messages.errors import explain
 from nanoctl.entrypoints.settings import Settings
-from tests.fakes import FakeSecretStore
+from tests.fakes import CountingStore, FakeSecretStore
 from tests.unit.builders import OTHER_API, credential
 from tests.unit.cli_world import Cli
 
@@ -80,16 +80,6 @@ def test_a_bad_profile_fails_the_command_before_anything_is_sent(cli: Cli) -> No
     assert (code, out) == (2, "")
     assert err == f'Error: The profile "Prod" given to --profile is not a profile name. {RULE}\n'
     assert cli.validator.seen == []
-
-
-class CountingStore(FakeSecretStore):
-    def __init__(self, credential: Credential | None = None) -> None:
-        super().__init__(credential)
-        self.loads = 0
-
-    def load(self) -> Credential | None:
-        self.loads += 1
-        return super().load()
 
 
 def url_of(store: FakeSecretStore, environ: dict[str, str], api_url: str | None = None) -> str:

@@ -6,20 +6,9 @@ from __future__ import annotations
 import pytest
 
 from nanoctl.adapters.store.remembered_store import RememberedStore
-from nanoctl.domain.model import Credential
 from nanoctl.domain.store_errors import StorageError
-from tests.fakes import FakeSecretStore
+from tests.fakes import CountingStore
 from tests.unit.builders import credential
-
-
-class CountingStore(FakeSecretStore):
-    def __init__(self, credential: Credential | None = None) -> None:
-        super().__init__(credential)
-        self.loads = 0
-
-    def load(self) -> Credential | None:
-        self.loads += 1
-        return super().load()
 
 
 def test_a_credential_is_read_once() -> None:
