@@ -247,3 +247,28 @@ def test_a_damaged_profile_is_reported_on_its_own_and_blocks_no_other(
     assert dev_out.exit_code == 0, dev_out.stderr
     assert json.loads(dev_out.stdout)["profiles_removed"] == ["dev"]
     assert os.path.lexists(damaged), "logging out of dev touched staging"
+
+
+def test_with_no_usable_keyring_a_profile_keeps_its_key_in_its_own_file(
+    server: ReferenceServer,
+) -> None:
+    """The keyring fallback holds per profile: the keyring on (as users run nanoctl) but
+    no real backend, so each profile's key goes to the key file in its own directory."""
+    env = {"NANOSERVICES_API_URL": server.url, "NANOCTL_KEYRING": None}
+    for profile in ("default", "staging"):
+        session = PtySession("--profile", profile, "login", env=env, secrets=[api.VALID])
+        session.expect_exact(TOKEN_INPUT)
+        session.child.sendline(api.VALID)
+        assert session.finish().exit_code == 0
+
+    for directory in (config_dir(), profile_dir("staging")):
+        envelope = json.loads((directory / "credentials.json").read_bytes())
+        assert envelope["key_store"] == "file", directory
+        assert (directory / "credentials.key").is_file()
+    keys = {(d / "credentials.key").read_bytes() for d in (config_dir(), profile_dir("staging"))}
+    assert len(keys) == 2, "two profiles share one key"
+    listed = run_nanoctl("status", "--all", "--offline", "--json", env={"NANOCTL_KEYRING": None})
+    assert [p["key_location"] for p in json.loads(listed.stdout)["profiles"]] == [
+        str(config_dir() / "credentials.key"),
+        str(profile_dir("staging") / "credentials.key"),
+    ]
