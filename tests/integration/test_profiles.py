@@ -257,6 +257,36 @@ def test_the_environment_token_beats_each_profiles_credential(
     assert [r.bearer for r in other_host_server.requests] == [api.VALID_USER]
 
 
+# --- -v says which profile ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("status", "--offline"), ("token",), ("exec", "--", "true")],
+    ids=["status", "token", "exec"],
+)
+def test_verbose_names_the_selected_profile_and_who_selected_it(
+    command: tuple[str, ...], server: ReferenceServer, other_host_server: ReferenceServer
+) -> None:
+    two_profiles(server, other_host_server)
+    dev_url = f"nanoctl: API URL: {other_host_server.url}"
+
+    name, *rest = command
+    reveals = api.VALID_EMAIL if name == "token" else None  # dev's token, on a pipe
+    by_option = run_nanoctl(name, "-v", "--profile", "dev", *rest, env=NO_URL, reveals=reveals)
+    by_variable = run_nanoctl(
+        name, "-v", *rest, env={**NO_URL, "NANOCTL_PROFILE": "dev"}, reveals=reveals
+    )
+    unselected = run_nanoctl(name, "-v", *rest, env=NO_URL)
+
+    assert by_option.exit_code == by_variable.exit_code == 0, by_option.stderr
+    at = by_option.stderr_lines.index(dev_url)
+    assert by_option.stderr_lines[at - 1] == "nanoctl: profile: dev (from --profile)"
+    at = by_variable.stderr_lines.index(dev_url)
+    assert by_variable.stderr_lines[at - 1] == "nanoctl: profile: dev (from NANOCTL_PROFILE)"
+    assert not [line for line in unselected.stderr_lines if "profile:" in line]
+
+
 # --- one damaged profile does not block another -------------------------------------------
 
 

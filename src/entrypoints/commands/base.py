@@ -14,7 +14,7 @@ from nanoctl.domain.model import Credential, Expiry
 from nanoctl.entrypoints.application import NanoctlApplication
 from nanoctl.entrypoints.io_diagnostics import write_note, write_warning
 from nanoctl.entrypoints.messages import VERBOSE
-from nanoctl.entrypoints.messages.commands import expiring_soon
+from nanoctl.entrypoints.messages.commands import api_url_line, expiring_soon, profile_line
 from nanoctl.entrypoints.messages.profiles import for_profile
 from nanoctl.entrypoints.terminal_lines import stream_of, terminal_width
 
@@ -93,6 +93,15 @@ class NanoctlCommand(Command):
         if settings.profile_origin != "option":
             return text
         return for_profile(text, settings.profile.value)
+
+    def verbose_target(self) -> None:
+        """The -v lines of what a command aims at: the profile, when one was selected
+        (--profile or NANOCTL_PROFILE), and the API URL."""
+        url = self.container.api_url()  # also without -v: a bad URL fails here, first
+        settings = self.container.settings()
+        if settings.profile_origin is not None:
+            self.verbose(profile_line(settings.profile, settings.profile_origin))
+        self.verbose(api_url_line(url))
 
     def verbose(self, text: str) -> None:
         """A -v line on stderr, never on stdout."""

@@ -8,7 +8,7 @@ from cleo.io.inputs.option import Option
 
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, NanoctlCommand
-from nanoctl.entrypoints.messages.commands import api_url_line, running_line
+from nanoctl.entrypoints.messages.commands import running_line
 
 
 class ExecCommand(NanoctlCommand):
@@ -35,7 +35,7 @@ Exit codes: the command's own (128+N when signal N ended it); 1 not logged in, 2
 
     def handle(self) -> int:
         container = self.container
-        self.verbose(api_url_line(container.api_url()))
+        self.verbose_target()
         if self.option("check"):
             current = container.check_credential().check()
         else:

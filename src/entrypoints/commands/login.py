@@ -13,7 +13,6 @@ from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand
 from nanoctl.entrypoints.messages.commands import (
     HISTORY_WARNING,
-    api_url_line,
     environment_login_note,
     login_lines,
 )
@@ -77,10 +76,10 @@ Exit codes: 0 ok, 1 nothing to import, 2 usage, 3 token rejected, 4 API unusable
             if given or self.option("token-file") is not None:
                 other = TokenOrigin.FLAG if given else TokenOrigin.FILE
                 raise ConflictingTokenSources(TokenOrigin.LEGACY, other)
-            self.verbose(api_url_line(container.api_url()))
+            self.verbose_target()
             return self._render(container.import_legacy().import_credential())
         authenticate = container.authenticate()
-        self.verbose(api_url_line(container.api_url()))
+        self.verbose_target()
         result = authenticate.login()  # its token source says with -v where the token is from
         return self._render(result)
 

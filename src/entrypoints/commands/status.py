@@ -18,7 +18,7 @@ from nanoctl.domain.model import ProfileName
 from nanoctl.domain.status import ProfileStatus, StatusReport
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand
-from nanoctl.entrypoints.messages.commands import api_url_line, status_lines
+from nanoctl.entrypoints.messages.commands import status_lines
 from nanoctl.entrypoints.messages.legacy import status_line as legacy_status_line
 from nanoctl.entrypoints.messages.legacy import status_note as legacy_status_note
 from nanoctl.entrypoints.messages.profiles import environment_not_listed, for_profile, profile_block
@@ -56,7 +56,7 @@ that order; 1 when no profile is stored."""
         legacy = [f.path for f in holding_tokens(container.legacy_token_store().find())]
         try:
             api_url = container.api_url().value
-            self.verbose(api_url_line(container.api_url()))
+            self.verbose_target()
             report = container.status().check(offline=offline)
         except NanoctlError as error:
             if isinstance(error, NotLoggedIn) and legacy:

@@ -9,7 +9,6 @@ from cleo.io.outputs.output import Type, Verbosity
 from nanoctl.domain.errors import NoJsonOutput, TokenToTerminal
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, NanoctlCommand
-from nanoctl.entrypoints.messages.commands import api_url_line
 
 
 class TokenCommand(NanoctlCommand):
@@ -38,7 +37,7 @@ Exit codes: 0 printed, 1 not logged in, 2 usage (a terminal, --json), 3 expired,
         container = self.container
         if container.terminal().stdout_isatty and not self.option("reveal"):
             raise TokenToTerminal()
-        self.verbose(api_url_line(container.api_url()))
+        self.verbose_target()
         current = container.resolve_credential().resolve()
         self.warn_if_credential_expires_soon(current.credential)
         value = current.credential.token.reveal()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from nanoctl.domain.errors import ProfileNameOrigin
 from nanoctl.domain.model import (
     DEFAULT_PROFILE,
     ApiUrl,
@@ -47,6 +48,19 @@ def environment_still_set(origin: TokenOrigin) -> str:
 def api_url_line(url: ApiUrl) -> str:
     """With -v: the API a command talks to."""
     return f"API URL: {url}"
+
+
+_PROFILE_CHOSEN_BY = {
+    "option": "--profile",
+    "environment": "NANOCTL_PROFILE",
+    "argument": "the profile= argument",
+}
+
+
+def profile_line(profile: ProfileName, origin: ProfileNameOrigin) -> str:
+    """With -v: the profile someone selected (the default one, selected by nobody, has
+    no line), and who selected it."""
+    return f"profile: {profile} (from {_PROFILE_CHOSEN_BY[origin]})"
 
 
 def source_line(origin: TokenOrigin) -> str:
