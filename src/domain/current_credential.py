@@ -10,7 +10,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from nanoctl.domain.errors import CredentialForOtherApi, ExpiredToken, NotLoggedIn, TokenRejected
+from nanoctl.domain.errors import (
+    CredentialForOtherApi,
+    ExpiredToken,
+    NotLoggedIn,
+    TokenRejected,
+    UsageError,
+)
 from nanoctl.domain.model import (
     DEFAULT_PROFILE,
     ApiUrl,
@@ -100,6 +106,15 @@ class ResolveCredential:
             if other is not None and other.api_url == url:
                 return name.value
         return None
+
+
+def environment_token_set(environment: TokenSource) -> bool:
+    """Whether NANOSERVICES_TOKEN (or its file) is set, so it authenticates commands
+    whatever is stored; a malformed one counts: the user still needs to know."""
+    try:
+        return environment.read() is not None
+    except UsageError:
+        return True
 
 
 @contextmanager

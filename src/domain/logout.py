@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nanoctl.domain.errors import UsageError
+from nanoctl.domain.current_credential import environment_token_set
 from nanoctl.domain.model import DEFAULT_PROFILE, ProfileName, TokenOrigin
 from nanoctl.domain.ports import Profiles, SecretStore, TokenSource
 from nanoctl.domain.store_errors import StorageError
@@ -27,13 +27,6 @@ class LogoutResult:
     """``logout --all``: the first profile that could not be removed (the others were)."""
 
 
-def _environment_set(environment: TokenSource) -> bool:
-    try:
-        return environment.read() is not None
-    except UsageError:  # malformed, but set: the user still needs to know
-        return True
-
-
 class Logout:
     def __init__(
         self,
@@ -50,7 +43,7 @@ class Logout:
         return LogoutResult(
             removed,
             self._store.location,
-            _environment_set(self._environment),
+            environment_token_set(self._environment),
             self._environment.origin,
             profile=self._profile.value,
             profiles_removed=(self._profile.value,) if removed else (),
@@ -78,7 +71,7 @@ class LogoutEverywhere:
         return LogoutResult(
             bool(removed),
             self._location,
-            _environment_set(self._environment),
+            environment_token_set(self._environment),
             self._environment.origin,
             profile="",
             profiles_removed=tuple(removed),

@@ -7,10 +7,11 @@ from datetime import datetime
 
 from nanoctl.domain.current_credential import (
     ResolveCredential,
+    environment_token_set,
     reject_if_expired,
     rejections_name,
 )
-from nanoctl.domain.errors import NanoctlError, NotLoggedIn, UsageError
+from nanoctl.domain.errors import NanoctlError, NotLoggedIn
 from nanoctl.domain.model import ApiUrl, Expiry, Identity, ProfileName, Token, TokenOrigin
 from nanoctl.domain.ports import Clock, Profiles, SecretStore, TokenSource, TokenValidator
 
@@ -126,7 +127,7 @@ class StatusOfProfiles:
     def check(self, *, offline: bool = False) -> ProfilesStatus:
         return ProfilesStatus(
             tuple(self._check(name, offline) for name in self._profiles.names()),
-            self._environment_set(),
+            environment_token_set(self._environment),
             self._environment.origin,
         )
 
@@ -144,9 +145,3 @@ class StatusOfProfiles:
         except NanoctlError as error:
             return ProfileStatus(name, None, error, stored.api_url)
         return ProfileStatus(name, report, None, stored.api_url)
-
-    def _environment_set(self) -> bool:
-        try:
-            return self._environment.read() is not None
-        except UsageError:  # malformed, but set
-            return True
