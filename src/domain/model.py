@@ -25,6 +25,8 @@ MAX_TOKEN_INPUT = 1024 * 1024
 """The most characters read from a pipe for one token, surrounding whitespace included:
 enough for any token padded by any editor, and a runaway pipe is not slurped."""
 EXPIRY_WARNING = timedelta(days=7)
+REDACTED = "[redacted]"
+"""What is shown where a token would appear (``Token.redact``)."""
 DEFAULT_API_URL = "https://runner.dac-us-east-1.deskree.com/public/deployment"
 PROFILE_NAME_RULE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 """A profile name: 1 to 32 lower-case letters, digits, ``_`` or ``-``, not starting with
@@ -78,6 +80,12 @@ class Token:
         if len(value) < 16:
             return "****" + value[-2:] if len(value) >= 8 else "****"
         return f"{value[:4]}…{value[-4:]}"
+
+    def redact(self, text: str) -> str:
+        """``text`` with this token replaced by ``[redacted]``: a name or a value shown to
+        the user (a program, a username the API sent back) may be the token itself."""
+        secret = self.reveal()
+        return text.replace(secret, REDACTED) if secret in text else text
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Token):

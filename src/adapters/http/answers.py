@@ -30,8 +30,6 @@ from nanoctl.domain.model import ApiUrl, Identity, Token
 if TYPE_CHECKING:  # requests costs ~70 ms: only validate() imports it
     import requests
 
-REDACTED = "[redacted]"
-"""What shows where the API sent the token back."""
 _RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
 _REJECTIONS: dict[int, type[TokenRejected]] = {401: InvalidToken, 403: ForbiddenToken}
 
@@ -63,8 +61,7 @@ class Exchange:
     def redact(self, text: str) -> str:
         """``text`` from the API (a name, a header) with the token replaced: an API may
         send it back, and nanoctl prints what the API says."""
-        secret = self.token.reveal()
-        return text.replace(secret, REDACTED) if secret in text else text
+        return self.token.redact(text)
 
     def timed_out(self) -> Failure | None:
         """A failure at or past the deadline is the deadline's doing (the watchdog's cut)."""

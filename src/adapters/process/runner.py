@@ -37,6 +37,9 @@ class ChildProcessRunner:
         self._environ = environ
 
     def run(self, command: Sequence[str], credential: Credential) -> int:
+        program = command[0]
+        if not program:  # `exec -- "$UNSET"`: execvp would try the PATH's directories
+            raise CommandNotFound("")
         environment = child_environment(self._environ, credential)
         # What nanoctl printed (warnings, -v) comes before anything the program prints.
         for stream in (sys.stdout, sys.stderr):
@@ -47,22 +50,32 @@ class ChildProcessRunner:
                 # program as a shell would pass them; nanoctl's own are close-on-exec.
                 child = subprocess.Popen(list(command), env=environment, close_fds=False)
             except OSError as error:
-                raise _not_started(command[0], error, environment) from None
+                # The name is shown to the user: a token pasted there must not be.
+                shown = credential.token.redact(program)
+                raise _not_started(program, shown, error, environment) from None
             forwarding.to(child.pid)
             status = child.wait()
         return 128 - status if status < 0 else status
 
 
-def _not_started(program: str, error: OSError, environment: Mapping[str, str]) -> CommandNotStarted:
+def _not_started(
+    program: str, shown: str, error: OSError, environment: Mapping[str, str]
+) -> CommandNotStarted:
+    """Why ``program`` did not start, naming it as ``shown``."""
     if isinstance(error, FileNotFoundError):
         if _exists(program, environment):
             # execve says ENOENT for an existing script whose #! interpreter is missing.
-            return CommandNotExecutable(program, errno.ENOENT)
-        return CommandNotFound(program)
-    return CommandNotExecutable(program, error.errno)
+            return CommandNotExecutable(shown, errno.ENOENT)
+        return CommandNotFound(shown)
+    if isinstance(error, PermissionError) and not _exists(program, environment):
+        # execvp's EACCES for a directory named like the program in a PATH entry: a shell
+        # skips those and says "not found".
+        return CommandNotFound(shown)
+    return CommandNotExecutable(shown, error.errno)
 
 
 def _exists(program: str, environment: Mapping[str, str]) -> bool:
+    """A file (not a directory, on PATH) of that name: found, though maybe not runnable."""
     if os.sep in program:
         return os.path.exists(program)
     directories = os.get_exec_path(dict(environment))

@@ -42,5 +42,5 @@ Exit codes: the command's own (128+N when signal N ended it); 1 not logged in, 2
             current = container.resolve_credential().resolve()
         self.warn_if_credential_expires_soon(current.credential)
         command: list[str] = self.argument("program")
-        self.verbose(running_line(command[0]))
+        self.verbose(running_line(current.credential.token.redact(command[0])))
         return container.command_runner().run(command, current.credential)

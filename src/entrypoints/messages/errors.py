@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from functools import singledispatch
 
 from nanoctl.domain import errors as e
@@ -32,6 +33,8 @@ _UNEXPECTED = (
     "Unexpected response from the API at {url}: {what}.",
     "Check that NANOSERVICES_API_URL points at the Nanoservices API.",
 )
+_NUMBER_LIKE = re.compile(r"[-+]?[0-9][0-9a-z.+-]{0,11}")
+"""What a mistyped number of seconds looks like (``10s``, ``-5``, ``1e9``), never a token."""
 _FIND_PROGRAM = "Check its name and PATH, or give its path (`nanoctl exec -- ./script …`)."
 _NO_TOKEN = (
     "Set NANOSERVICES_TOKEN, pipe it to `nanoctl login --token -`, "
@@ -116,7 +119,7 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "{next}",
     ),
     e.InvalidTimeout: (
-        f"{TIMEOUT_ENV}={{value!r}} is not a number of seconds.",
+        f"{TIMEOUT_ENV}{{shown}} is not a number of seconds{{not_shown}}.",
         f"Set {TIMEOUT_ENV} to a value between 0 and {MAX_TIMEOUT:g} "
         f"(default {DEFAULT_TIMEOUT:g}).",
     ),
@@ -157,7 +160,7 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
     e.UnexpectedResponse: _UNEXPECTED,
     # exit 127 and 126 (exec)
     e.CommandNotStarted: ("Could not run {program}.", _FIND_PROGRAM),
-    e.CommandNotFound: ("Command not found: {program}.", _FIND_PROGRAM),
+    e.CommandNotFound: ("Command not found: {program}.", "{next}"),
     e.CommandNotExecutable: (
         "Cannot run {program}: {what}.",
         "Check that it is an executable file (`chmod +x` a script of yours), or run it "
@@ -218,6 +221,24 @@ def _(error: e.ConflictingTokenSources) -> dict[str, str]:
         "given": "set" if from_env else "given",
         "next": "Unset one of them." if from_env else "Pass only one of them.",
     }
+
+
+@_phrases.register
+def _(error: e.CommandNotFound) -> dict[str, str]:
+    if not error.program:
+        return {
+            "program": "the program name after `--` is empty",
+            "next": "Check the command line: an unset or empty variable gives an empty name.",
+        }
+    return {"next": _FIND_PROGRAM}
+
+
+@_phrases.register
+def _(error: e.InvalidTimeout) -> dict[str, str]:
+    """The value is repeated only when it cannot be a token put in the wrong variable."""
+    if shown(error.value) or _NUMBER_LIKE.fullmatch(error.value):
+        return {"shown": f"={error.value!r}", "not_shown": ""}
+    return {"shown": "", "not_shown": " (its value is not shown: it could be a token)"}
 
 
 @_phrases.register
