@@ -247,6 +247,17 @@ class InvalidTimeout(UsageError):
 # --- exit 1: nothing to work with -------------------------------------------
 
 
+class TokenNotWritten(NanoctlError):
+    """`nanoctl token` could not deliver the token: its standard output was closed
+    (``errno`` None) or writing failed with ``errno`` (a full disk, a reader gone)."""
+
+    kind = "token_not_written"
+
+    def __init__(self, errno: int | None) -> None:
+        super().__init__(errno)
+        self.errno = errno
+
+
 class NotLoggedIn(NanoctlError):
     kind = "not_logged_in"
 

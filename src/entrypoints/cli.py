@@ -140,6 +140,14 @@ def _terminal_shows_ascii_only(environ: Mapping[str, str]) -> bool:
     return "utf-8" not in name and "utf8" not in name
 
 
+_CLOSED_MARK = "nanoctl_stands_in_for_a_closed_stream"
+
+
+def was_closed(stream: object) -> bool:
+    """Whether ``stream`` is what _prepare_streams put where a closed one was."""
+    return getattr(stream, _CLOSED_MARK, False) is True
+
+
 def _prepare_streams(environ: Mapping[str, str]) -> None:
     if sys.stdin is None:
         # A closed descriptor (`nanoctl login --token - <&-`) reads as empty, so the
@@ -151,8 +159,11 @@ def _prepare_streams(environ: Mapping[str, str]) -> None:
         stream = getattr(sys, name)
         if stream is None:
             # Closed (`nanoctl logout >&-`): what would go there is lost anyway, and
-            # the command must still run and exit with its own code.
-            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+            # the command must still run and exit with its own code. Marked, for a
+            # command whose output is its result (`nanoctl token`).
+            stand_in = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+            setattr(stand_in, _CLOSED_MARK, True)
+            setattr(sys, name, stand_in)
             continue
         # A terminal that cannot show "✓" gets "OK" (and no crash on an encoding error).
         reconfigure = getattr(stream, "reconfigure", None)

@@ -25,6 +25,7 @@ from nanoctl.domain.errors import (
     InternalError,
     NanoctlError,
     NotLoggedIn,
+    TokenNotWritten,
     TokenRejected,
     UnknownCommand,
     UsageError,
@@ -49,6 +50,7 @@ EXIT_CODES: tuple[tuple[type[NanoctlError], int], ...] = (
     (StorageError, 5),
     (Cancelled, 130),
     (InternalError, 1),
+    (TokenNotWritten, 1),  # as `cat` and `echo` fail on a closed or full standard output
     # exec's program did not start: a shell's codes, so scripts read them alike
     (CommandNotFound, 127),
     (CommandNotExecutable, 126),

@@ -6,9 +6,11 @@ from cleo.helpers import option
 from cleo.io.inputs.option import Option
 from cleo.io.outputs.output import Type, Verbosity
 
-from nanoctl.domain.errors import NoJsonOutput, TokenToTerminal
+from nanoctl.domain.errors import NoJsonOutput, TokenNotWritten, TokenToTerminal
+from nanoctl.entrypoints.cli import was_closed
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, NanoctlCommand
+from nanoctl.entrypoints.terminal_lines import stream_of
 
 
 class TokenCommand(NanoctlCommand):
@@ -29,7 +31,8 @@ Offline: the API is not asked.
   <info>export NANOSERVICES_TOKEN="$(nanoctl token)"</info>
 
 A terminal is refused unless --reveal is given: a token on screen stays in the scrollback.
-Exit codes: 0 printed, 1 not logged in, 2 usage (a terminal, --json), 3 expired, 5 storage."""
+Exit codes: 0 printed, 1 not logged in or not written (standard output closed or full),
+2 usage (a terminal, --json), 3 expired, 5 storage."""
 
     def handle(self) -> int:
         if self.option("json"):
@@ -42,6 +45,11 @@ Exit codes: 0 printed, 1 not logged in, 2 usage (a terminal, --json), 3 expired,
         self.warn_if_credential_expires_soon(current.credential)
         value = current.credential.token.reveal()
         line = f"Authorization: Bearer {value}" if self.option("header") else value
-        # The token is this command's output, not chatter about it: -q prints it too.
-        self.io.output.write_line(line, type=Type.RAW, verbosity=Verbosity.QUIET)
+        if was_closed(stream_of(self.io.output)):
+            raise TokenNotWritten(None)  # `>&-`: the token would go nowhere
+        try:
+            # The token is this command's output, not chatter about it: -q prints it too.
+            self.io.output.write_line(line, type=Type.RAW, verbosity=Verbosity.QUIET)
+        except OSError as error:  # a full disk, a reader that is gone
+            raise TokenNotWritten(error.errno) from None
         return 0

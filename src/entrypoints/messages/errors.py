@@ -131,6 +131,11 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "it was not sent.",
         "{next}",
     ),
+    e.TokenNotWritten: (
+        "The token was not written: {what}.",
+        "Run it with standard output going to a pipe or a file that can take it "
+        "(`nanoctl token | …`, `nanoctl token > file`).",
+    ),
     e.InternalError: (
         "Unexpected internal error ({exception_type}).",
         "Run again with -vvv for details and report it.",
@@ -239,6 +244,15 @@ def _(error: e.InvalidTimeout) -> dict[str, str]:
     if shown(error.value) or _NUMBER_LIKE.fullmatch(error.value):
         return {"shown": f"={error.value!r}", "not_shown": ""}
     return {"shown": "", "not_shown": " (its value is not shown: it could be a token)"}
+
+
+@_phrases.register
+def _(error: e.TokenNotWritten) -> dict[str, str]:
+    if error.errno is None:
+        return {"what": "standard output is closed"}
+    if error.errno == errno.EPIPE:
+        return {"what": "the reader of standard output is gone (broken pipe)"}
+    return {"what": _os_reason(error.errno)}
 
 
 @_phrases.register
