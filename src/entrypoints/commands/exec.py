@@ -29,7 +29,8 @@ streams are nanoctl's (a terminal stays a terminal); everything after `--` is it
   <info>nanoctl exec -- ./deploy.sh --prod</info>
   <info>nanoctl exec --check -- node scripts/release.js</info>
 
-Offline unless --check. SIGINT, SIGTERM and SIGHUP reach the command while it runs.
+Offline unless --check. Signals sent to nanoctl (HUP INT QUIT TERM USR1 USR2 ALRM PIPE
+WINCH CONT TSTP) reach the command while it runs; nanoctl waits and exits with its status.
 Exit codes: the command's own (128+N when signal N ended it); 1 not logged in, 2 usage,
 3 rejected or expired, 4 API unusable (--check), 5 storage, 126 not executable, 127 not found."""
 
