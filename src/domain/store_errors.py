@@ -132,6 +132,11 @@ class SymlinkRefused(UnsafeStore):
     """A symbolic link where a secret (the credential or its key) is read or written."""
 
 
+class SymlinkedDirectory(UnsafeStore):
+    """A symbolic link where a profile's directory (or ``profiles/``) is expected: never
+    followed, whoever put it there."""
+
+
 class SymlinkedLock(UnsafeStore):
     """A symbolic link at the lock file's path."""
 

@@ -45,6 +45,7 @@ from nanoctl.entrypoints.messages.commands import TOKEN_PROMPT, replace_question
 from nanoctl.entrypoints.settings import Settings
 
 if TYPE_CHECKING:  # the use cases are imported when built, below
+    from nanoctl.adapters.store.store_directory import StoreDirectory
     from nanoctl.domain.authenticate import Authenticate, InteractiveLogin, TokenSources
     from nanoctl.domain.check_credential import CheckCredential
     from nanoctl.domain.current_credential import ResolveCredential
@@ -151,12 +152,14 @@ def _validator(settings: Settings, diagnostics: Diagnostics) -> TokenValidator:
     )
 
 
-def _store_in(settings: Settings, diagnostics: Diagnostics) -> Callable[[Path], SecretStore]:
+def _store_in(
+    settings: Settings, diagnostics: Diagnostics
+) -> Callable[[StoreDirectory], SecretStore]:
     """How the store of one profile's directory is built."""
 
-    def store_in(directory: Path) -> SecretStore:
+    def store_in(directory: StoreDirectory) -> SecretStore:
         if not settings.stores_credentials:
-            return UnsupportedStore(directory, settings.platform)
+            return UnsupportedStore(directory.path, settings.platform)
         # Imported here: the store needs fcntl and dir_fd, which Windows does not have.
         from nanoctl.adapters.store.encrypted_store import EncryptedFileStore
         from nanoctl.adapters.store.keyring_keys import choose_key_store

@@ -7,13 +7,14 @@ import os
 from pathlib import Path
 
 from nanoctl.adapters.store.profile_directories import ProfileDirectories
+from nanoctl.adapters.store.store_directory import StoreDirectory
 from nanoctl.domain.model import ProfileName
 from nanoctl.domain.ports import SecretStore
 from tests.fakes import FakeSecretStore
 
 
 def directories(config: Path) -> ProfileDirectories:
-    def store_in(directory: Path) -> SecretStore:
+    def store_in(directory: StoreDirectory) -> SecretStore:
         return FakeSecretStore()
 
     return ProfileDirectories(config, store_in)

@@ -26,13 +26,13 @@ from nanoctl.adapters.store.envelope import decode_envelope, seal, unseal
 from nanoctl.adapters.store.file_lock import locked
 from nanoctl.adapters.store.keys import KEY_FILE, KeyPlace, KeyStore
 from nanoctl.adapters.store.private_files import (
-    ensure_directory,
-    open_directory,
+    entry_exists,
     read_private,
     remove,
     remove_stale_temporaries,
     write_private,
 )
+from nanoctl.adapters.store.store_directory import StoreDirectory, store_directory
 from nanoctl.domain.errors import NanoctlError
 from nanoctl.domain.model import Credential
 from nanoctl.domain.store_errors import DamagedCredential, MissingKey, StorageError
@@ -41,16 +41,21 @@ LOCK_FILE = ".credentials.lock"
 
 
 class EncryptedFileStore:
-    """``SecretStore`` in ``directory`` (0700): ``credentials.json`` (0600), key in ``keys``."""
+    """``SecretStore`` in ``directory`` (0700): ``credentials.json`` (0600), key in ``keys``.
+    A plain path is a directory of its own; a profile's is reached through its config
+    directory (``store_directory``)."""
 
     def __init__(
-        self, directory: Path, keys: KeyStore, diagnostics: Diagnostics | None = None
+        self,
+        directory: Path | StoreDirectory,
+        keys: KeyStore,
+        diagnostics: Diagnostics | None = None,
     ) -> None:
-        self._directory = Path(directory)
+        self._directory = store_directory(directory)
         self._keys = keys
         self._diagnostics = diagnostics or Silent()
-        self._path = self._directory / CREDENTIAL_FILE
-        self._lock_path = self._directory / LOCK_FILE
+        self._path = self._directory.path / CREDENTIAL_FILE
+        self._lock_path = self._directory.path / LOCK_FILE
         self._place: KeyPlace | None = None
 
     def __repr__(self) -> str:
@@ -70,7 +75,7 @@ class EncryptedFileStore:
     # --- SecretStore ------------------------------------------------------------------
 
     def load(self) -> Credential | None:
-        dir_fd = open_directory(self._directory)
+        dir_fd = self._directory.open()
         if dir_fd is None:
             return None
         try:
@@ -88,7 +93,7 @@ class EncryptedFileStore:
             os.close(dir_fd)
 
     def save(self, credential: Credential) -> None:
-        dir_fd = ensure_directory(self._directory)
+        dir_fd = self._directory.ensure()
         try:
             with locked(dir_fd, LOCK_FILE, self._lock_path, exclusive=True):
                 remove_stale_temporaries(dir_fd, CREDENTIAL_FILE)
@@ -107,7 +112,7 @@ class EncryptedFileStore:
     def delete(self) -> bool:
         # No ownership or mode check: removing names (never following links) is safe,
         # and logout must work on a store that load refuses.
-        dir_fd = open_directory(self._directory, check=False)
+        dir_fd = self._directory.open(check=False)
         self._place = None
         if dir_fd is None:
             return False
@@ -129,7 +134,7 @@ class EncryptedFileStore:
         return removed or removed_key
 
     def holds_credential(self) -> bool:
-        return os.path.lexists(self._path)
+        return self._directory.holds(CREDENTIAL_FILE)
 
     # --- internals ----------------------------------------------------------------------
 
@@ -183,16 +188,7 @@ class EncryptedFileStore:
         """Whether a logout has anything to do here. Without a lock file no save ever
         began (save creates it first), so no temporary can be left either; with one, a
         save may be under way, and logout waits for it under the lock."""
-        return any(_exists(dir_fd, name) for name in (CREDENTIAL_FILE, KEY_FILE, LOCK_FILE))
+        return any(entry_exists(dir_fd, name) for name in (CREDENTIAL_FILE, KEY_FILE, LOCK_FILE))
 
     def _lock_exists(self, dir_fd: int) -> bool:
-        return _exists(dir_fd, LOCK_FILE)
-
-
-def _exists(dir_fd: int, name: str) -> bool:
-    """Whether ``name`` is in the directory, as anything (a symlink is not followed)."""
-    try:
-        os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
-    except OSError:
-        return False
-    return True
+        return entry_exists(dir_fd, LOCK_FILE)

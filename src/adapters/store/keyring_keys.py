@@ -32,13 +32,14 @@ from nanoctl.adapters.store.keys import (
     new_key,
     sound_key,
 )
+from nanoctl.adapters.store.store_directory import StoreDirectory, store_directory
 from nanoctl.domain.store_errors import KeyringFault, KeyringUnavailable
 
 _T = TypeVar("_T")
 
 
 def choose_key_store(
-    directory: Path,
+    directory: Path | StoreDirectory,
     use_keyring: bool,
     diagnostics: Diagnostics | None = None,
     timeout: float = 3.0,
@@ -50,10 +51,11 @@ def choose_key_store(
     answers within ``timeout`` seconds, else to ``<directory>/credentials.key``.
     Nothing is probed here: the keyring is asked only when a key is needed.
     """
-    file = FileKeyStore(directory / KEY_FILE)
+    place = store_directory(directory)
+    file = FileKeyStore(place.path / KEY_FILE, place)
     if not use_keyring:
         return file
-    account = f"encryption-key:{os.path.abspath(directory)}"
+    account = f"encryption-key:{os.path.abspath(place.path)}"
     return KeyringKeyStore(account, fallback=file, diagnostics=diagnostics, timeout=timeout)
 
 

@@ -14,13 +14,8 @@ import os
 from pathlib import Path
 from typing import Literal, Protocol
 
-from nanoctl.adapters.store.private_files import (
-    ensure_directory,
-    open_directory,
-    read_private,
-    remove,
-    write_private,
-)
+from nanoctl.adapters.store.private_files import read_private, remove, write_private
+from nanoctl.adapters.store.store_directory import StoreDirectory
 from nanoctl.domain.store_errors import DamagedKey, KeyringUnavailable
 
 KeyPlace = Literal["file", "keyring"]
@@ -94,10 +89,12 @@ def encode_key(key: bytes) -> str:
 
 
 class FileKeyStore:
-    """The key in its own 0600 file (base64 text), next to the credential."""
+    """The key in its own 0600 file (base64 text), next to the credential, in the directory
+    reached as the credential's is (``directory``; default: the file's by its path)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, directory: StoreDirectory | None = None) -> None:
         self._path = path
+        self._directory = directory or StoreDirectory(path.parent)
 
     def __repr__(self) -> str:
         return f"FileKeyStore({str(self._path)!r})"
@@ -112,7 +109,7 @@ class FileKeyStore:
     def get(self, place: KeyPlace) -> bytes | None:
         if place == "keyring":
             raise KeyringUnavailable(KEYRING_LOCATION, None)  # turned off for this run
-        dir_fd = open_directory(self._path.parent)
+        dir_fd = self._directory.open()
         if dir_fd is None:
             return None
         try:
@@ -122,7 +119,7 @@ class FileKeyStore:
         return None if raw is None else decode_key(raw, str(self._path))
 
     def get_or_create(self) -> tuple[KeyPlace, bytes]:
-        dir_fd = ensure_directory(self._path.parent)
+        dir_fd = self._directory.ensure()
         try:
             existing = sound_key(read_private(dir_fd, self._path.name, self._path))
             if existing is not None:
@@ -137,7 +134,7 @@ class FileKeyStore:
     def delete(self, place: KeyPlace | None = None) -> bool:
         if place == "keyring":
             return False
-        dir_fd = open_directory(self._path.parent, check=False)
+        dir_fd = self._directory.open(check=False)
         if dir_fd is None:
             return False
         try:

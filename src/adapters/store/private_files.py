@@ -27,6 +27,7 @@ from nanoctl.domain.store_errors import (
     StoreFile,
     StoreUnreadable,
     StoreWriteFailed,
+    SymlinkedDirectory,
     SymlinkRefused,
     WriteAction,
     WrongFileType,
@@ -79,10 +80,14 @@ def ensure_directory(path: Path) -> int:
     return _checked(fd, path, check=True)
 
 
-def _checked(fd: int, path: Path, *, check: bool) -> int:
+def _checked(fd: int, path: Path, *, check: bool, trusted_only: bool = False) -> int:
+    """``fd``, once checked (``check``: ours and private; ``trusted_only``: ours and
+    writable by nobody else); closed when it is refused."""
     try:
         if check:
             _check_directory(fd, path)
+        elif trusted_only:
+            _check_trusted(fd, path)
     except BaseException:
         os.close(fd)
         raise
@@ -148,6 +153,77 @@ def _make_directory(path: Path) -> int:
         return os.open(path, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
     except OSError as error:
         raise write_error("directory", path, error, action="create") from None
+
+
+def open_child_directory(
+    parent: int, name: str, path: Path, *, check: bool, create: bool = False
+) -> int | None:
+    """The directory ``name`` in the open directory ``parent`` (``path`` for the words), or
+    None when there is none. Never through a symbolic link: one there is refused
+    (SymlinkedDirectory), so whoever can write ``parent`` cannot point it elsewhere.
+
+    With ``check`` it must be ours and private, as ``open_directory`` checks; without (to
+    remove files), still ours and writable by nobody else, since the names in it decide
+    what is removed. ``create`` makes a missing one 0700 (then checked).
+    """
+    made = False
+    while True:
+        try:
+            fd = os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=parent)
+            break
+        except FileNotFoundError:
+            if not create:
+                return None
+            try:
+                os.mkdir(name, _DIR_MODE, dir_fd=parent)
+                made = True
+            except FileExistsError:
+                continue  # made by a concurrent nanoctl: opened and checked like any other
+            except OSError as error:
+                raise write_error("directory", path, error, action="create") from None
+        except OSError as error:
+            raise _child_error(parent, name, path, error) from None
+    if made:
+        try:
+            os.fchmod(fd, _DIR_MODE)  # the umask may have narrowed it; never wider than 0700
+        except OSError as error:
+            os.close(fd)
+            raise write_error("directory", path, error, action="create") from None
+    return _checked(fd, path, check=check, trusted_only=not check)
+
+
+def _check_trusted(fd: int, path: Path) -> None:
+    """Ours, and nobody else may add or swap names in it."""
+    st = os.fstat(fd)
+    if st.st_uid != os.geteuid():
+        raise ForeignOwner(str(path), st.st_uid, directory=True, origin=_origin(fd, st))
+    if st.st_mode & 0o022:
+        mode = stat.S_IMODE(st.st_mode)
+        raise ExposedToOthers(str(path), mode, directory=True, origin=_origin(fd, st))
+
+
+def _child_error(parent: int, name: str, path: Path, error: OSError) -> StorageError:
+    """What stands at ``name`` when it could not be opened as a directory."""
+    try:
+        st = os.stat(name, dir_fd=parent, follow_symlinks=False)
+    except OSError:
+        return StoreUnreadable(str(path), "open", error.errno)
+    if stat.S_ISLNK(st.st_mode):
+        return SymlinkedDirectory(str(path))
+    if not stat.S_ISDIR(st.st_mode):
+        return WrongFileType(str(path), directory=True)
+    if error.errno in _DENIED and st.st_uid != os.geteuid():
+        return ForeignOwner(str(path), st.st_uid, directory=True)
+    return StoreUnreadable(str(path), "open", error.errno)
+
+
+def entry_exists(dir_fd: int, name: str) -> bool:
+    """Whether ``name`` is in the open directory, as anything (a link is not followed)."""
+    try:
+        os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
 
 
 def _directory_error(path: Path, error: OSError) -> StorageError:

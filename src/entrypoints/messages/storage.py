@@ -62,6 +62,11 @@ SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
         "Remove the symlink (`rm {path}` removes the link, not its target), "
         "or run `nanoctl logout`, then log in again.",
     ),
+    s.SymlinkedDirectory: (
+        "{path} is a symbolic link; nanoctl keeps each profile in a directory of its own "
+        "and never follows a link there.",
+        "Remove the link (`rm {path}` removes the link, not what it points to).",
+    ),
     s.SymlinkedLock: (
         "{path} is a symbolic link; nanoctl never follows one in its directory.",
         "Remove the symlink (`rm {path}` removes the link, not its target).",
