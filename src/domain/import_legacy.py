@@ -17,6 +17,7 @@ from nanoctl.domain.legacy import (
     LegacyImportConfirmation,
     LegacyTokenStore,
     NotRemovedLegacyFile,
+    OpenedLegacyFile,
     holding_tokens,
 )
 from nanoctl.domain.legacy_errors import (
@@ -59,14 +60,20 @@ class ImportLegacyCredential:
             empty = tuple(f.path for f in files if f.empty)
             raise NoLegacyToken(self._legacy.locations, empty)
         source = candidates[0]
-        token = self._legacy.read(source)
+        with self._legacy.open(source) as opened:
+            return self._import(opened, source, candidates)
+
+    def _import(
+        self, opened: OpenedLegacyFile, source: LegacyFile, candidates: list[LegacyFile]
+    ) -> LoginResult:
+        token = opened.token
         # Read the store first: one we cannot read is reported, never overwritten.
         current = self._store.load()
         now = self._clock.now()
         if current is not None and current.api_url == self._api_url:
             expiry = Expiry(current.identity.expires_at, now)
             if current.token == token:  # already imported (say, by a run killed before cleanup)
-                destroyed = self._destroy_copies(token, source, candidates)
+                destroyed = self._destroy_copies(token, opened, candidates)
                 return LoginResult(
                     TokenOrigin.LEGACY,
                     current.identity,
@@ -93,35 +100,54 @@ class ImportLegacyCredential:
         except TokenRejected as rejected:
             raise LegacyTokenRejected(source.path, rejected.kind) from None
         self._store.save(Credential(token, self._api_url, identity, saved_at=now))
-        destroyed = self._destroy_copies(token, source, candidates)
+        destroyed = self._destroy_copies(token, opened, candidates)
         return LoginResult(
             TokenOrigin.LEGACY, identity, expiry, self._api_url, stored=True, legacy=destroyed
         )
 
     def _destroy_copies(
-        self, token: Token, source: LegacyFile, candidates: list[LegacyFile]
+        self, token: Token, source: OpenedLegacyFile, candidates: list[LegacyFile]
     ) -> LegacyImport:
-        """Destroy ``source`` and every other file holding ``token``; keep the rest."""
-        removed: list[str] = []
-        kept: list[KeptLegacyFile] = []
-        not_removed: list[NotRemovedLegacyFile] = []
-        for file in candidates:
-            if file is not source:
-                try:
-                    other = self._legacy.read(file)
-                except LegacyTokenUnreadable:
-                    kept.append(KeptLegacyFile(file.path, "unreadable"))
-                    continue
-                if other != token:
-                    kept.append(KeptLegacyFile(file.path, "other_token"))
-                    continue
+        """Destroy the source (``candidates[0]``, open since it was read) and every other
+        file still holding ``token``; keep the rest, saying why."""
+        done = _Cleanup(candidates[0].path)
+        done.destroy(source, candidates[0], token)
+        for file in candidates[1:]:
             try:
-                self._legacy.destroy(file)
-            except LegacyFileNotRemoved as failed:
-                not_removed.append(NotRemovedLegacyFile(failed.path, failed.errno))
-            else:
-                removed.append(file.path)
-        return LegacyImport(source.path, tuple(removed), tuple(kept), tuple(not_removed))
+                with self._legacy.open(file) as other:
+                    if other.token != token:
+                        done.kept.append(KeptLegacyFile(file.path, "other_token"))
+                    else:
+                        done.destroy(other, file, token)
+            except LegacyTokenUnreadable:
+                done.kept.append(KeptLegacyFile(file.path, "unreadable"))
+        return done.result()
+
+
+class _Cleanup:
+    """What destroying the legacy copies did, file by file."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.removed: list[str] = []
+        self.kept: list[KeptLegacyFile] = []
+        self.not_removed: list[NotRemovedLegacyFile] = []
+
+    def destroy(self, opened: OpenedLegacyFile, file: LegacyFile, token: Token) -> None:
+        try:
+            destroyed = opened.destroy_if_holding(token)
+        except LegacyFileNotRemoved as failed:
+            self.not_removed.append(NotRemovedLegacyFile(failed.path, failed.errno))
+            return
+        if destroyed:
+            self.removed.append(file.path)
+        else:  # rewritten meanwhile: what it holds now may be stored nowhere else
+            self.kept.append(KeptLegacyFile(file.path, "changed"))
+
+    def result(self) -> LegacyImport:
+        return LegacyImport(
+            self.source, tuple(self.removed), tuple(self.kept), tuple(self.not_removed)
+        )
 
 
 class OfferLegacyImport:

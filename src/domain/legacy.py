@@ -4,14 +4,16 @@ them, and what an import did. Pure: the format and the shredding are adapters' b
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from nanoctl.domain.model import Token
 
-KeptReason = Literal["other_token", "unreadable"]
+KeptReason = Literal["other_token", "unreadable", "changed"]
 """Why a legacy file was left after an import: it holds another token, or none nanoctl can
-read (so it cannot be told to hold the imported one)."""
+read (so it cannot be told to hold the imported one), or it was rewritten while the token
+was being imported (what it holds now may be stored nowhere else)."""
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,26 @@ class LegacyTokenStore(Protocol):
         """The token in ``file``. Raises LegacyTokenUnreadable."""
         ...
 
-    def destroy(self, file: LegacyFile) -> None:
-        """Overwrite, fsync and unlink ``file``, then remove the directories it leaves empty;
-        never through a symlink. Raises LegacyFileNotRemoved."""
+    def open(self, file: LegacyFile) -> AbstractContextManager[OpenedLegacyFile]:
+        """``file`` read, and held open until the block ends, so that what is destroyed
+        is what was read. Raises LegacyTokenUnreadable."""
+        ...
+
+
+class OpenedLegacyFile(Protocol):
+    """A legacy file as read, still open."""
+
+    @property
+    def token(self) -> Token:
+        """The token it held when it was opened."""
+        ...
+
+    def destroy_if_holding(self, token: Token) -> bool:
+        """Overwrite, fsync and unlink the file, then remove the directories it leaves
+        empty, never through a symlink; only if it still holds ``token`` (read again just
+        before, through the descriptor opened at first), and is still the file at its
+        path. False, with the file left as it is, when it was rewritten or replaced since.
+        Raises LegacyFileNotRemoved."""
         ...
 
 

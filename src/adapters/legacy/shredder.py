@@ -1,5 +1,6 @@
 """Destroy a file for good, as far as a file system lets us: overwrite it with zeros, then
 with random bytes, fsync each pass, unlink it; then remove the directories left empty.
+The caller checks, through the descriptors, that what it destroys is what it read.
 
 Everything is opened relative to a directory descriptor with O_NOFOLLOW, so a symlink put in
 the way (for the file or a directory) is refused, never followed to someone else's file.
@@ -39,19 +40,34 @@ def open_regular_file(directory: int, name: str, access: int) -> tuple[int, int]
     return fd, info.st_size
 
 
-def shred(directory: int, name: str) -> None:
-    """Overwrite and unlink ``name`` in the open directory ``directory``.
+def overwrite(fd: int) -> None:
+    """Overwrite the whole file open for writing as ``fd`` with zeros, then with random
+    bytes, fsyncing each pass. Raises OSError from the system."""
+    size = os.fstat(fd).st_size
+    for fill in (_zeros, os.urandom):
+        _overwrite(fd, size, fill)
 
-    Raises NotAFile, or OSError from the system.
-    """
-    fd, size = open_regular_file(directory, name, os.O_WRONLY)
-    try:
-        for fill in (_zeros, os.urandom):
-            _overwrite(fd, size, fill)
-    finally:
-        os.close(fd)
+
+def unlink(directory: int, name: str) -> None:
+    """Remove ``name`` from the open directory ``directory``, durably."""
     os.unlink(name, dir_fd=directory)
     os.fsync(directory)
+
+
+def same_file(first: int, second: int) -> bool:
+    """Whether two descriptors are open on the same file."""
+    one, other = os.fstat(first), os.fstat(second)
+    return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
+
+
+def is_at(directory: int, name: str, fd: int) -> bool:
+    """Whether ``name`` in ``directory`` is (still) the file open as ``fd``."""
+    try:
+        entry = os.stat(name, dir_fd=directory, follow_symlinks=False)
+    except OSError:
+        return False
+    info = os.fstat(fd)
+    return (entry.st_dev, entry.st_ino) == (info.st_dev, info.st_ino)
 
 
 def remove_if_empty(directory: int, name: str) -> bool:

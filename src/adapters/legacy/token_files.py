@@ -11,15 +11,18 @@ import errno
 import os
 import stat
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from nanoctl.adapters.legacy.machine import MachineFacts
 from nanoctl.adapters.legacy.shredder import (
     NotAFile,
+    is_at,
     open_regular_file,
+    overwrite,
     remove_if_empty,
-    shred,
+    same_file,
+    unlink,
 )
 from nanoctl.domain.errors import MalformedToken
 from nanoctl.domain.legacy import LegacyFile
@@ -63,35 +66,45 @@ class LegacyTokenFiles:
         return found
 
     def read(self, file: LegacyFile) -> Token:
+        with self.open(file) as opened:
+            return opened.token
+
+    @contextmanager
+    def open(self, file: LegacyFile) -> Iterator[OpenedTokenFile]:
+        with ExitStack() as held:
+            try:
+                base, directory = self._token_directory(file, held)
+                fd, _ = open_regular_file(directory, TOKEN_FILE, os.O_RDONLY)
+                held.callback(os.close, fd)
+                content = _read_file(fd)
+            except NotAFile:
+                raise LegacyTokenUnreadable(file.path, "unreadable") from None
+            except OSError as failed:
+                raise LegacyTokenUnreadable(file.path, "unreadable", failed.errno) from None
+            token = self._decrypt(file.path, content)
+            yield OpenedTokenFile(self, file, token, _Descriptors(base, directory, fd))
+
+    def _decrypt(self, path: str, content: bytes | None) -> Token:
+        """The token in a file's ``content`` (None: larger than any token file)."""
         from nanoctl.adapters.legacy.cipher import LegacyFormatError, decrypt  # reading only
 
-        try:
-            with self._token_directory(file) as (_, directory):
-                content = _read_file(directory)
-        except NotAFile:
-            raise LegacyTokenUnreadable(file.path, "unreadable") from None
-        except OSError as failed:
-            raise LegacyTokenUnreadable(file.path, "unreadable", failed.errno) from None
         if content is None or not content.strip():
-            raise LegacyTokenUnreadable(file.path, "malformed")
+            raise LegacyTokenUnreadable(path, "malformed")
         try:
             plain = decrypt(content, self._legacy_key())
             return Token.parse(plain, TokenOrigin.LEGACY)
         except LegacyFormatError as bad:
-            raise LegacyTokenUnreadable(file.path, bad.problem) from None
+            raise LegacyTokenUnreadable(path, bad.problem) from None
         except MalformedToken:
-            raise LegacyTokenUnreadable(file.path, "not_a_token") from None
+            raise LegacyTokenUnreadable(path, "not_a_token") from None
 
-    def destroy(self, file: LegacyFile) -> None:
+    def decrypt_again(self, path: str, fd: int) -> Token:
+        """The token the open file ``fd`` holds now, read from its start."""
         try:
-            with self._token_directory(file) as (base, directory):
-                shred(directory, TOKEN_FILE)
-                if remove_if_empty(base, TOKEN_DIRECTORY):
-                    self._remove_base_if_empty(file)
-        except NotAFile:
-            raise LegacyFileNotRemoved(file.path, None) from None
+            content = _read_file(fd)
         except OSError as failed:
-            raise LegacyFileNotRemoved(file.path, failed.errno) from None
+            raise LegacyTokenUnreadable(path, "unreadable", failed.errno) from None
+        return self._decrypt(path, content)
 
     def _legacy_key(self) -> bytes:
         if self._key is None:
@@ -103,32 +116,89 @@ class LegacyTokenFiles:
     def _path(self, name: str) -> Path:
         return self._home / name / TOKEN_DIRECTORY / TOKEN_FILE
 
-    @contextmanager
-    def _token_directory(self, file: LegacyFile) -> Iterator[tuple[int, int]]:
-        """The open legacy directory and its token/ directory, reached without symlinks."""
+    def _token_directory(self, file: LegacyFile, held: ExitStack) -> tuple[int, int]:
+        """The open legacy directory and its token/ directory, reached without symlinks
+        (closed when ``held`` is)."""
         name = Path(file.path).parent.parent.name
         if name not in LEGACY_DIRECTORIES:
             raise NotAFile()
         home = os.open(self._home, os.O_RDONLY | os.O_DIRECTORY)
         try:
             base = _open_directory(home, name)
-            try:
-                directory = _open_directory(base, TOKEN_DIRECTORY)
-                try:
-                    yield base, directory
-                finally:
-                    os.close(directory)
-            finally:
-                os.close(base)
         finally:
             os.close(home)
+        held.callback(os.close, base)
+        directory = _open_directory(base, TOKEN_DIRECTORY)
+        held.callback(os.close, directory)
+        return base, directory
 
-    def _remove_base_if_empty(self, file: LegacyFile) -> None:
+    def remove_base_if_empty(self, file: LegacyFile) -> None:
         home = os.open(self._home, os.O_RDONLY | os.O_DIRECTORY)
         try:
             remove_if_empty(home, Path(file.path).parent.parent.name)
         finally:
             os.close(home)
+
+
+class _Descriptors:
+    """What an opened token file holds open: the legacy directory, its token/ directory
+    and token.enc itself (read-only), each reached without following a link."""
+
+    __slots__ = ("base", "directory", "file")
+
+    def __init__(self, base: int, directory: int, file: int) -> None:
+        self.base = base
+        self.directory = directory
+        self.file = file
+
+
+class OpenedTokenFile:
+    """A token.enc as read, still open: what is destroyed is checked to be what was read."""
+
+    def __init__(
+        self, files: LegacyTokenFiles, file: LegacyFile, token: Token, held: _Descriptors
+    ) -> None:
+        self._files = files
+        self._file = file
+        self._token = token
+        self._held = held
+
+    @property
+    def token(self) -> Token:
+        return self._token
+
+    def destroy_if_holding(self, token: Token) -> bool:
+        held, path = self._held, self._file.path
+        try:
+            writer, _ = open_regular_file(held.directory, TOKEN_FILE, os.O_WRONLY)
+        except FileNotFoundError:
+            return True  # removed since it was read: no copy is left at its path
+        except NotAFile:
+            raise LegacyFileNotRemoved(path, None) from None
+        except OSError as failed:
+            raise LegacyFileNotRemoved(path, failed.errno) from None
+        try:
+            # The last check, as late as can be: the file at the path is still the one
+            # read, and it still holds the token (the old client rewrites in place).
+            if not (same_file(writer, held.file) and self._still_holds(token)):
+                return False
+            overwrite(writer)
+            if not is_at(held.directory, TOKEN_FILE, held.file):
+                return False  # replaced meanwhile: the new file is not ours to remove
+            unlink(held.directory, TOKEN_FILE)
+        except OSError as failed:
+            raise LegacyFileNotRemoved(path, failed.errno) from None
+        finally:
+            os.close(writer)
+        if remove_if_empty(held.base, TOKEN_DIRECTORY):
+            self._files.remove_base_if_empty(self._file)
+        return True
+
+    def _still_holds(self, token: Token) -> bool:
+        try:
+            return self._files.decrypt_again(self._file.path, self._held.file) == token
+        except LegacyTokenUnreadable:
+            return False
 
 
 def _is_directory(path: Path) -> bool:
@@ -147,17 +217,14 @@ def _open_directory(parent: int, name: str) -> int:
         raise
 
 
-def _read_file(directory: int) -> bytes | None:
-    """The bytes of token.enc; None when it is larger than any token file can be."""
-    fd, _ = open_regular_file(directory, TOKEN_FILE, os.O_RDONLY)
-    try:
-        chunks: list[bytes] = []
-        total = 0
-        while chunk := os.read(fd, MAX_FILE_BYTES + 1 - total):
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > MAX_FILE_BYTES:
-                return None
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+def _read_file(fd: int) -> bytes | None:
+    """The bytes of the open token.enc, from its start; None when it is larger than any
+    token file can be."""
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := os.pread(fd, MAX_FILE_BYTES + 1 - total, total):
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            return None
+    return b"".join(chunks)

@@ -16,7 +16,7 @@ from nanoctl.entrypoints.messages import TOKEN_PAGE, esc
 
 if TYPE_CHECKING:
     from nanoctl.domain.errors import NanoctlError
-    from nanoctl.domain.legacy import LegacyImport
+    from nanoctl.domain.legacy import KeptReason, LegacyImport
 
 IMPORT_COMMAND = "nanoctl login --import-legacy"
 UNSAFE = (
@@ -54,9 +54,15 @@ def cleanup_lines(imported: LegacyImport, *, kept_credential: bool) -> list[str]
     elif kept_credential:
         lines.append(f"The old nanoctl's token file {esc(imported.source)} was left as it was.")
     for kept in imported.kept:
-        why = "it holds another token" if kept.reason == "other_token" else "it cannot be read"
-        lines.append(f"Kept {esc(kept.path)}: {why}.")
+        lines.append(f"Kept {esc(kept.path)}: {_KEPT_BECAUSE[kept.reason]}.")
     return lines
+
+
+_KEPT_BECAUSE: dict[KeptReason, str] = {
+    "other_token": "it holds another token",
+    "unreadable": "it cannot be read",
+    "changed": "it was rewritten during the import and no longer holds the imported token",
+}
 
 
 def not_removed_warning(path: str, errno_number: int | None) -> str:
