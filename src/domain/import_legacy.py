@@ -19,8 +19,10 @@ from nanoctl.domain.legacy import (
     NotRemovedLegacyFile,
     OpenedLegacyFile,
     holding_tokens,
+    importable,
 )
 from nanoctl.domain.legacy_errors import (
+    LegacyFileBehindLink,
     LegacyFileNotRemoved,
     LegacyTokenRejected,
     LegacyTokenUnreadable,
@@ -59,9 +61,11 @@ class ImportLegacyCredential:
         if not candidates:
             empty = tuple(f.path for f in files if f.empty)
             raise NoLegacyToken(self._legacy.locations, empty)
-        source = candidates[0]
-        with self._legacy.open(source) as opened:
-            return self._import(opened, source, candidates)
+        sources = importable(candidates)
+        if not sources:
+            raise LegacyFileBehindLink(candidates[0].path, candidates[0].link or "")
+        with self._legacy.open(sources[0]) as opened:
+            return self._import(opened, sources[0], candidates)
 
     def _import(
         self, opened: OpenedLegacyFile, source: LegacyFile, candidates: list[LegacyFile]
@@ -73,7 +77,7 @@ class ImportLegacyCredential:
         if current is not None and current.api_url == self._api_url:
             expiry = Expiry(current.identity.expires_at, now)
             if current.token == token:  # already imported (say, by a run killed before cleanup)
-                destroyed = self._destroy_copies(token, opened, candidates)
+                destroyed = self._destroy_copies(token, opened, source, candidates)
                 return LoginResult(
                     TokenOrigin.LEGACY,
                     current.identity,
@@ -100,19 +104,28 @@ class ImportLegacyCredential:
         except TokenRejected as rejected:
             raise LegacyTokenRejected(source.path, rejected.kind) from None
         self._store.save(Credential(token, self._api_url, identity, saved_at=now))
-        destroyed = self._destroy_copies(token, opened, candidates)
+        destroyed = self._destroy_copies(token, opened, source, candidates)
         return LoginResult(
             TokenOrigin.LEGACY, identity, expiry, self._api_url, stored=True, legacy=destroyed
         )
 
     def _destroy_copies(
-        self, token: Token, source: OpenedLegacyFile, candidates: list[LegacyFile]
+        self,
+        token: Token,
+        opened: OpenedLegacyFile,
+        source: LegacyFile,
+        candidates: list[LegacyFile],
     ) -> LegacyImport:
-        """Destroy the source (``candidates[0]``, open since it was read) and every other
-        file still holding ``token``; keep the rest, saying why."""
-        done = _Cleanup(candidates[0].path)
-        done.destroy(source, candidates[0], token)
-        for file in candidates[1:]:
+        """Destroy ``source`` (``opened`` since it was read) and every other file still
+        holding ``token``; keep the rest, saying why."""
+        done = _Cleanup(source.path)
+        done.destroy(opened, source, token)
+        for file in candidates:
+            if file is source:
+                continue
+            if file.link is not None:
+                done.kept.append(KeptLegacyFile(file.path, "behind_link", file.link))
+                continue
             try:
                 with self._legacy.open(file) as other:
                     if other.token != token:
@@ -168,7 +181,7 @@ class OfferLegacyImport:
     def offer(self) -> LoginResult | None:
         """The import's result when accepted; None when there is nothing to offer or the
         user declined (the legacy files are then untouched)."""
-        candidates = holding_tokens(self._legacy.find())
+        candidates = importable(self._legacy.find())
         if not candidates:
             return None
         try:

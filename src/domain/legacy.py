@@ -10,10 +10,11 @@ from typing import Literal, Protocol
 
 from nanoctl.domain.model import Token
 
-KeptReason = Literal["other_token", "unreadable", "changed"]
+KeptReason = Literal["other_token", "unreadable", "changed", "behind_link"]
 """Why a legacy file was left after an import: it holds another token, or none nanoctl can
 read (so it cannot be told to hold the imported one), or it was rewritten while the token
-was being imported (what it holds now may be stored nowhere else)."""
+was being imported (what it holds now may be stored nowhere else), or it is reached through
+a symbolic link (never followed to destroy)."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,10 @@ class LegacyFile:
     modified: float
     """Its mtime, seconds since the epoch: the newest one is imported."""
     size: int
+    link: str | None = None
+    """The symbolic link on the way to it (the legacy directory, its ``token/`` or the file
+    itself), when there is one: such a file is named, never imported (the import destroys
+    what it reads, and a link may point anywhere)."""
 
     @property
     def empty(self) -> bool:
@@ -32,8 +37,14 @@ class LegacyFile:
 
 
 def holding_tokens(files: Sequence[LegacyFile]) -> list[LegacyFile]:
-    """The files that may hold a token, newest first: what status and the offer mention."""
+    """The files that may hold a token, newest first: what status mentions."""
     return sorted((f for f in files if not f.empty), key=lambda f: f.modified, reverse=True)
+
+
+def importable(files: Sequence[LegacyFile]) -> list[LegacyFile]:
+    """Those of ``holding_tokens`` that may be imported (and so destroyed): not behind a
+    link."""
+    return [f for f in holding_tokens(files) if f.link is None]
 
 
 class LegacyTokenStore(Protocol):
@@ -87,6 +98,8 @@ class LegacyImportConfirmation(Protocol):
 class KeptLegacyFile:
     path: str
     reason: KeptReason
+    link: str | None = None
+    """For ``behind_link``: the link on its way."""
 
 
 @dataclass(frozen=True)

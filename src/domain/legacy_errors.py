@@ -37,6 +37,18 @@ class LegacyTokenUnreadable(NanoctlError):
         self.errno = errno
 
 
+class LegacyFileBehindLink(NanoctlError):
+    """The only legacy file holding a token, ``path``, is reached through the symbolic link
+    ``link``: not imported, since the import destroys what it reads."""
+
+    kind = "legacy_file_behind_link"
+
+    def __init__(self, path: str, link: str) -> None:
+        super().__init__(path, link)
+        self.path = path
+        self.link = link
+
+
 class LegacyTokenRejected(TokenRejected):
     """The API rejected the token of the legacy file ``path``; ``reason`` is the kind of the
     rejection (``invalid_token``, ``expired_token``, ...). The file is kept."""

@@ -30,7 +30,7 @@ from nanoctl.domain.errors import (
     UnknownCommand,
     UsageError,
 )
-from nanoctl.domain.legacy_errors import LegacyTokenUnreadable
+from nanoctl.domain.legacy_errors import LegacyFileBehindLink, LegacyTokenUnreadable
 from nanoctl.domain.model import DEFAULT_PROFILE, PROFILE_NAME_RULE
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.command_table import GLOBAL_OPTIONS
@@ -44,6 +44,7 @@ EXIT_CODES: tuple[tuple[type[NanoctlError], int], ...] = (
     (UsageError, 2),
     # the old nanoctl's file holds no usable token: a local credential file that cannot be read
     (LegacyTokenUnreadable, 5),
+    (LegacyFileBehindLink, 5),  # not destroyed through a link, as no credential file is
     (NotLoggedIn, 1),
     (TokenRejected, 3),
     (ApiUnavailable, 4),

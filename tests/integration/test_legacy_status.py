@@ -68,10 +68,13 @@ def test_not_logged_in_status_points_at_the_import(
     ]
 
 
-def test_a_symlink_in_place_of_a_legacy_file_is_not_one(
+def test_a_symlink_in_place_of_a_legacy_file_is_listed_never_imported(
     server: ReferenceServer, isolated_home: Path, tmp_path: Path
 ) -> None:
+    """#20 item 5 changed this: a linked legacy file is named (it was reported as absent),
+    and still never imported or destroyed through the link."""
     elsewhere = write_legacy(tmp_path, api.VALID)
+    before = elsewhere.read_bytes()
     (isolated_home / ".nanoctl").symlink_to(elsewhere.parent.parent)
     (isolated_home / ".blok" / "token").mkdir(parents=True)
     (isolated_home / ".blok" / "token" / "token.enc").symlink_to(elsewhere)
@@ -80,9 +83,13 @@ def test_a_symlink_in_place_of_a_legacy_file_is_not_one(
     result = run_nanoctl("status", "--json", env=env)
     imported = run_nanoctl("login", "--import-legacy", env={"NANOSERVICES_API_URL": server.url})
 
-    assert json.loads(result.stdout)["legacy_files"] == []
-    assert imported.exit_code == 1
-    assert elsewhere.exists()
+    listed = json.loads(result.stdout)["legacy_files"]
+    assert sorted(listed) == sorted(
+        str(isolated_home / name / "token" / "token.enc") for name in (".nanoctl", ".blok")
+    )
+    assert imported.exit_code == 5
+    assert "is reached through the symbolic link" in imported.stderr
+    assert elsewhere.read_bytes() == before
 
 
 def test_status_offline_with_a_legacy_file_loads_no_cryptography(

@@ -53,16 +53,16 @@ class LegacyTokenFiles:
     def find(self) -> list[LegacyFile]:
         found: list[LegacyFile] = []
         for name in LEGACY_DIRECTORIES:
-            base = self._home / name
-            if not (_is_directory(base) and _is_directory(base / TOKEN_DIRECTORY)):
-                continue
             path = self._path(name)
+            link = _first_link(path.parent.parent, path.parent, path)
             try:
-                info = os.lstat(path)
+                # Through a link only to say what is there: never opened that way.
+                info = os.lstat(path) if link is None else os.stat(path)
             except OSError:
                 continue
             if stat.S_ISREG(info.st_mode):
-                found.append(LegacyFile(str(path), info.st_mtime, info.st_size))
+                shown = None if link is None else str(link)
+                found.append(LegacyFile(str(path), info.st_mtime, info.st_size, shown))
         return found
 
     def read(self, file: LegacyFile) -> Token:
@@ -201,11 +201,16 @@ class OpenedTokenFile:
             return False
 
 
-def _is_directory(path: Path) -> bool:
-    try:
-        return stat.S_ISDIR(os.lstat(path).st_mode)
-    except OSError:
-        return False
+def _first_link(*paths: Path) -> Path | None:
+    """The first of ``paths`` (each inside the one before) that is a symbolic link; None
+    when none is, or when one is missing before a link is met."""
+    for path in paths:
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                return path
+        except OSError:
+            return None
+    return None
 
 
 def _open_directory(parent: int, name: str) -> int:

@@ -53,7 +53,8 @@ that order; 1 when no profile is stored."""
         profile = container.settings().profile
         api_url: str | None = None
         # the old Node nanoctl's token files (issue #14): a few stat calls
-        legacy = [f.path for f in holding_tokens(container.legacy_token_store().find())]
+        legacy = holding_tokens(container.legacy_token_store().find())
+        legacy_files = [f.path for f in legacy]
         try:
             api_url = container.api_url().value
             self.verbose_target()
@@ -65,11 +66,11 @@ that order; 1 when no profile is stored."""
             # still goes to stderr (the error boundary) with its exit code.
             if self.json_output:
                 failure = status_failure_json(error, api_url, profile)
-                self.emit_json({**failure, "legacy_files": legacy})
+                self.emit_json({**failure, "legacy_files": legacy_files})
             raise
         self.warn_if_expiring_soon(report.expiry)
         if self.json_output:
-            self.emit_json({**status_json(report, profile), "legacy_files": legacy})
+            self.emit_json({**status_json(report, profile), "legacy_files": legacy_files})
         else:
             for line in status_lines(report, profile):
                 self.say(line)

@@ -7,6 +7,7 @@ import os
 from typing import TYPE_CHECKING
 
 from nanoctl.domain.legacy_errors import (
+    LegacyFileBehindLink,
     LegacyFileNotRemoved,
     LegacyTokenRejected,
     LegacyTokenUnreadable,
@@ -16,7 +17,7 @@ from nanoctl.entrypoints.messages import TOKEN_PAGE, esc
 
 if TYPE_CHECKING:
     from nanoctl.domain.errors import NanoctlError
-    from nanoctl.domain.legacy import KeptReason, LegacyImport
+    from nanoctl.domain.legacy import KeptReason, LegacyFile, LegacyImport
 
 IMPORT_COMMAND = "nanoctl login --import-legacy"
 UNSAFE = (
@@ -54,7 +55,8 @@ def cleanup_lines(imported: LegacyImport, *, kept_credential: bool) -> list[str]
     elif kept_credential:
         lines.append(f"The old nanoctl's token file {esc(imported.source)} was left as it was.")
     for kept in imported.kept:
-        lines.append(f"Kept {esc(kept.path)}: {_KEPT_BECAUSE[kept.reason]}.")
+        why = _KEPT_BECAUSE[kept.reason].format(link=esc(kept.link or ""))
+        lines.append(f"Kept {esc(kept.path)}: {why}.")
     return lines
 
 
@@ -62,6 +64,10 @@ _KEPT_BECAUSE: dict[KeptReason, str] = {
     "other_token": "it holds another token",
     "unreadable": "it cannot be read",
     "changed": "it was rewritten during the import and no longer holds the imported token",
+    "behind_link": (
+        "it is reached through the symbolic link {link}, which nanoctl does not follow to "
+        "destroy what it points to"
+    ),
 }
 
 
@@ -73,18 +79,24 @@ def not_removed_warning(path: str, errno_number: int | None) -> str:
     )
 
 
-def status_line(paths: list[str]) -> str:
+def status_line(files: list[LegacyFile]) -> str:
     """The one line `status` adds when the old nanoctl left a token on disk."""
-    shown = ", ".join(esc(path) for path in paths)
+    shown = ", ".join(esc(_place(file)) for file in files)
     return f"  Old nanoctl:  an unsafe token file at {shown}; run `{IMPORT_COMMAND}` to import it"
 
 
-def status_note(paths: list[str]) -> str:
+def status_note(files: list[LegacyFile]) -> str:
     """The same, on stderr, when status fails because nothing is logged in."""
     return (
-        f"the old nanoctl saved a token at {', '.join(paths)}; "
+        f"the old nanoctl saved a token at {', '.join(_place(file) for file in files)}; "
         f"run `{IMPORT_COMMAND}` to import it and remove the unsafe copy."
     )
+
+
+def _place(file: LegacyFile) -> str:
+    if file.link is None:
+        return file.path
+    return f"{file.path} (through the symbolic link {file.link})"
 
 
 # --- errors: (cause, next step), filled with the facts and phrases() ------------------------
@@ -97,6 +109,15 @@ SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
         f"Delete it (`rm {{path}}`) and run `nanoctl login` with a new token from {TOKEN_PAGE}.",
     ),
     LegacyFileNotRemoved: ("Could not remove {path}.", "Delete it yourself (`rm {path}`)."),
+    LegacyFileBehindLink: (
+        "The old nanoctl's token file {path} is reached through the symbolic link {link}; "
+        "nanoctl does not import it, as the import destroys the file it reads and will not "
+        "do that at the end of a link.",
+        "Check where the link points (`ls -l {link}`): to import the token, put the real "
+        "directory or file in place of the link and run `nanoctl login --import-legacy` "
+        f"again; else delete the old file and run `nanoctl login` with a new token from "
+        f"{TOKEN_PAGE}.",
+    ),
 }
 
 _REJECTIONS = {
