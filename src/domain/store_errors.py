@@ -137,6 +137,16 @@ class SymlinkedDirectory(UnsafeStore):
     followed, whoever put it there."""
 
 
+class ForeignSymlink(UnsafeStore):
+    """A symbolic link on the way to the config directory that another user (``uid``) owns:
+    whoever can plant one in a shared directory would choose what nanoctl writes and
+    removes."""
+
+    def __init__(self, path: str, uid: int) -> None:
+        super().__init__(path)
+        self.uid = uid
+
+
 class SymlinkedLock(UnsafeStore):
     """A symbolic link at the lock file's path."""
 

@@ -9,7 +9,7 @@ import pytest
 from nanoctl.adapters.store import CREDENTIAL_FILE
 from nanoctl.adapters.store.encrypted_store import LOCK_FILE
 from nanoctl.adapters.store.keys import KEY_FILE
-from nanoctl.adapters.store.private_files import OWN_NAMES
+from nanoctl.adapters.store.private_directories import OWN_NAMES
 from nanoctl.domain.store_errors import DirectoryOrigin, ExposedToOthers, ForeignOwner
 from nanoctl.entrypoints.messages.errors import explain
 

@@ -1,11 +1,11 @@
 """Private files the way OpenSSH treats private keys: ours, 0600, never through a symlink.
 
-Every operation works relative to an open directory descriptor, so the directory
-checked is the directory used. Files are created 0600 from the start (O_EXCL,
-O_NOFOLLOW), replaced atomically (temp file, fsync, rename, fsync of the
-directory) and read only after their owner and mode were checked. Failures become
-domain ``StorageError`` subclasses naming the path, the file's role and the OS error
-number; they never quote file contents.
+Every operation works relative to an open directory descriptor (``private_directories``
+opens it), so the directory checked is the directory used. Files are created 0600 from the
+start (O_EXCL, O_NOFOLLOW), replaced atomically (temp file, fsync, rename, fsync of the
+directory) and read only after their owner and mode were checked. Failures become domain
+``StorageError`` subclasses naming the path, the file's role and the OS error number; they
+never quote file contents.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ import stat
 from pathlib import Path
 
 from nanoctl.domain.store_errors import (
-    ConfigPathNotDirectory,
     DirectoryInTheWay,
-    DirectoryOrigin,
     ExposedToOthers,
     ForeignOwner,
     OversizedFile,
@@ -27,7 +25,6 @@ from nanoctl.domain.store_errors import (
     StoreFile,
     StoreUnreadable,
     StoreWriteFailed,
-    SymlinkedDirectory,
     SymlinkRefused,
     WriteAction,
     WrongFileType,
@@ -36,185 +33,20 @@ from nanoctl.domain.store_errors import (
 MAX_FILE_SIZE = 64 * 1024
 """Anything larger is not one of our files (a credential is well under 16 KiB)."""
 
-_DIR_MODE = 0o700
 _FILE_MODE = 0o600
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_DENIED = {errno.EACCES, errno.EPERM}
-
-OWN_NAMES = frozenset({"credentials.json", "credentials.key", ".credentials.lock", "profiles"})
-"""What nanoctl keeps in its config directory (with the temporaries of write_private): a
-directory holding anything else is another program's, never to be chmodded on its behalf."""
 
 
-# --- directories -----------------------------------------------------------------------
+# --- entries of an open directory -----------------------------------------------------
 
 
-def open_directory(path: Path, *, check: bool = True) -> int | None:
-    """An O_DIRECTORY descriptor on ``path``, or None when it does not exist.
-
-    With ``check`` it must belong to us and be private. A symlinked directory is
-    followed (dotfile managers do that), but what it points at must pass the
-    same checks. Never creates anything.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise _directory_error(path, error) from None
-    return _checked(fd, path, check=check)
-
-
-def ensure_directory(path: Path) -> int:
-    """Like ``open_directory``, but makes the directory (and missing parents) first,
-    with mode 0700 whatever the umask."""
-    try:
-        fd = os.open(path, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
-    except FileNotFoundError:
-        fd = _make_directory(path)
-    except OSError as error:
-        raise _directory_error(path, error) from None
-    return _checked(fd, path, check=True)
-
-
-def _checked(fd: int, path: Path, *, check: bool, trusted_only: bool = False) -> int:
-    """``fd``, once checked (``check``: ours and private; ``trusted_only``: ours and
-    writable by nobody else); closed when it is refused."""
-    try:
-        if check:
-            _check_directory(fd, path)
-        elif trusted_only:
-            _check_trusted(fd, path)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _check_directory(fd: int, path: Path) -> None:
-    """check_private on the opened directory; a refused one says whose it looks like, as
-    the fix differs (chmod or chown for ours, another NANOCTL_CONFIG_DIR for /tmp)."""
-    st = os.fstat(fd)
-    try:
-        check_private(st, path, directory=True)
-    except ExposedToOthers as error:
-        origin = _origin(fd, st)
-        raise ExposedToOthers(error.path, error.mode, directory=True, origin=origin) from None
-    except ForeignOwner as error:
-        origin = _origin(fd, st)
-        raise ForeignOwner(error.path, error.uid, directory=True, origin=origin) from None
-
-
-def _origin(fd: int, st: os.stat_result) -> DirectoryOrigin:
-    if st.st_mode & stat.S_ISVTX:
-        return "shared"  # the sticky bit: a directory for everyone's files, like /tmp
-    try:
-        names = os.listdir(fd)
-    except OSError:
-        return "own"  # cannot tell: the advice for our own directory, as before
-    return "own" if all(_is_own(name) for name in names) else "other"
-
-
-def _is_own(name: str) -> bool:
-    """One of OWN_NAMES, or a temporary write_private makes for one of our two files."""
-    if name in OWN_NAMES:
-        return True
-    for own in ("credentials.json", "credentials.key"):
-        prefix = f".{own}."
-        if name.startswith(prefix) and name.endswith(".tmp"):
-            middle = name[len(prefix) : -len(".tmp")]
-            return bool(middle) and all(char in "0123456789abcdef" for char in middle)
-    return False
-
-
-def _make_directory(path: Path) -> int:
-    """Make ``path`` and its missing parents, each 0700 whatever the umask."""
-    missing = []
-    current = path
-    while not os.path.lexists(current) and current != current.parent:
-        missing.append(current)
-        current = current.parent
-    try:
-        for directory in reversed(missing):
-            try:
-                os.mkdir(directory, _DIR_MODE)
-            except FileExistsError:
-                continue  # made by a concurrent nanoctl: checked like any other
-            # mkdir applied the umask to 0700, so this only adds our own bits back
-            # (a umask of 0 or 077 changes nothing); it is never wider than 0700.
-            fd = os.open(directory, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC)
-            try:
-                os.fchmod(fd, _DIR_MODE)
-            finally:
-                os.close(fd)
-        return os.open(path, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
-    except OSError as error:
-        raise write_error("directory", path, error, action="create") from None
-
-
-def open_child_directory(
-    parent: int, name: str, path: Path, *, check: bool, create: bool = False
-) -> int | None:
-    """The directory ``name`` in the open directory ``parent`` (``path`` for the words), or
-    None when there is none. Never through a symbolic link: one there is refused
-    (SymlinkedDirectory), so whoever can write ``parent`` cannot point it elsewhere.
-
-    With ``check`` it must be ours and private, as ``open_directory`` checks; without (to
-    remove files), still ours and writable by nobody else, since the names in it decide
-    what is removed. ``create`` makes a missing one 0700 (then checked).
-    """
-    made = False
-    while True:
-        try:
-            fd = os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=parent)
-            break
-        except FileNotFoundError:
-            if not create:
-                return None
-            try:
-                os.mkdir(name, _DIR_MODE, dir_fd=parent)
-                made = True
-            except FileExistsError:
-                continue  # made by a concurrent nanoctl: opened and checked like any other
-            except OSError as error:
-                raise write_error("directory", path, error, action="create") from None
-        except OSError as error:
-            raise _child_error(parent, name, path, error) from None
-    if made:
-        try:
-            os.fchmod(fd, _DIR_MODE)  # the umask may have narrowed it; never wider than 0700
-        except OSError as error:
-            os.close(fd)
-            raise write_error("directory", path, error, action="create") from None
-    return _checked(fd, path, check=check, trusted_only=not check)
-
-
-def _check_trusted(fd: int, path: Path) -> None:
-    """Ours, and nobody else may add or swap names in it."""
-    st = os.fstat(fd)
-    if st.st_uid != os.geteuid():
-        raise ForeignOwner(str(path), st.st_uid, directory=True, origin=_origin(fd, st))
-    if st.st_mode & 0o022:
-        mode = stat.S_IMODE(st.st_mode)
-        raise ExposedToOthers(str(path), mode, directory=True, origin=_origin(fd, st))
-
-
-def _child_error(parent: int, name: str, path: Path, error: OSError) -> StorageError:
-    """What stands at ``name`` when it could not be opened as a directory."""
-    try:
-        st = os.stat(name, dir_fd=parent, follow_symlinks=False)
-    except OSError:
-        return StoreUnreadable(str(path), "open", error.errno)
-    if stat.S_ISLNK(st.st_mode):
-        return SymlinkedDirectory(str(path))
-    if not stat.S_ISDIR(st.st_mode):
-        return WrongFileType(str(path), directory=True)
-    if error.errno in _DENIED and st.st_uid != os.geteuid():
-        return ForeignOwner(str(path), st.st_uid, directory=True)
-    return StoreUnreadable(str(path), "open", error.errno)
+def fsync_directory(dir_fd: int) -> None:
+    """Make a rename durable. Best effort: some file systems cannot fsync a directory,
+    and once the rename is done there is nothing better to do with an error."""
+    with contextlib.suppress(OSError):
+        os.fsync(dir_fd)
 
 
 def entry_exists(dir_fd: int, name: str) -> bool:
@@ -224,30 +56,6 @@ def entry_exists(dir_fd: int, name: str) -> bool:
     except OSError:
         return False
     return True
-
-
-def _directory_error(path: Path, error: OSError) -> StorageError:
-    if error.errno == errno.ENOTDIR:
-        return ConfigPathNotDirectory(str(path))
-    if error.errno in _DENIED:
-        owner = _owner_of(path)
-        if owner is not None and owner != os.geteuid():
-            return ForeignOwner(str(path), owner, directory=True)
-    return StoreUnreadable(str(path), "open", error.errno)
-
-
-def _owner_of(path: Path) -> int | None:
-    try:
-        return os.stat(path).st_uid
-    except OSError:
-        return None
-
-
-def fsync_directory(dir_fd: int) -> None:
-    """Make a rename durable. Best effort: some file systems cannot fsync a directory,
-    and once the rename is done there is nothing better to do with an error."""
-    with contextlib.suppress(OSError):
-        os.fsync(dir_fd)
 
 
 # --- ownership and mode ----------------------------------------------------------------

@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from nanoctl.adapters.store.private_files import (
+from nanoctl.adapters.store.private_directories import (
     ensure_directory,
-    entry_exists,
     open_child_directory,
     open_directory,
 )
+from nanoctl.adapters.store.private_files import entry_exists
 from nanoctl.domain.store_errors import StorageError
 
 

@@ -67,6 +67,12 @@ SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
         "and never follows a link there.",
         "Remove the link (`rm {path}` removes the link, not what it points to).",
     ),
+    s.ForeignSymlink: (
+        "{path} is a symbolic link that another user (uid {uid}) made; nanoctl never "
+        "follows one on the way to its config directory.",
+        "Choose a NANOCTL_CONFIG_DIR of your own, e.g. "
+        "`export NANOCTL_CONFIG_DIR=$HOME/.config/nanoctl` (nanoctl creates it, private).",
+    ),
     s.SymlinkedLock: (
         "{path} is a symbolic link; nanoctl never follows one in its directory.",
         "Remove the symlink (`rm {path}` removes the link, not its target).",
