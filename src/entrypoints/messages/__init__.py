@@ -9,13 +9,15 @@ the words carry: option names, environment variables, commands to run next.
   ``storage``: those of the local credential store's errors;
 - ``commands``: what login, logout and status print, their warnings, the prompt and the
   replace question;
-- ``verbose``: the -v and -vvv lines.
+- ``verbose``: the -v and -vvv lines;
+- ``handover``: the errors of `token` and `exec`, which hand the credential to others.
 
 Lines meant for cleo may carry its tags (``<info>``); values from outside go through ``esc``.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 from cleo.formatters.formatter import Formatter
@@ -27,6 +29,14 @@ VERBOSE = "nanoctl: {}"
 """How a -v or -vvv line starts, on stderr."""
 WARNING = "Warning:"
 """How a warning starts, on stderr (yellow on a colour terminal)."""
+
+
+def os_reason(number: int | None) -> str:
+    """'permission denied': the OS's words for an error number (never a foreign message)."""
+    if number is None:
+        return "the system gave no reason"
+    reason = os.strerror(number)
+    return reason[:1].lower() + reason[1:]
 
 
 def esc(text: str) -> str:

@@ -7,7 +7,6 @@ errors of the credential store are worded in ``storage``.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 from functools import singledispatch
@@ -16,7 +15,15 @@ from nanoctl.domain import errors as e
 from nanoctl.domain.legacy_errors import LegacyTokenRejected
 from nanoctl.domain.model import DEFAULT_PROFILE, MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH, TokenOrigin
 from nanoctl.domain.store_errors import StorageError
-from nanoctl.entrypoints.messages import TOKEN_PAGE, legacy, source, storage, token_file
+from nanoctl.entrypoints.messages import (
+    TOKEN_PAGE,
+    handover,
+    legacy,
+    os_reason,
+    source,
+    storage,
+    token_file,
+)
 from nanoctl.entrypoints.messages.profiles import PROFILE_NAME_RULE_WORDS
 from nanoctl.entrypoints.settings import (
     DEFAULT_TIMEOUT,
@@ -35,7 +42,6 @@ _UNEXPECTED = (
 )
 _NUMBER_LIKE = re.compile(r"[-+]?[0-9][0-9a-z.+-]{0,11}")
 """What a mistyped number of seconds looks like (``10s``, ``-5``, ``1e9``), never a token."""
-_FIND_PROGRAM = "Check its name and PATH, or give its path (`nanoctl exec -- ./script …`)."
 _NO_TOKEN = (
     "Set NANOSERVICES_TOKEN, pipe it to `nanoctl login --token -`, "
     "or run `nanoctl login` in a terminal."
@@ -86,17 +92,6 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "Both {first} and {second} are {given}; nanoctl will not guess which token to use.",
         "{next}",
     ),
-    e.TokenToTerminal: (
-        "Refusing to print the token on a terminal: it would stay in the scrollback and "
-        "show in screen shares.",
-        "Pipe or redirect it (`nanoctl token --header | curl -H @- …`), "
-        "or pass --reveal to show it anyway.",
-    ),
-    e.NoJsonOutput: (
-        "`nanoctl {command}` has no JSON output: a token must not end up inside a logged "
-        "JSON document.",
-        "Run it without --json; its standard output is the token and a newline.",
-    ),
     e.NoTokenAvailable: ("{what}", "{next}"),
     e.InsecureApiUrl: (
         "Refusing to send the token over plain HTTP to {url}.",
@@ -131,11 +126,6 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "it was not sent.",
         "{next}",
     ),
-    e.TokenNotWritten: (
-        "The token was not written: {what}.",
-        "Run it with standard output going to a pipe or a file that can take it "
-        "(`nanoctl token | …`, `nanoctl token > file`).",
-    ),
     e.InternalError: (
         "Unexpected internal error ({exception_type}).",
         "Run again with -vvv for details and report it.",
@@ -163,19 +153,12 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "This is a problem on the server side; try again in a few minutes.",
     ),
     e.UnexpectedResponse: _UNEXPECTED,
-    # exit 127 and 126 (exec)
-    e.CommandNotStarted: ("Could not run {program}.", _FIND_PROGRAM),
-    e.CommandNotFound: ("Command not found: {program}.", "{next}"),
-    e.CommandNotExecutable: (
-        "Cannot run {program}: {what}.",
-        "Check that it is an executable file (`chmod +x` a script of yours), or run it "
-        "through its interpreter (`nanoctl exec -- sh script`).",
-    ),
     # exit 130
     e.Cancelled: ("Authentication cancelled.", ""),
 }
 _SENTENCES.update(storage.SENTENCES)
 _SENTENCES.update(legacy.SENTENCES)  # the old Node nanoctl's token files (issue #14)
+_SENTENCES.update(handover.SENTENCES)  # `token` and `exec`
 
 
 @singledispatch
@@ -183,6 +166,8 @@ def _phrases(error: e.NanoctlError) -> dict[str, str]:
     """The words an error's sentence needs beyond its facts (none, for most)."""
     if isinstance(error, StorageError):
         return storage.phrases(error)
+    if isinstance(error, handover.ERRORS):
+        return handover.phrases(error)
     return legacy.phrases(error)
 
 
@@ -209,7 +194,7 @@ def _(error: e.TokenFileUnusable) -> dict[str, str]:
         file = f"named by {named_by} (not shown: it does not start with / or ./)"
     else:
         file = token_file(error.shown_path, error.origin)
-    problem = _TOKEN_FILE_PROBLEMS[error.problem].format(reason=_os_reason(error.errno))
+    problem = _TOKEN_FILE_PROBLEMS[error.problem].format(reason=os_reason(error.errno))
     if error.problem in ("fifo", "not_regular"):
         next_step = _NOT_A_FILE_ENV if from_env else _NOT_A_FILE_FLAG
     else:
@@ -229,41 +214,11 @@ def _(error: e.ConflictingTokenSources) -> dict[str, str]:
 
 
 @_phrases.register
-def _(error: e.CommandNotFound) -> dict[str, str]:
-    if not error.program:
-        return {
-            "program": "the program name after `--` is empty",
-            "next": "Check the command line: an unset or empty variable gives an empty name.",
-        }
-    return {"next": _FIND_PROGRAM}
-
-
-@_phrases.register
 def _(error: e.InvalidTimeout) -> dict[str, str]:
     """The value is repeated only when it cannot be a token put in the wrong variable."""
     if shown(error.value) or _NUMBER_LIKE.fullmatch(error.value):
         return {"shown": f"={error.value!r}", "not_shown": ""}
     return {"shown": "", "not_shown": " (its value is not shown: it could be a token)"}
-
-
-@_phrases.register
-def _(error: e.TokenNotWritten) -> dict[str, str]:
-    if error.errno is None:
-        return {"what": "standard output is closed"}
-    if error.errno == errno.EPIPE:
-        return {"what": "the reader of standard output is gone (broken pipe)"}
-    return {"what": _os_reason(error.errno)}
-
-
-@_phrases.register
-def _(error: e.CommandNotExecutable) -> dict[str, str]:
-    if error.errno == errno.ENOENT:
-        return {"what": "its interpreter (the #! line) was not found"}
-    if error.errno == errno.EACCES:
-        return {"what": "permission denied (not an executable file)"}
-    if error.errno == errno.ENOEXEC:
-        return {"what": "it is not in an executable format"}
-    return {"what": _os_reason(error.errno)}
 
 
 @_phrases.register
@@ -544,14 +499,6 @@ _SOURCE_NAMES: dict[TokenOrigin, str] = {
     TokenOrigin.ENVIRONMENT_FILE: "NANOSERVICES_TOKEN_FILE",
     TokenOrigin.LEGACY: "--import-legacy",
 }
-
-
-def _os_reason(number: int | None) -> str:
-    """'permission denied': the OS's words for an error number (never a foreign message)."""
-    if number is None:
-        return "the system gave no reason"
-    reason = os.strerror(number)
-    return reason[:1].lower() + reason[1:]
 
 
 def _after(seconds: float) -> str:

@@ -3,7 +3,6 @@ print about its files, and the sentences of the legacy errors."""
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 from nanoctl.domain.legacy_errors import (
@@ -13,7 +12,7 @@ from nanoctl.domain.legacy_errors import (
     LegacyTokenUnreadable,
     NoLegacyToken,
 )
-from nanoctl.entrypoints.messages import TOKEN_PAGE, esc
+from nanoctl.entrypoints.messages import TOKEN_PAGE, esc, os_reason
 
 if TYPE_CHECKING:
     from nanoctl.domain.errors import NanoctlError
@@ -72,7 +71,7 @@ _KEPT_BECAUSE: dict[KeptReason, str] = {
 
 
 def not_removed_warning(path: str, errno_number: int | None) -> str:
-    reason = _os_reason(errno_number) if errno_number is not None else "not a regular file"
+    reason = os_reason(errno_number) if errno_number is not None else "not a regular file"
     return (
         f"could not remove the old nanoctl's token file {path} ({reason}); "
         f"it is unsafe: delete it yourself (`rm {path}`)."
@@ -149,7 +148,7 @@ def phrases(error: NanoctlError) -> dict[str, str]:
             what = f"No token saved by the old nanoctl was found ({', '.join(error.searched)})."
         return {"what": what}
     if isinstance(error, LegacyTokenUnreadable):
-        problem = _UNREADABLE[error.problem].format(reason=_os_reason(error.errno))
+        problem = _UNREADABLE[error.problem].format(reason=os_reason(error.errno))
         fix = (
             "Make it readable by your user, or run `nanoctl login` with a new token"
             if error.problem == "unreadable"
@@ -162,10 +161,3 @@ def phrases(error: NanoctlError) -> dict[str, str]:
     if isinstance(error, LegacyTokenRejected):
         return {"why": _REJECTIONS.get(error.reason, "rejected")}
     return {}
-
-
-def _os_reason(number: int | None) -> str:
-    if number is None:
-        return "the system gave no reason"
-    reason = os.strerror(number)
-    return reason[:1].lower() + reason[1:]
