@@ -1,8 +1,10 @@
 """The LegacyTokenStore on disk: ``token/token.enc`` under ~/.nanoctl, ~/.blok, ~/.blokctl.
 
 Finding costs a few lstat calls (`status` runs it on every call); the cipher module, and so
-cryptography, is imported only to read a file. Below HOME nothing is followed through a
-symlink: a legacy directory or file that is a symlink is not a legacy file.
+cryptography, is imported only to read a file. Below HOME nothing is opened through a
+symlink: a legacy directory or file reached through one is found (and named, with its link)
+but never read or destroyed. A file that is read stays open until it is destroyed, so what
+is destroyed is checked to be what was read.
 """
 
 from __future__ import annotations
