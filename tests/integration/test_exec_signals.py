@@ -133,6 +133,25 @@ def test_ctrl_z_at_a_terminal_stops_nanoctl_with_its_program_and_fg_continues_bo
     assert session.finish().exit_code == 5
 
 
+@pytest.mark.parametrize(("key", "name"), [("c", "SIGINT"), ("\\", "SIGQUIT")], ids=str)
+def test_a_terminal_key_reaches_the_program_once(
+    server: ReferenceServer, tmp_path: Path, key: str, name: str
+) -> None:
+    record = tmp_path / "received"
+    session = PtySession(
+        "exec", "--", PYTHON, RECORDER, str(record), env=url_env(server, api.VALID)
+    )
+    session.expect_exact("ready")
+
+    session.child.sendcontrol(key)
+
+    assert wait_for(record, 1) == [name]
+    time.sleep(SETTLE)
+    assert received(record) == [name]
+    session.child.sendline("exit 3")
+    assert session.finish().exit_code == 3
+
+
 def test_a_terminal_resize_reaches_the_program_once(
     server: ReferenceServer, tmp_path: Path
 ) -> None:
