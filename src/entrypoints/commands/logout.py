@@ -39,7 +39,7 @@ and its key; with --all, every profile's. Logging out with nothing stored is not
                 }
             )
         else:
-            self.say(logout_all_line(result) if everywhere else logout_line(result))
+            self.say(logout_all_line(result) if everywhere else logout_line(result, self.words))
         if result.failure is not None:  # --all: the others are removed, this one is not
             raise result.failure
         return 0

@@ -1,0 +1,99 @@
+"""What a sentence may say beyond an error's facts: the run's selection (whose profile the
+commands of a next step name, who chose the API URL), the command that ran, and the values
+never to show. Every sentence is written once, from these values; none is edited after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from nanoctl.domain.model import Token
+
+if TYPE_CHECKING:
+    from nanoctl.domain.model import ProfileName
+    from nanoctl.domain.selection import ApiUrlFrom, ProfileFrom, Selection
+
+REDACTED = "[redacted]"
+"""What shows where a name or URL equals a token of this run."""
+
+_PROFILE_FROM: dict[ProfileFrom, str] = {
+    "option": "from --profile",
+    "environment": "from NANOCTL_PROFILE",
+    "argument": "from the profile= argument",
+    "api_url": "bound to the API URL",
+    "default": "the default",
+}
+_URL_FROM: dict[ApiUrlFrom, str] = {
+    "option": "from --api-url",
+    "environment": "from NANOSERVICES_API_URL",
+    "argument": "from the api_url= argument",
+    "profile": "the profile's",
+    "default": "the default",
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """``profile`` (None: none known) is the one the commands of a next step are aimed at;
+    ``every_profile``: the words of one profile of `status --all`, whose advice may not
+    name what `--all` refuses (--api-url, NANOSERVICES_API_URL)."""
+
+    profile: ProfileName | None = None
+    profile_from: ProfileFrom = "default"
+    api_url_from: ApiUrlFrom | None = None
+    command: str | None = None
+    every_profile: bool = False
+    secrets: tuple[Token, ...] = ()
+    """The tokens of this run: a name or a URL equal to one is never shown."""
+
+    @classmethod
+    def of(
+        cls,
+        selection: Selection | None,
+        command: str | None = None,
+        secrets: tuple[Token, ...] = (),
+    ) -> Context:
+        """The context of a run whose selection is ``selection`` (None: not resolved)."""
+        if selection is None:
+            return cls(command=command, secrets=secrets)
+        return cls(
+            selection.profile,
+            selection.profile_from,
+            selection.api_url_from,
+            command,
+            secrets=secrets,
+        )
+
+    def command_line(self, command: str, *args: str) -> str:
+        """``nanoctl COMMAND [--profile NAME] ARGS…``, aimed at the context's profile
+        (``default`` needs no option)."""
+        words = ["nanoctl", command]
+        if self.profile is not None and not self.profile.is_default:
+            words += ["--profile", self.shown(self.profile.value)]
+        return " ".join([*words, *args])
+
+    def nanoctl(self, command: str, *args: str) -> str:
+        """A command for the user to run, in backticks: "`nanoctl logout --profile dev`"."""
+        return f"`{self.command_line(command, *args)}`"
+
+    def shown(self, value: str) -> str:
+        """``value`` (a profile name, a URL, a user), or REDACTED when it is a token of
+        this run."""
+        if not self.secrets:
+            return value
+        candidate = Token(value.strip())
+        return REDACTED if any(candidate == secret for secret in self.secrets) else value
+
+    @property
+    def profile_shown(self) -> str:
+        return self.shown(self.profile.value) if self.profile is not None else "default"
+
+
+def profile_origin(chosen_by: ProfileFrom) -> str:
+    """'from --profile', 'from NANOCTL_PROFILE', …: who chose the profile."""
+    return _PROFILE_FROM[chosen_by]
+
+
+def url_origin(chosen_by: ApiUrlFrom) -> str:
+    """'from NANOSERVICES_API_URL', …, "the profile's", 'the default'."""
+    return _URL_FROM[chosen_by]
