@@ -123,9 +123,11 @@ def _run_tokens(invocation: Invocation) -> RunTokens:
     return RunTokens(invocation.environ, invocation.token)
 
 
-def _diagnostics(invocation: Invocation) -> Silent | IoDiagnostics:
+def _diagnostics(invocation: Invocation, tokens: RunTokens) -> Silent | IoDiagnostics:
     """Diagnostics (-v) and Warnings in one: the adapters' reports for this run."""
-    return Silent() if invocation.io is None else IoDiagnostics(invocation.io)
+    if invocation.io is None:
+        return Silent()
+    return IoDiagnostics(invocation.io, lambda: tuple(tokens))
 
 
 def _terminal(invocation: Invocation) -> Terminal:
@@ -360,7 +362,8 @@ class Container(containers.DeclarativeContainer):
 
     # --- the outside world ---------------------------------------------------------------
     settings = providers.Singleton(_settings, invocation)
-    diagnostics = providers.Singleton(_diagnostics, invocation)
+    run_tokens = providers.Singleton(_run_tokens, invocation)
+    diagnostics = providers.Singleton(_diagnostics, invocation, run_tokens)
     terminal = providers.Singleton(_terminal, invocation)
     clock = providers.Singleton(SystemClock)
 
@@ -368,7 +371,6 @@ class Container(containers.DeclarativeContainer):
     validator = providers.Singleton(_validator, settings, diagnostics)
     profiles = providers.Singleton(_profiles, settings, diagnostics)
     selection = providers.Singleton(_selection, settings, profiles)
-    run_tokens = providers.Singleton(_run_tokens, invocation)
     watched = providers.Singleton(Watched, diagnostics, run_tokens)
     store = providers.Singleton(_store, selection, profiles)
     api_url = providers.Singleton(_api_url, selection)

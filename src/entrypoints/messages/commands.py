@@ -130,13 +130,14 @@ def environment_login_note(result: LoginResult) -> str:
 
 def logout_line(result: LogoutResult, context: Context) -> str:
     profile = context.shown(result.profile)
+    location = esc(context.shown(result.location))
     default = result.profile == DEFAULT_PROFILE
     if result.removed:
         named = "" if default else f" of profile {profile}"
-        return f"Logged out{named}: removed the stored credential ({esc(result.location)})."
+        return f"Logged out{named}: removed the stored credential ({location})."
     chosen = "" if result.profile_from == "default" else f" ({profile_origin(result.profile_from)})"
     named = "" if default and not chosen else f" to profile {profile}{chosen}"
-    line = f"Not logged in{named}: nothing stored at {esc(result.location)}."
+    line = f"Not logged in{named}: nothing stored at {location}."
     return line + stored_profiles(
         result.profile, result.profile_from, result.stored_profiles, context
     )
@@ -152,16 +153,17 @@ def status_lines(report: StatusReport, context: Context, *, profile_line: bool =
         lines = [f"<info>✓</info> Token available for {api}{checked}"]
     else:
         lines = [f"<info>✓</info> Logged in to {api} as <info>{who}</info>{checked}"]
-    lines += known_lines(report)
+    lines += known_lines(report, context)
     if profile_line:
         lines.append(f"  Profile:      {esc(context.profile_shown)}")
     if report.shadowed:
         variable = _ENVIRONMENT_VARIABLES.get(report.origin, "NANOSERVICES_TOKEN")
-        lines.append(f"  Stored:       {esc(report.shadowed)}, not used while {variable} is set")
+        stored = esc(context.shown(report.shadowed))
+        lines.append(f"  Stored:       {stored}, not used while {variable} is set")
     return lines
 
 
-def known_lines(report: StatusReport) -> list[str]:
+def known_lines(report: StatusReport, context: Context) -> list[str]:
     """Where the token comes from, its hint, its expiry and where its key is: what is known
     without the API."""
     if report.origin is TokenOrigin.ENVIRONMENT:
@@ -169,11 +171,12 @@ def known_lines(report: StatusReport) -> list[str]:
     elif report.origin is TokenOrigin.ENVIRONMENT_FILE:
         lines = ["  Token source: the file named by NANOSERVICES_TOKEN_FILE"]
     else:
-        lines = [f"  Token source: stored credential ({esc(report.location or '')})"]
+        location = esc(context.shown(report.location or ""))
+        lines = [f"  Token source: stored credential ({location})"]
     lines.append(f"  Token:        {esc(report.token_hint)}")
     lines.append(f"  Expires:      {esc(expiry(report.expiry))}")
     if report.key_location:
-        lines.append(f"  Key:          {esc(report.key_location)}")
+        lines.append(f"  Key:          {esc(context.shown(report.key_location))}")
     return lines
 
 

@@ -77,12 +77,15 @@ class Context:
         return f"`{self.command_line(command, *args)}`"
 
     def shown(self, value: str) -> str:
-        """``value`` (a profile name, a URL, a user), or REDACTED when it is a token of
-        this run."""
-        if not self.secrets:
-            return value
-        candidate = Token(value.strip())
-        return REDACTED if any(candidate == secret for secret in self.secrets) else value
+        """``value`` (a profile name, a URL, a path, a user) as it may be shown: a token of
+        this run in it is REDACTED (a profile named by the token is in its path too)."""
+        if Token(value.strip()) in self.secrets:
+            return REDACTED
+        for secret in self.secrets:
+            token = secret.reveal()
+            if token in value:
+                value = value.replace(token, REDACTED)
+        return value
 
     @property
     def profile_shown(self) -> str:

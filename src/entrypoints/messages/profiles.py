@@ -47,7 +47,7 @@ def profile_block(entry: ProfileStatus, failure: str | None, context: Context) -
     lines.append(f"  API URL:      {esc(context.shown(report.api_url.value))}")
     if report.identity.username is not None:
         lines.append(f"  User:         {esc(context.shown(report.identity.username))}")
-    return [*lines, *known_lines(report)]
+    return [*lines, *known_lines(report, context)]
 
 
 def environment_not_listed(origin: TokenOrigin) -> str:
