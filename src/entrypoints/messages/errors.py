@@ -304,7 +304,9 @@ def _(error: e.ApiUrlForAllProfiles, context: Context) -> dict[str, str]:
 @_phrases.register
 def _(error: e.InvalidProfileName, context: Context) -> dict[str, str]:
     where = _PROFILE_ORIGINS[error.origin]
-    if error.name and shown(error.name) and context.shown(error.name) == error.name:
+    if not error.name:  # `--profile=`: a usage error, never the default profile (#19)
+        return {"what": f"An empty name {where}"}
+    if shown(error.name) and context.shown(error.name) == error.name:
         return {"what": f'The profile "{error.name}" {where}'}
     return {"what": f"The value {where} (not shown)"}
 
