@@ -42,7 +42,7 @@ def b(other_host_server: ReferenceServer) -> ReferenceServer:
     return other_host_server
 
 
-# --- a URL selects its profile -----------------------------------------------------------------
+# --- a URL selects its profile ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -150,7 +150,7 @@ def test_a_url_bound_to_no_profile_leaves_default_and_its_token_is_not_sent(
     assert a.requests == b.requests == []
 
 
-# --- a named profile always wins (#19 point 2) ---------------------------------------------------
+# --- a named profile always wins (#19 point 2) ------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -202,7 +202,7 @@ def test_the_way_out_the_error_names_works(a: ReferenceServer, b: ReferenceServe
     assert [r.bearer for r in b.requests] == [api.VALID_EMAIL]
 
 
-# --- the next steps name the whole profile (#19 point 3) ------------------------------------------
+# --- the next steps name the whole profile (#19 point 3) --------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -247,7 +247,7 @@ def test_an_empty_profile_option_is_a_usage_error() -> None:
         )
 
 
-# --- a profile that holds nothing is named (#19 point 4) -------------------------------------------
+# --- a profile that holds nothing is named (#19 point 4) --------------------------------------
 
 
 def test_a_mistyped_profile_is_named_with_the_stored_ones(
@@ -294,7 +294,7 @@ def test_with_nothing_stored_the_words_stay_todays(a: ReferenceServer) -> None:
     )
 
 
-# --- empty variables count as unset (#19 point 5) ---------------------------------------------------
+# --- empty variables count as unset (#19 point 5) ---------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -350,7 +350,7 @@ def test_an_empty_token_is_not_a_dead_end_for_login(a: ReferenceServer) -> None:
     assert "malformed" not in result.stderr
 
 
-# --- a name or a URL equal to the token is never shown (#19, #20 item 4) -----------------------------
+# --- a name or a URL equal to the token is never shown (#19, #20 item 4) ----------------------
 
 TOKEN_AS_NAME = "nanotok_lowercase_9x7w2q4m5k"
 """A token that is also a valid profile name (lower case, digits, `_`)."""
