@@ -15,10 +15,17 @@ from nanoctl.domain import errors as e
 from nanoctl.domain.legacy_errors import LegacyTokenRejected
 from nanoctl.domain.model import MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH, TokenOrigin
 from nanoctl.domain.store_errors import StorageError
-from nanoctl.entrypoints.messages import TOKEN_PAGE, legacy, selection, source, storage, token_file
+from nanoctl.entrypoints.messages import (
+    TOKEN_PAGE,
+    api_failures,
+    legacy,
+    selection,
+    source,
+    storage,
+    token_file,
+)
 from nanoctl.entrypoints.messages.context import Context
 from nanoctl.entrypoints.messages.profiles import PROFILE_NAME_RULE_WORDS
-from nanoctl.entrypoints.messages.selection import check_network, offline_hint, url_setting
 from nanoctl.entrypoints.settings import (
     DEFAULT_TIMEOUT,
     MAX_TIMEOUT,
@@ -29,10 +36,6 @@ from nanoctl.entrypoints.settings import (
 from nanoctl.entrypoints.shown_words import shown
 
 _USAGE = "Run `nanoctl --help` for usage."
-_UNEXPECTED = (
-    "Unexpected response from the API at {url}: {what}.",
-    "Check that {url_setting} points at the Nanoservices API.{offline}",
-)
 _FIND_PROGRAM = "Check its name and PATH, or give its path ({exec_path})."
 _NO_TOKEN = "Set NANOSERVICES_TOKEN, pipe it to {login_stdin}, or run {login} in a terminal."
 
@@ -83,8 +86,6 @@ def _commands(context: Context) -> dict[str, str]:
         "piped_token": f"`{context.command_line('token', '--header')} | curl -H @- …`",
         "exec_path": context.nanoctl("exec", "--", "./script", "…"),
         "exec_sh": context.nanoctl("exec", "--", "sh", "script"),
-        "url_setting": url_setting(context),
-        "offline": offline_hint(context),
     }
 
 
@@ -159,26 +160,6 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "{The_token} is valid but lacks permission to log in (HTTP 403).",
         "{renew}",
     ),
-    # exit 4
-    e.ApiUnavailable: (
-        "The API at {url} could not be used.",
-        "Try again in a few minutes.{offline}",
-    ),
-    e.ApiUnreachable: ("Could not reach the API at {url}: {what}.", "{check}{offline}"),
-    e.TlsFailure: (
-        "TLS verification failed for {url}: the certificate is not trusted.",
-        "If you are behind a proxy with its own CA, point REQUESTS_CA_BUNDLE at its "
-        "certificate; otherwise check {url_setting}.{offline}",
-    ),
-    e.RateLimited: (
-        "The API at {url} is rate limiting requests (HTTP 429).",
-        "Try again {when}.{offline}",
-    ),
-    e.ServerError: (
-        "The API at {url} failed with HTTP {status}.",
-        "This is a problem on the server side; try again in a few minutes.{offline}",
-    ),
-    e.UnexpectedResponse: _UNEXPECTED,
     # exit 127 and 126 (exec)
     e.CommandNotStarted: ("Could not run {program}.", _FIND_PROGRAM),
     e.CommandNotFound: ("Command not found: {program}.", _FIND_PROGRAM),
@@ -193,6 +174,7 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
 _SENTENCES.update(storage.SENTENCES)
 _SENTENCES.update(legacy.SENTENCES)  # the old Node nanoctl's token files (issue #14)
 _SENTENCES.update(selection.SENTENCES)
+_SENTENCES.update(api_failures.SENTENCES)  # exit 4
 
 
 @singledispatch
@@ -202,6 +184,8 @@ def _phrases(error: e.NanoctlError, context: Context) -> dict[str, str]:
         return storage.phrases(error, context)
     if isinstance(error, selection.ERRORS):
         return selection.phrases(error, context)
+    if isinstance(error, e.ApiUnavailable):
+        return api_failures.phrases(error, context)
     return legacy.phrases(error, context)
 
 
@@ -403,66 +387,6 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-@_phrases.register
-def _(error: e.ApiUnreachable, context: Context) -> dict[str, str]:
-    check = check_network(context)
-    if isinstance(error, e.MissingCaBundle):
-        what = f"the CA bundle {error.path} named by {error.variable} does not exist"
-        return {"what": what, "check": check}
-    return {"what": _NETWORK_FAILURES[error.failure], "check": check}
-
-
-@_phrases.register
-def _(error: e.RateLimited, context: Context) -> dict[str, str]:
-    return {"when": "in a minute" if error.retry_after is None else _after(error.retry_after)}
-
-
-@_phrases.register
-def _(error: e.UnexpectedResponse, context: Context) -> dict[str, str]:
-    return {"what": "it is not the documented answer"}
-
-
-@_phrases.register
-def _(error: e.UnexpectedStatus, context: Context) -> dict[str, str]:
-    return {"what": f"HTTP {error.status}"}
-
-
-@_phrases.register
-def _(error: e.RedirectNotFollowed, context: Context) -> dict[str, str]:
-    target = error.target or (
-        "nowhere (no Location header)" if error.parseable else "an unparseable Location"
-    )
-    return {"what": f"HTTP {error.status} redirect to {target}, which nanoctl does not follow"}
-
-
-@_phrases.register
-def _(error: e.NotJson, context: Context) -> dict[str, str]:
-    if error.content_type is None:
-        return {"what": "the body is not JSON"}
-    kind = error.content_type
-    return {"what": f"the body is {kind}, not JSON (a proxy or captive portal may answer)"}
-
-
-@_phrases.register
-def _(error: e.BodyTooLarge, context: Context) -> dict[str, str]:
-    return {"what": f"the body is larger than {_size(error.limit)}"}
-
-
-@_phrases.register
-def _(error: e.UndecodableBody, context: Context) -> dict[str, str]:
-    return {"what": "the body could not be decoded"}
-
-
-@_phrases.register
-def _(error: e.MalformedBody, context: Context) -> dict[str, str]:
-    return {"what": _BODY_PROBLEMS[error.problem]}
-
-
-@_phrases.register
-def _(error: e.BadField, context: Context) -> dict[str, str]:
-    return {"what": f"the field '{error.field}' {_FIELD_PROBLEMS[error.problem]}"}
-
-
 _TOKEN_PROBLEMS: dict[e.TokenProblem, str] = {
     "empty": "it is empty",
     "too_long": f"it is longer than {MAX_TOKEN_LENGTH} characters",
@@ -476,33 +400,6 @@ _API_URL_PROBLEMS: dict[e.ApiUrlProblem, str] = {
     "no_host": "it has no host",
     "extras": "it must not carry a query, fragment or credentials",
 }
-_NETWORK_FAILURES: dict[e.NetworkFailure, str] = {
-    "timed_out": "timed out",
-    "refused": "connection refused",
-    "host_not_found": "host not found",
-    "tls_handshake": "the TLS handshake failed",
-    "proxy": "the proxy set by HTTPS_PROXY/HTTP_PROXY could not be used",
-    "no_answer": "the server closed the connection without answering",
-    "cut": "the connection was cut mid-response",
-    "connection_failed": "the connection failed",
-    "request_failed": "the request failed",
-}
-_BODY_PROBLEMS: dict[e.BodyProblem, str] = {
-    "not_an_object": "the body is not a JSON object",
-    "undocumented_shape": "the body does not have the documented fields",
-    "username_too_long": "the username is implausibly long",
-    "username_control_characters": "the username contains control characters",
-}
-_FIELD_PROBLEMS: dict[e.FieldProblem, str] = {
-    "missing_or_not_boolean": "is missing or not a boolean",
-    "not_a_string": "is not a string",
-    "not_a_number": "is not a number",
-    "not_iso_date": "is not an ISO 8601 date",
-    "out_of_range": "is out of range",
-    "not_finite": "is not a finite number",
-}
-
-
 _TOKEN_FILE_PROBLEMS: dict[e.TokenFileProblem, str] = {
     "missing": "does not exist",
     "directory": "is a directory",
@@ -533,20 +430,3 @@ def _os_reason(number: int | None) -> str:
         return "the system gave no reason"
     reason = os.strerror(number)
     return reason[:1].lower() + reason[1:]
-
-
-def _after(seconds: float) -> str:
-    """'in 5 s', 'in 3 min', 'in 2 h': when a rate limit lifts, for humans."""
-    if seconds < 90:
-        return f"in {max(1, round(seconds))} s"
-    if seconds < 3600:
-        return f"in {round(seconds / 60)} min"
-    return f"in {round(seconds / 3600)} h"
-
-
-def _size(count: int) -> str:
-    if count % (1024 * 1024) == 0:
-        return f"{count // (1024 * 1024)} MiB"
-    if count % 1024 == 0:
-        return f"{count // 1024} KiB"
-    return f"{count} bytes"

@@ -76,7 +76,7 @@ def _other_api(error: CredentialForOtherApi, context: Context) -> dict[str, str]
     ways.append(
         f"log in there in a new profile (`nanoctl login --api-url {current} --profile NAME`)"
     )
-    ways_out = ", or ".join([", ".join(ways[:-1]), ways[-1]])
+    ways_out = ", or ".join([", ".join(ways[:-1]), ways[-1]]) if len(ways) > 1 else ways[0]
     chosen = "" if error.profile_from == "default" else f" ({profile_origin(error.profile_from)})"
     return {
         "chosen": chosen,
@@ -93,8 +93,9 @@ _DROP: dict[ApiUrlFrom, str] = {
 
 
 def _holds_nothing(error: ProfileHoldsNothing, context: Context) -> dict[str, str]:
-    """ "Profile devv (from NANOCTL_PROFILE) holds no credential. Stored profiles: default,
-    dev. Did you mean dev?": a typo is not mistaken for "not logged in", and the login
+    """A profile that holds nothing, named with the stored ones and the closest of them
+    (`Profile devv (from NANOCTL_PROFILE) holds no credential. Stored profiles: default,
+    dev. Did you mean dev?`): a typo is not mistaken for "not logged in", and the login
     that would create a profile says so."""
     login = context.nanoctl("login")
     unnamed = error.profile_from == "default"
@@ -125,8 +126,9 @@ def _holds_nothing(error: ProfileHoldsNothing, context: Context) -> dict[str, st
 def stored_profiles(
     profile: str, chosen_by: ProfileFrom, stored: tuple[str, ...], context: Context
 ) -> str:
-    """ " Stored profiles: default, dev. Did you mean dev?" after a profile that holds
-    nothing ("" when none is stored); a guess only for a name someone gave."""
+    """What follows a profile that holds nothing: the stored ones (`Stored profiles:
+    default, dev.`) and, for a name someone gave, the closest (`Did you mean dev?`);
+    "" when none is stored."""
     if not stored:
         return ""
     words = f" Stored profiles: {', '.join(context.shown(name) for name in stored)}."
