@@ -78,6 +78,22 @@ class LoginResult:
     replaced: Replaced | None = None
     """The stored credential this login replaced (None: there was none)."""
 
+    @classmethod
+    def kept_one(
+        cls, current: Credential, clock: Clock, legacy: LegacyImport | None = None
+    ) -> LoginResult:
+        """The result of a login that kept the stored credential ``current``."""
+        expiry = Expiry(current.identity.expires_at, clock.now())
+        return cls(
+            TokenOrigin.STORED,
+            current.identity,
+            expiry,
+            current.api_url,
+            stored=False,
+            kept=True,
+            legacy=legacy,
+        )
+
 
 class Authenticate:
     """The login use case.
@@ -129,15 +145,7 @@ class Authenticate:
         if current is not None:
             replaced = may_replace(current, self._selection, interactive.confirmation, self._clock)
             if replaced is None:
-                expiry = Expiry(current.identity.expires_at, self._clock.now())
-                return LoginResult(
-                    TokenOrigin.STORED,
-                    current.identity,
-                    expiry,
-                    current.api_url,
-                    stored=False,
-                    kept=True,
-                )
+                return LoginResult.kept_one(current, self._clock)
         token = interactive.prompt.read()
         if token is None:  # a prompt always yields a token or raises; be safe anyway
             raise NoTokenEntered()

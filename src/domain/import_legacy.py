@@ -85,15 +85,7 @@ class ImportLegacyCredential:
                 )
             replaced = may_replace(current, self._selection, self._confirmation, self._clock)
             if replaced is None:
-                return LoginResult(
-                    TokenOrigin.STORED,
-                    current.identity,
-                    expiry,
-                    current.api_url,
-                    stored=False,
-                    kept=True,
-                    legacy=LegacyImport(source.path),
-                )
+                return LoginResult.kept_one(current, self._clock, LegacyImport(source.path))
         try:
             with rejections_name(TokenOrigin.LEGACY):
                 identity = self._validator.validate(token, self._api_url)
