@@ -371,6 +371,7 @@ def test_a_profile_named_by_the_token_is_never_shown(a: ReferenceServer) -> None
     logout_json = run_nanoctl("logout", "--json", env=env, secrets=secrets)
     execd = run_nanoctl("exec", "-v", "--", "true", env=env, secrets=secrets)
     token = run_nanoctl("token", "-v", env=env, reveals=TOKEN_AS_NAME)
+    login = run_nanoctl("login", "-v", env=env, secrets=secrets)
 
     assert text.exit_code == as_json.exit_code == execd.exit_code == token.exit_code == 0
     assert "  Profile:      [redacted]" in text.stdout_lines
@@ -387,6 +388,8 @@ def test_a_profile_named_by_the_token_is_never_shown(a: ReferenceServer) -> None
     assert "nanoctl: profile: [redacted] (from NANOCTL_PROFILE)" in execd.stderr_lines
     assert "nanoctl: profile: [redacted] (from NANOCTL_PROFILE)" in token.stderr_lines
     assert TOKEN_AS_NAME not in token.stderr
+    assert login.exit_code == 3  # the API does not know it
+    assert "nanoctl: profile: [redacted] (from NANOCTL_PROFILE)" in login.stderr_lines
 
 
 def test_a_url_equal_to_the_token_is_never_shown() -> None:
