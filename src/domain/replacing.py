@@ -3,21 +3,21 @@ login and the import of the old nanoctl's token follow before they store a crede
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from nanoctl.domain.model import ApiUrl, Credential, Expiry
+from nanoctl.domain.model import ApiUrl, Credential, Expiry, Value
 from nanoctl.domain.ports import Clock, ReplaceConfirmation
 from nanoctl.domain.selection import Selection
 from nanoctl.domain.selection_errors import ProfileInUse
 
 
-@dataclass(frozen=True)
-class Replaced:
+class Replaced(Value):
     """What a login replaced, for the words that say so (never the token)."""
 
-    username: str | None
-    api_url: ApiUrl
-    expired: bool
+    __slots__ = ("api_url", "expired", "username")
+
+    def __init__(self, username: str | None, api_url: ApiUrl, expired: bool) -> None:
+        self.username = username
+        self.api_url = api_url
+        self.expired = expired
 
 
 def may_replace(

@@ -11,13 +11,11 @@ use case, so that every use case and every message reads the same choice (SPEC Â
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from nanoctl.domain.errors import ProfileNameOrigin
-from nanoctl.domain.model import DEFAULT_API_URL, DEFAULT_PROFILE, ApiUrl, ProfileName
+from nanoctl.domain.model import DEFAULT_API_URL, DEFAULT_PROFILE, ApiUrl, ProfileName, Value
 from nanoctl.domain.ports import Profiles
-from nanoctl.domain.selection_errors import SeveralProfilesForApi
 from nanoctl.domain.store_errors import StorageError
 
 ApiUrlOrigin = Literal["option", "environment", "argument"]
@@ -28,33 +26,46 @@ ApiUrlFrom = Literal["option", "environment", "argument", "profile", "default"]
 """Who chose the API URL: an explicit one (ApiUrlOrigin), the profile's stored URL, or nobody."""
 
 
-@dataclass(frozen=True)
-class ProfileChoice:
+class ProfileChoice(Value):
     """A profile named by someone: --profile, NANOCTL_PROFILE or ``profile=``."""
 
-    name: ProfileName
-    origin: ProfileNameOrigin
+    __slots__ = ("name", "origin")
+
+    def __init__(self, name: ProfileName, origin: ProfileNameOrigin) -> None:
+        self.name = name
+        self.origin: ProfileNameOrigin = origin
 
 
-@dataclass(frozen=True)
-class ApiUrlChoice:
+class ApiUrlChoice(Value):
     """An API URL given by someone, as given (parsed when the selection is resolved)."""
 
-    value: str
-    origin: ApiUrlOrigin
+    __slots__ = ("origin", "value")
+
+    def __init__(self, value: str, origin: ApiUrlOrigin) -> None:
+        self.value = value
+        self.origin: ApiUrlOrigin = origin
 
 
-@dataclass(frozen=True)
-class Selection:
-    """The profile and the API URL of this run, each with who chose it."""
-
-    profile: ProfileName
-    profile_from: ProfileFrom
-    api_url: ApiUrl
-    api_url_from: ApiUrlFrom
-    competing: tuple[ProfileName, ...] = ()
-    """Several profiles are bound to the explicit URL and none was named: ``profile`` is then
+class Selection(Value):
+    """The profile and the API URL of this run, each with who chose it. ``competing``:
+    several profiles are bound to the given URL and none was named; ``profile`` is then
     only a stand-in (``default``), and no stored credential may be used."""
+
+    __slots__ = ("api_url", "api_url_from", "competing", "profile", "profile_from")
+
+    def __init__(
+        self,
+        profile: ProfileName,
+        profile_from: ProfileFrom,
+        api_url: ApiUrl,
+        api_url_from: ApiUrlFrom,
+        competing: tuple[ProfileName, ...] = (),
+    ) -> None:
+        self.profile = profile
+        self.profile_from: ProfileFrom = profile_from
+        self.api_url = api_url
+        self.api_url_from: ApiUrlFrom = api_url_from
+        self.competing = competing
 
     @property
     def url_given(self) -> bool:
@@ -72,6 +83,9 @@ class Selection:
         Raises SeveralProfilesForApi when the URL is bound to several and none was named.
         """
         if self.competing:
+            # Here: the selection's errors only when one is raised (~0.3 ms every run else).
+            from nanoctl.domain.selection_errors import SeveralProfilesForApi
+
             raise SeveralProfilesForApi(
                 self.api_url.value, self.api_url_from, tuple(p.value for p in self.competing)
             )

@@ -77,14 +77,23 @@ class Status:
         )
 
 
-@dataclass(frozen=True)
 class Judgement:
     """What the API (or, offline, the stored expiry) says of a credential."""
 
-    identity: Identity
-    expiry: Expiry
-    validated: bool
-    problem: TokenRejected | ApiUnavailable | None = None
+    __slots__ = ("expiry", "identity", "problem", "validated")
+
+    def __init__(
+        self,
+        identity: Identity,
+        expiry: Expiry,
+        *,
+        validated: bool,
+        problem: TokenRejected | ApiUnavailable | None = None,
+    ) -> None:
+        self.identity = identity
+        self.expiry = expiry
+        self.validated = validated
+        self.problem = problem
 
 
 def judged(

@@ -44,8 +44,7 @@ from nanoctl.domain.ports import (
 from nanoctl.domain.selection import Selection, SelectProfileAndApi
 from nanoctl.entrypoints.io_diagnostics import IoDiagnostics
 from nanoctl.entrypoints.messages.commands import TOKEN_PROMPT, replace_question
-from nanoctl.entrypoints.messages.context import Context
-from nanoctl.entrypoints.run_tokens import RunTokens
+from nanoctl.entrypoints.messages.context import Context, RunTokens
 from nanoctl.entrypoints.settings import Settings
 
 if TYPE_CHECKING:  # the use cases are imported when built, below

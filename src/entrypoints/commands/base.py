@@ -98,9 +98,12 @@ class NanoctlCommand(Command):
     def verbose_target(self) -> None:
         """The -v lines of what a command aims at, each with who chose it: the profile,
         when someone or the URL selected it, and the API URL."""
+        selection = self.container.selection()  # also without -v: a bad URL fails here, first
+        if not self.io.is_verbose():
+            return
+        # Here: the selection's words only for -v.
         from nanoctl.entrypoints.messages.selection import api_url_line, profile_line
 
-        selection = self.container.selection()  # also without -v: a bad URL fails here, first
         words = self.words
         line = profile_line(selection, words)
         if line is not None:

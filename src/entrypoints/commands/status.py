@@ -14,7 +14,6 @@ from nanoctl.domain.errors import (
     TokenRejected,
 )
 from nanoctl.domain.legacy import holding_tokens
-from nanoctl.domain.selection_errors import SeveralProfilesForApi
 from nanoctl.domain.status import ProfileStatus, StatusReport
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand
@@ -172,7 +171,8 @@ def status_failure_json(
     origin = error.origin if isinstance(error, TokenRejected) else None
     return {
         "logged_in": False,
-        "profile": None if isinstance(error, SeveralProfilesForApi) else words.profile_shown,
+        # several profiles bound to the URL (SeveralProfilesForApi): none was selected
+        "profile": None if error.kind == "ambiguous_profile" else words.profile_shown,
         "username": _shown(error.username, words) if isinstance(error, ExpiredToken) else None,
         "source": origin.value if origin is not None else None,
         "location": None,

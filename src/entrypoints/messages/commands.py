@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from nanoctl.domain.model import DEFAULT_PROFILE, Credential, Expiry, TokenOrigin
 from nanoctl.entrypoints.messages import TOKEN_PAGE, esc, expiry, source, token_file
 from nanoctl.entrypoints.messages.context import Context, profile_origin
-from nanoctl.entrypoints.messages.selection import stored_profiles
 
 if TYPE_CHECKING:  # every command imports these words; each needs one use case (~1 ms apiece)
     from nanoctl.domain.authenticate import LoginResult
@@ -138,9 +137,13 @@ def logout_line(result: LogoutResult, context: Context) -> str:
     chosen = "" if result.profile_from == "default" else f" ({profile_origin(result.profile_from)})"
     named = "" if default and not chosen else f" to profile {profile}{chosen}"
     line = f"Not logged in{named}: nothing stored at {location}."
-    return line + stored_profiles(
-        result.profile, result.profile_from, result.stored_profiles, context
-    )
+    if not result.stored_profiles:
+        return line
+    # Here: the selection's words only when other profiles are there to name.
+    from nanoctl.entrypoints.messages.selection import stored_profiles
+
+    stored = result.stored_profiles
+    return line + stored_profiles(result.profile, result.profile_from, stored, context)
 
 
 def status_lines(report: StatusReport, context: Context, *, profile_line: bool = True) -> list[str]:

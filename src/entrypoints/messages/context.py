@@ -4,7 +4,7 @@ never to show. Every sentence is written once, from these values; none is edited
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from nanoctl.domain.model import Token
@@ -32,19 +32,32 @@ _URL_FROM: dict[ApiUrlFrom, str] = {
 }
 
 
-@dataclass(frozen=True)
 class Context:
     """``profile`` (None: none known) is the one the commands of a next step are aimed at;
     ``every_profile``: the words of one profile of `status --all`, whose advice may not
-    name what `--all` refuses (--api-url, NANOSERVICES_API_URL)."""
+    name what `--all` refuses (--api-url, NANOSERVICES_API_URL); ``secrets``: the tokens of
+    this run, never shown inside a name, a path or a URL."""
 
-    profile: ProfileName | None = None
-    profile_from: ProfileFrom = "default"
-    api_url_from: ApiUrlFrom | None = None
-    command: str | None = None
-    every_profile: bool = False
-    secrets: tuple[Token, ...] = ()
-    """The tokens of this run: a name or a URL equal to one is never shown."""
+    __slots__ = ("api_url_from", "command", "every_profile", "profile", "profile_from", "secrets")
+
+    def __init__(
+        self,
+        profile: ProfileName | None = None,
+        profile_from: ProfileFrom = "default",
+        api_url_from: ApiUrlFrom | None = None,
+        command: str | None = None,
+        every_profile: bool = False,
+        secrets: tuple[Token, ...] = (),
+    ) -> None:
+        self.profile = profile
+        self.profile_from: ProfileFrom = profile_from
+        self.api_url_from = api_url_from
+        self.command = command
+        self.every_profile = every_profile
+        self.secrets = secrets
+
+    def __repr__(self) -> str:  # never the secrets, not even masked
+        return f"Context(profile={self.profile!r}, command={self.command!r})"
 
     @classmethod
     def of(
@@ -100,3 +113,31 @@ def profile_origin(chosen_by: ProfileFrom) -> str:
 def url_origin(chosen_by: ApiUrlFrom) -> str:
     """'from NANOSERVICES_API_URL', …, "the profile's", 'the default'."""
     return _URL_FROM[chosen_by]
+
+
+# --- the tokens a run has met --------------------------------------------------------------
+# RunTokens starts with what the command line and the environment hold as given (the --token
+# value, NANOSERVICES_TOKEN) and learns the others as the use cases read them (a token file,
+# standard input, the prompt, the stored credential): the container hands its ``add`` to the
+# sources and the store it announces (-v). A token pasted where a name goes
+# (NANOCTL_PROFILE="$TOKEN") must not come back in a status line, a -v line or an error.
+
+
+class RunTokens:
+    """Every token this run has met, in memory only (never written anywhere)."""
+
+    __slots__ = ("_tokens",)
+
+    def __init__(self, environ: Mapping[str, str], flag: str | None = None) -> None:
+        given = [environ.get("NANOSERVICES_TOKEN"), None if flag == "-" else flag]
+        self._tokens = [Token(value.strip()) for value in given if value and value.strip()]
+
+    def __repr__(self) -> str:
+        return f"RunTokens({len(self._tokens)} tokens)"
+
+    def __iter__(self) -> Iterator[Token]:
+        return iter(tuple(self._tokens))
+
+    def add(self, token: Token) -> None:
+        if not any(token == known for known in self._tokens):
+            self._tokens.append(token)
