@@ -11,6 +11,7 @@ from nanoctl.entrypoints.api import (
     explain,
     login,
     logout,
+    profiles,
     token,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "explain",
     "login",
     "logout",
+    "profiles",
     "token",
 ]

@@ -100,11 +100,19 @@ class FakeClock:
 
 
 class FakeReplaceConfirmation:
-    def __init__(self, answer: bool | Callable[[Credential], bool] = False) -> None:
+    """Answers ``answer``; ``can_ask`` False is -n or no terminal (then nobody is asked and
+    the answer is no)."""
+
+    def __init__(
+        self, answer: bool | Callable[[Credential], bool] = False, *, can_ask: bool = True
+    ) -> None:
         self._answer = answer
+        self.can_ask = can_ask
         self.asked: list[Credential] = []
 
     def confirm_replace(self, current: Credential) -> bool:
+        if not self.can_ask:
+            return False
         self.asked.append(current)
         return self._answer(current) if callable(self._answer) else self._answer
 

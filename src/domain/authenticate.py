@@ -16,6 +16,8 @@ from nanoctl.domain.ports import (
     TokenSource,
     TokenValidator,
 )
+from nanoctl.domain.replacing import Replaced, may_replace
+from nanoctl.domain.selection import Selection
 
 if TYPE_CHECKING:  # the legacy import is loaded only when a login offers it
     from nanoctl.domain.legacy import LegacyImport
@@ -73,6 +75,24 @@ class LoginResult:
     """True when a stored credential was already there and the user kept it."""
     legacy: LegacyImport | None = None
     """What an import of the old nanoctl's token did to its files (None: no import)."""
+    replaced: Replaced | None = None
+    """The stored credential this login replaced (None: there was none)."""
+
+    @classmethod
+    def kept_one(
+        cls, current: Credential, clock: Clock, legacy: LegacyImport | None = None
+    ) -> LoginResult:
+        """The result of a login that kept the stored credential ``current``."""
+        expiry = Expiry(current.identity.expires_at, clock.now())
+        return cls(
+            TokenOrigin.STORED,
+            current.identity,
+            expiry,
+            current.api_url,
+            stored=False,
+            kept=True,
+            legacy=legacy,
+        )
 
 
 class Authenticate:
@@ -80,8 +100,8 @@ class Authenticate:
 
     Precedence: the flag (``--token``, or stdin for ``--token -``) over
     ``NANOSERVICES_TOKEN`` over the interactive prompt. Only a prompted token is
-    stored: flag and environment tokens are used once and never touch the store,
-    so a broken store cannot block them.
+    stored, in the selected profile: flag and environment tokens are used once and never
+    touch the store, so a broken store cannot block them.
     """
 
     def __init__(
@@ -90,13 +110,14 @@ class Authenticate:
         interactive: InteractiveLogin,
         validator: TokenValidator,
         clock: Clock,
-        api_url: ApiUrl,
+        selection: Selection,
     ) -> None:
         self._sources = sources
         self._interactive = interactive
         self._validator = validator
         self._clock = clock
-        self._api_url = api_url
+        self._selection = selection
+        self._api_url = selection.api_url
 
     def login(self) -> LoginResult:
         for source in self._sources:
@@ -109,9 +130,10 @@ class Authenticate:
         return self._login_interactively()
 
     def _login_interactively(self) -> LoginResult:
+        interactive = self._interactive
+        self._selection.profile_to_use()  # several profiles bound to the URL: none is guessed
         # Read the store before prompting: a store we cannot read (corrupted, unsafe,
         # written by a newer nanoctl) must be reported, never silently overwritten.
-        interactive = self._interactive
         current = interactive.store.load()
         # --- the old nanoctl's token, offered when nothing is stored (issue #14) ---
         if current is None and interactive.legacy_offer is not None:
@@ -119,20 +141,11 @@ class Authenticate:
             if imported is not None:
                 return imported
         # --- end of the legacy offer ---
-        if (
-            current is not None
-            and self._usable(current)
-            and not interactive.confirmation.confirm_replace(current)
-        ):
-            expiry = Expiry(current.identity.expires_at, self._clock.now())
-            return LoginResult(
-                TokenOrigin.STORED,
-                current.identity,
-                expiry,
-                current.api_url,
-                stored=False,
-                kept=True,
-            )
+        replaced: Replaced | None = None
+        if current is not None:
+            replaced = may_replace(current, self._selection, interactive.confirmation, self._clock)
+            if replaced is None:
+                return LoginResult.kept_one(current, self._clock)
         token = interactive.prompt.read()
         if token is None:  # a prompt always yields a token or raises; be safe anyway
             raise NoTokenEntered()
@@ -141,9 +154,6 @@ class Authenticate:
             expiry = reject_if_expired(identity, self._clock)
         credential = Credential(token, self._api_url, identity, saved_at=self._clock.now())
         interactive.store.save(credential)
-        return LoginResult(TokenOrigin.PROMPT, identity, expiry, self._api_url, stored=True)
-
-    def _usable(self, credential: Credential) -> bool:
-        if credential.api_url != self._api_url:
-            return False
-        return not Expiry(credential.identity.expires_at, self._clock.now()).expired
+        return LoginResult(
+            TokenOrigin.PROMPT, identity, expiry, self._api_url, stored=True, replaced=replaced
+        )

@@ -10,24 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from nanoctl.domain.errors import (
-    CredentialForOtherApi,
-    ExpiredToken,
-    NotLoggedIn,
-    TokenRejected,
-    UsageError,
-)
-from nanoctl.domain.model import (
-    DEFAULT_PROFILE,
-    ApiUrl,
-    Credential,
-    Expiry,
-    Identity,
-    ProfileName,
-    TokenOrigin,
-)
+from nanoctl.domain.errors import CredentialForOtherApi, ExpiredToken, TokenRejected, UsageError
+from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, TokenOrigin
 from nanoctl.domain.ports import Clock, Profiles, SecretStore, TokenSource
-from nanoctl.domain.store_errors import StorageError
+from nanoctl.domain.selection import Selection, SelectProfileAndApi
 
 
 @dataclass(frozen=True)
@@ -37,75 +23,85 @@ class CurrentCredential:
 
 
 class ResolveCredential:
-    """Finds the credential to use against ``api_url``, without calling the API.
+    """Finds the credential to use against the selection's API URL, without calling the API.
 
-    ``store`` is the selected ``profile``'s; ``profiles`` (None: not looked at) are asked,
-    only when that credential is for another API, which other profile is bound to
-    ``api_url``, so the error can name it."""
+    ``store`` is the selected profile's; ``profiles`` (None: not looked at) are asked, only
+    when there is no credential to use, which profiles hold one, and which is bound to the
+    URL asked for, so the error can name them."""
 
     def __init__(
         self,
         environment: TokenSource,
         store: SecretStore,
         clock: Clock,
-        api_url: ApiUrl,
+        selection: Selection,
         *,
-        profile: ProfileName | None = None,
         profiles: Profiles | None = None,
     ) -> None:
         self._environment = environment
         self._store = store
         self._clock = clock
-        self._api_url = api_url
-        self._profile = profile or ProfileName(DEFAULT_PROFILE)
+        self._selection = selection
         self._profiles = profiles
 
-    def resolve(self) -> CurrentCredential:
-        """The current credential.
+    def find(self) -> CurrentCredential:
+        """The current credential, expired or not.
 
-        Raises NotLoggedIn when there is none (or only one for another API),
-        ExpiredToken when the stored one is known to have expired, StorageError when
-        the store cannot be read. The environment's token (NANOSERVICES_TOKEN, or the
-        file NANOSERVICES_TOKEN_FILE names) wins and skips the store.
+        The environment's token (NANOSERVICES_TOKEN, or the file NANOSERVICES_TOKEN_FILE
+        names) wins and skips the store. Raises SeveralProfilesForApi when the URL does not
+        tell which profile to read, ProfileHoldsNothing when the selected profile holds no
+        credential, CredentialForOtherApi when it holds one for another API, StorageError
+        when the store cannot be read.
         """
+        selection = self._selection
         token = self._environment.read()
         if token is not None:
             return CurrentCredential(
-                Credential(token=token, api_url=self._api_url, identity=Identity()),
+                Credential(token=token, api_url=selection.api_url, identity=Identity()),
                 self._environment.origin,
             )
+        profile = selection.profile_to_use()
         stored = self._store.load()
         if stored is None:
-            raise NotLoggedIn()
-        if stored.api_url != self._api_url:
+            # Here: the selection's errors only when one is raised (~0.3 ms every run else).
+            from nanoctl.domain.selection_errors import ProfileHoldsNothing
+
+            names = self._profiles.names() if self._profiles is not None else []
+            raise ProfileHoldsNothing(
+                profile.value, selection.profile_from, tuple(n.value for n in names)
+            )
+        if stored.api_url != selection.api_url:
             raise CredentialForOtherApi(
                 stored.api_url.value,
-                self._api_url.value,
-                profile=self._profile.value,
-                bound_profile=self._profile_bound_to(self._api_url),
-            )
-        expiry = Expiry(stored.identity.expires_at, self._clock.now())
-        if expiry.expired:
-            raise ExpiredToken(
-                stored.identity.username, expiry.expires_at, origin=TokenOrigin.STORED
+                selection.api_url.value,
+                profile=profile.value,
+                profile_from=selection.profile_from,
+                url_from=selection.api_url_from,
+                bound_profile=self._profile_bound_to(selection.api_url),
             )
         return CurrentCredential(stored, TokenOrigin.STORED)
 
+    def resolve(self) -> CurrentCredential:
+        """The current credential, usable as far as is known offline: what find() raises,
+        and ExpiredToken when the stored one is known to have expired."""
+        current = self.find()
+        if current.origin is TokenOrigin.STORED:
+            identity = current.credential.identity
+            expiry = Expiry(identity.expires_at, self._clock.now())
+            if expiry.expired:
+                raise ExpiredToken(identity.username, expiry.expires_at, origin=TokenOrigin.STORED)
+        return current
+
     def _profile_bound_to(self, url: ApiUrl) -> str | None:
-        """Another profile whose stored credential is for ``url``; one that cannot be read
-        is passed over (it is reported when selected)."""
+        """Another profile whose stored credential is for ``url``."""
         if self._profiles is None:
             return None
-        for name in self._profiles.names():
-            if name == self._profile:
-                continue
-            try:
-                other = self._profiles.store_of(name).load()
-            except StorageError:
-                continue
-            if other is not None and other.api_url == url:
-                return name.value
-        return None
+        others = [
+            name
+            for name in SelectProfileAndApi(self._profiles).bound_to(url)
+            if name != self._selection.profile
+        ]
+        return others[0].value if others else None
 
 
 def environment_token_set(environment: TokenSource) -> bool:

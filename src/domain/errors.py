@@ -15,8 +15,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-if TYPE_CHECKING:  # model imports this module: importing it back would be a cycle at run time
+if TYPE_CHECKING:  # model and selection import this module: no cycle at run time
     from nanoctl.domain.model import TokenOrigin
+    from nanoctl.domain.selection import ApiUrlFrom, ProfileFrom
 
 TokenProblem = Literal["empty", "too_long", "several_lines", "bad_characters", "too_much_input"]
 TokenFileProblem = Literal[
@@ -267,7 +268,9 @@ class NoTokenEntered(NotLoggedIn):
 
 
 class CredentialForOtherApi(NotLoggedIn):
-    """The stored credential was created for another API; it is never sent elsewhere."""
+    """The stored credential of ``profile`` is for ``stored_url``, not the ``current_url``
+    that ``url_from`` gave; it is never sent elsewhere. ``bound_profile``: another profile
+    whose credential is for ``current_url`` (None: there is none)."""
 
     kind = "api_mismatch"
 
@@ -276,16 +279,18 @@ class CredentialForOtherApi(NotLoggedIn):
         stored_url: str,
         current_url: str,
         *,
-        profile: str | None = None,
+        profile: str = "default",
+        profile_from: ProfileFrom = "default",
+        url_from: ApiUrlFrom = "option",
         bound_profile: str | None = None,
     ) -> None:
         super().__init__(stored_url, current_url)
         self.stored_url = stored_url
         self.current_url = current_url
         self.profile = profile
-        """The selected profile, whose credential is for ``stored_url``."""
+        self.profile_from: ProfileFrom = profile_from
+        self.url_from: ApiUrlFrom = url_from
         self.bound_profile = bound_profile
-        """Another profile whose credential is for ``current_url`` (None: there is none)."""
 
 
 # --- exit 3: the API said no --------------------------------------------------

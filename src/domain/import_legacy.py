@@ -28,14 +28,17 @@ from nanoctl.domain.legacy_errors import (
     LegacyTokenUnreadable,
     NoLegacyToken,
 )
-from nanoctl.domain.model import ApiUrl, Credential, Expiry, Token, TokenOrigin
+from nanoctl.domain.model import Credential, Expiry, Token, TokenOrigin
 from nanoctl.domain.ports import Clock, ReplaceConfirmation, SecretStore, TokenValidator
+from nanoctl.domain.replacing import may_replace
+from nanoctl.domain.selection import Selection
 
 
 class ImportLegacyCredential:
     """`nanoctl login --import-legacy`: the newest non-empty legacy file's token, validated
     like any login and stored with the usual already-logged-in question (never asked with
-    -n: the stored credential is kept), then every legacy copy of it destroyed."""
+    -n: the stored credential is kept, and one for another API is never replaced), then
+    every legacy copy of it destroyed."""
 
     def __init__(
         self,
@@ -44,14 +47,15 @@ class ImportLegacyCredential:
         confirmation: ReplaceConfirmation,
         validator: TokenValidator,
         clock: Clock,
-        api_url: ApiUrl,
+        selection: Selection,
     ) -> None:
         self._legacy = legacy
         self._store = store
         self._confirmation = confirmation
         self._validator = validator
         self._clock = clock
-        self._api_url = api_url
+        self._selection = selection
+        self._api_url = selection.api_url
 
     def import_credential(self) -> LoginResult:
         """Raises NoLegacyToken, LegacyTokenUnreadable, LegacyTokenRejected, ApiUnavailable
@@ -72,11 +76,14 @@ class ImportLegacyCredential:
     ) -> LoginResult:
         token = opened.token
         # Read the store first: one we cannot read is reported, never overwritten.
+        self._selection.profile_to_use()
         current = self._store.load()
         now = self._clock.now()
-        if current is not None and current.api_url == self._api_url:
+        replaced = None
+        if current is not None:
             expiry = Expiry(current.identity.expires_at, now)
-            if current.token == token:  # already imported (say, by a run killed before cleanup)
+            if current.api_url == self._api_url and current.token == token:
+                # already imported (say, by a run killed before cleanup)
                 destroyed = self._destroy_copies(token, opened, source, candidates)
                 return LoginResult(
                     TokenOrigin.LEGACY,
@@ -87,16 +94,9 @@ class ImportLegacyCredential:
                     kept=True,
                     legacy=destroyed,
                 )
-            if not expiry.expired and not self._confirmation.confirm_replace(current):
-                return LoginResult(
-                    TokenOrigin.STORED,
-                    current.identity,
-                    expiry,
-                    current.api_url,
-                    stored=False,
-                    kept=True,
-                    legacy=LegacyImport(source.path),
-                )
+            replaced = may_replace(current, self._selection, self._confirmation, self._clock)
+            if replaced is None:
+                return LoginResult.kept_one(current, self._clock, LegacyImport(source.path))
         try:
             with rejections_name(TokenOrigin.LEGACY):
                 identity = self._validator.validate(token, self._api_url)
@@ -106,7 +106,13 @@ class ImportLegacyCredential:
         self._store.save(Credential(token, self._api_url, identity, saved_at=now))
         destroyed = self._destroy_copies(token, opened, source, candidates)
         return LoginResult(
-            TokenOrigin.LEGACY, identity, expiry, self._api_url, stored=True, legacy=destroyed
+            TokenOrigin.LEGACY,
+            identity,
+            expiry,
+            self._api_url,
+            stored=True,
+            legacy=destroyed,
+            replaced=replaced,
         )
 
     def _destroy_copies(

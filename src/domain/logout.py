@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nanoctl.domain.current_credential import environment_token_set
-from nanoctl.domain.model import DEFAULT_PROFILE, ProfileName, TokenOrigin
+from nanoctl.domain.model import DEFAULT_PROFILE, TokenOrigin
 from nanoctl.domain.ports import Profiles, SecretStore, TokenSource
+from nanoctl.domain.selection import ProfileFrom, Selection
 from nanoctl.domain.store_errors import StorageError
 
 
@@ -21,6 +22,10 @@ class LogoutResult:
     """Which of the two it is."""
     profile: str = DEFAULT_PROFILE
     """The profile logged out of."""
+    profile_from: ProfileFrom = "default"
+    """Who selected it."""
+    stored_profiles: tuple[str, ...] = ()
+    """When nothing was removed: the profiles that do hold a credential."""
     profiles_removed: tuple[str, ...] = field(default=())
     """The profiles whose credential was removed (``logout --all``: every one)."""
     failure: StorageError | None = None
@@ -28,25 +33,36 @@ class LogoutResult:
 
 
 class Logout:
+    """Removes the selected profile's credential; ``profiles`` (None: not looked at) are
+    asked which profiles hold one when the selected one holds nothing."""
+
     def __init__(
         self,
         store: SecretStore,
         environment: TokenSource,
-        profile: ProfileName | None = None,
+        selection: Selection,
+        profiles: Profiles | None = None,
     ) -> None:
         self._store = store
         self._environment = environment
-        self._profile = profile or ProfileName(DEFAULT_PROFILE)
+        self._selection = selection
+        self._profiles = profiles
 
     def logout(self) -> LogoutResult:
+        """Raises SeveralProfilesForApi when the URL does not tell which profile to log
+        out of, StorageError when the credential cannot be removed."""
+        profile = self._selection.profile_to_use()
         removed = self._store.delete()
+        others = () if removed or self._profiles is None else self._profiles.names()
         return LogoutResult(
             removed,
             self._store.location,
             environment_token_set(self._environment),
             self._environment.origin,
-            profile=self._profile.value,
-            profiles_removed=(self._profile.value,) if removed else (),
+            profile=profile.value,
+            profile_from=self._selection.profile_from,
+            profiles_removed=(profile.value,) if removed else (),
+            stored_profiles=tuple(name.value for name in others),
         )
 
 

@@ -97,7 +97,17 @@ class Clock(Protocol):
 class ReplaceConfirmation(Protocol):
     """Asks the user whether a stored credential may be replaced."""
 
-    def confirm_replace(self, current: Credential) -> bool: ...
+    @property
+    def can_ask(self) -> bool:
+        """Whether someone can be asked at all (a terminal, no -n); read-only."""
+        ...
+
+    def confirm_replace(self, current: Credential) -> bool:
+        """True only on an explicit yes; False when declined or when nobody can be asked.
+
+        Raises Cancelled when the user aborts the question.
+        """
+        ...
 
 
 class CommandRunner(Protocol):

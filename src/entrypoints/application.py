@@ -34,6 +34,7 @@ from nanoctl.entrypoints.terminal_lines import terminal_width
 
 if TYPE_CHECKING:  # the container loads dependency_injector (~60 ms): only commands that run
     from nanoctl.entrypoints.container import Container
+    from nanoctl.entrypoints.messages.context import Context
 
 
 class NanoctlApplication(Application):
@@ -104,7 +105,21 @@ class NanoctlApplication(Application):
                 raise RuntimeError("the container exists only while a command runs")
             invocation = Invocation.of_command_line(self._io)
             self._container = for_invocation(invocation, self._new_container or Container)
+            self._warn_about_empty_variables(self._container)
         return self._container
+
+    def _warn_about_empty_variables(self, container: Container) -> None:
+        """One warning per variable set but empty, which counts as unset."""
+        from nanoctl.entrypoints.io_diagnostics import write_warning
+        from nanoctl.entrypoints.messages.commands import empty_variable
+        from nanoctl.entrypoints.settings import running_in_ci
+
+        if self._io is None:  # pragma: no cover - the container exists only while one runs
+            return
+        ci = running_in_ci(container.invocation().environ)
+        as_json = self._io.input.has_parameter_option("--json", only_params=True)
+        for name in container.settings().empty_variables:
+            write_warning(self._io, empty_variable(name, ci=ci), as_json=as_json)
 
     def _run(self, io: IO) -> int:
         self._io, self._container = io, None
@@ -116,7 +131,17 @@ class NanoctlApplication(Application):
             # Only on a failure: its words load the settings, which `help` never needs.
             from nanoctl.entrypoints.error_report import report
 
-            return report(error, io, self._command_named_in(io))
+            command = self._command_named_in(io)
+            return report(error, io, command, self._words(error, command))
+
+    def _words(self, error: BaseException, command: Command | None) -> Context | None:
+        """What the words of ``error`` may say of this run: its selection, when a command
+        built the container (a Ctrl-C is not the moment to resolve it)."""
+        if self._container is None or isinstance(error, KeyboardInterrupt):
+            return None
+        from nanoctl.entrypoints.container import words_of
+
+        return words_of(self._container, command.name if command is not None else None)
 
     def _command_named_in(self, io: IO) -> Command | None:
         """The visible command the command line names, if it has one (for usage hints)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,8 @@ from nanoctl.adapters.terminal.token_sources import (
     EnvironmentTokenSource,
     FlagTokenSource,
 )
-from nanoctl.domain.model import ApiUrl
+from nanoctl.domain.errors import NanoctlError
+from nanoctl.domain.model import ApiUrl, Credential
 from nanoctl.domain.ports import (
     Clock,
     CommandRunner,
@@ -39,9 +41,10 @@ from nanoctl.domain.ports import (
     TokenSource,
     TokenValidator,
 )
-from nanoctl.domain.store_errors import StorageError
+from nanoctl.domain.selection import Selection, SelectProfileAndApi
 from nanoctl.entrypoints.io_diagnostics import IoDiagnostics
 from nanoctl.entrypoints.messages.commands import TOKEN_PROMPT, replace_question
+from nanoctl.entrypoints.messages.context import Context, RunTokens
 from nanoctl.entrypoints.settings import Settings
 
 if TYPE_CHECKING:  # the use cases are imported when built, below
@@ -112,30 +115,23 @@ def _settings(invocation: Invocation) -> Settings:
         invocation.environ,
         api_url=invocation.api_url,
         profile=invocation.profile,
-        profile_origin="option" if invocation.io is not None else "argument",
+        given_as="option" if invocation.io is not None else "argument",
     )
 
 
-def _diagnostics(invocation: Invocation) -> Silent | IoDiagnostics:
+def _run_tokens(invocation: Invocation) -> RunTokens:
+    return RunTokens(invocation.environ, invocation.token)
+
+
+def _diagnostics(invocation: Invocation, tokens: RunTokens) -> Silent | IoDiagnostics:
     """Diagnostics (-v) and Warnings in one: the adapters' reports for this run."""
-    return Silent() if invocation.io is None else IoDiagnostics(invocation.io)
+    if invocation.io is None:
+        return Silent()
+    return IoDiagnostics(invocation.io, lambda: tuple(tokens))
 
 
 def _terminal(invocation: Invocation) -> Terminal:
     return Terminal.from_process(interactive=invocation.interactive, environ=invocation.environ)
-
-
-def _api_url(settings: Settings, store: SecretStore) -> ApiUrl:
-    """--api-url, else NANOSERVICES_API_URL, else the selected profile's stored URL, else
-    the default. The stored credential is read only when one is there (a run with nothing
-    stored costs nothing more); the store remembers it for the use case."""
-    if settings.api_url_given or not store.holds_credential():
-        return ApiUrl.parse(settings.api_url)
-    try:
-        stored = store.load()
-    except StorageError:  # the use case reads it again and reports the fault
-        stored = None
-    return stored.api_url if stored is not None else ApiUrl.parse(settings.api_url)
 
 
 def _validator(settings: Settings, diagnostics: Diagnostics) -> TokenValidator:
@@ -172,24 +168,40 @@ def _store_in(
 
 
 def _profiles(settings: Settings, diagnostics: Diagnostics) -> Profiles:
+    """Every profile's store, each built once per run: what the selection reads, the use
+    case finds again, unread."""
     from nanoctl.adapters.store.profile_directories import ProfileDirectories
+    from nanoctl.adapters.store.remembered_store import RememberedProfiles
 
-    return ProfileDirectories(settings.config_dir, _store_in(settings, diagnostics))
+    return RememberedProfiles(
+        ProfileDirectories(settings.config_dir, _store_in(settings, diagnostics))
+    )
 
 
-def _store(settings: Settings, profiles: Profiles) -> SecretStore:
+def _selection(settings: Settings, profiles: Profiles) -> Selection:
+    """The profile and API URL of this run, and who chose each: resolved once."""
+    return SelectProfileAndApi(profiles).select(settings.profile_choice, settings.api_url_choice)
+
+
+def _store(selection: Selection, profiles: Profiles) -> SecretStore:
     """The selected profile's store."""
-    return profiles.store_of(settings.profile)
+    return profiles.store_of(selection.profile)
+
+
+def _api_url(selection: Selection) -> ApiUrl:
+    return selection.api_url
 
 
 def _confirmation(
-    terminal: Terminal, settings: Settings, clock: Clock
+    terminal: Terminal, selection: Selection, clock: Clock, tokens: RunTokens
 ) -> TerminalReplaceConfirmation:
-    """The question before a prompt login replaces the selected profile's credential."""
-    profile = settings.profile
-    return TerminalReplaceConfirmation(
-        terminal, lambda current, now: replace_question(current, now, profile), clock
-    )
+    """The question before a login replaces the selected profile's credential."""
+
+    def question(current: Credential, now: datetime) -> str:
+        context = Context.of(selection, "login", tuple(tokens))
+        return replace_question(current, now, selection, context)
+
+    return TerminalReplaceConfirmation(terminal, question, clock)
 
 
 def _environment_token(invocation: Invocation, warnings: Warnings) -> EnvironmentTokenSource:
@@ -207,32 +219,40 @@ def _command_runner(invocation: Invocation) -> CommandRunner:
 # and importing all four costs every command ~2.5 ms (benchmarks/startup.py: logout).
 
 
-# The sources a use case reads say with -v which one gave the token (AnnouncedTokenSource;
-# AnnouncedStore for the stored credential the current one falls back to).
+class Watched:
+    """What the use cases read, watched: each source says with -v which one gave the token
+    (AnnouncedTokenSource; AnnouncedStore for the stored credential the current one falls
+    back to), and the run's tokens learn it (RunTokens: never shown as a name or a URL)."""
+
+    __slots__ = ("_diagnostics", "_tokens")
+
+    def __init__(self, diagnostics: Diagnostics, tokens: RunTokens) -> None:
+        self._diagnostics = diagnostics
+        self._tokens = tokens
+
+    def source(self, source: TokenSource) -> TokenSource:
+        return AnnouncedTokenSource(source, self._diagnostics, self._tokens.add)
+
+    def store(self, store: SecretStore) -> SecretStore:
+        return AnnouncedStore(store, self._diagnostics, self._tokens.add)
 
 
-def _token_sources(
-    flag: TokenSource, environment: TokenSource, diagnostics: Diagnostics
-) -> TokenSources:
+def _token_sources(flag: TokenSource, environment: TokenSource, watched: Watched) -> TokenSources:
     from nanoctl.domain.authenticate import TokenSources  # login only
 
-    return TokenSources(
-        AnnouncedTokenSource(flag, diagnostics), AnnouncedTokenSource(environment, diagnostics)
-    )
+    return TokenSources(watched.source(flag), watched.source(environment))
 
 
 def _interactive_login(
     prompt: TokenSource,
     confirmation: ReplaceConfirmation,
     store: SecretStore,
-    diagnostics: Diagnostics,
+    watched: Watched,
     legacy_offer: OfferLegacyImport | None = None,
 ) -> InteractiveLogin:
     from nanoctl.domain.authenticate import InteractiveLogin  # login only
 
-    return InteractiveLogin(
-        AnnouncedTokenSource(prompt, diagnostics), confirmation, store, legacy_offer
-    )
+    return InteractiveLogin(watched.source(prompt), confirmation, store, legacy_offer)
 
 
 def _authenticate(
@@ -240,17 +260,19 @@ def _authenticate(
     interactive: InteractiveLogin,
     validator: TokenValidator,
     clock: Clock,
-    api_url: ApiUrl,
+    selection: Selection,
 ) -> Authenticate:
     from nanoctl.domain.authenticate import Authenticate  # login only
 
-    return Authenticate(sources, interactive, validator, clock, api_url)
+    return Authenticate(sources, interactive, validator, clock, selection)
 
 
-def _logout(store: SecretStore, environment: TokenSource, settings: Settings) -> Logout:
+def _logout(
+    store: SecretStore, environment: TokenSource, selection: Selection, profiles: Profiles
+) -> Logout:
     from nanoctl.domain.logout import Logout  # logout only
 
-    return Logout(store, environment, settings.profile)
+    return Logout(store, environment, selection, profiles)
 
 
 def _logout_everywhere(
@@ -265,20 +287,14 @@ def _resolve_credential(
     environment: TokenSource,
     store: SecretStore,
     clock: Clock,
-    api_url: ApiUrl,
-    diagnostics: Diagnostics,
-    settings: Settings,
+    selection: Selection,
+    watched: Watched,
     profiles: Profiles,
 ) -> ResolveCredential:
     from nanoctl.domain.current_credential import ResolveCredential  # status and the API
 
     return ResolveCredential(
-        AnnouncedTokenSource(environment, diagnostics),
-        AnnouncedStore(store, diagnostics),
-        clock,
-        api_url,
-        profile=settings.profile,
-        profiles=profiles,
+        watched.source(environment), watched.store(store), clock, selection, profiles=profiles
     )
 
 
@@ -322,11 +338,11 @@ def _import_legacy(
     confirmation: ReplaceConfirmation,
     validator: TokenValidator,
     clock: Clock,
-    api_url: ApiUrl,
+    selection: Selection,
 ) -> ImportLegacyCredential:
     from nanoctl.domain.import_legacy import ImportLegacyCredential  # login only
 
-    return ImportLegacyCredential(legacy, store, confirmation, validator, clock, api_url)
+    return ImportLegacyCredential(legacy, store, confirmation, validator, clock, selection)
 
 
 def _legacy_offer(
@@ -348,15 +364,18 @@ class Container(containers.DeclarativeContainer):
 
     # --- the outside world ---------------------------------------------------------------
     settings = providers.Singleton(_settings, invocation)
-    diagnostics = providers.Singleton(_diagnostics, invocation)
+    run_tokens = providers.Singleton(_run_tokens, invocation)
+    diagnostics = providers.Singleton(_diagnostics, invocation, run_tokens)
     terminal = providers.Singleton(_terminal, invocation)
     clock = providers.Singleton(SystemClock)
 
     # --- adapters --------------------------------------------------------------------------
     validator = providers.Singleton(_validator, settings, diagnostics)
     profiles = providers.Singleton(_profiles, settings, diagnostics)
-    store = providers.Singleton(_store, settings, profiles)
-    api_url = providers.Singleton(_api_url, settings, store)
+    selection = providers.Singleton(_selection, settings, profiles)
+    watched = providers.Singleton(Watched, diagnostics, run_tokens)
+    store = providers.Singleton(_store, selection, profiles)
+    api_url = providers.Singleton(_api_url, selection)
     environment_token = providers.Factory(_environment_token, invocation, diagnostics)
     flag_token = providers.Factory(
         FlagTokenSource,
@@ -367,7 +386,7 @@ class Container(containers.DeclarativeContainer):
     )
     command_runner = providers.Singleton(_command_runner, invocation)
     prompt_token = providers.Factory(PromptTokenSource, terminal, TOKEN_PROMPT)
-    confirmation = providers.Factory(_confirmation, terminal, settings, clock)
+    confirmation = providers.Factory(_confirmation, terminal, selection, clock, run_tokens)
 
     # --- use cases ---------------------------------------------------------------------------
     # the old Node nanoctl's token files (issue #14)
@@ -379,7 +398,7 @@ class Container(containers.DeclarativeContainer):
         confirmation=confirmation,
         validator=validator,
         clock=clock,
-        api_url=api_url,
+        selection=selection,
     )
     legacy_offer = providers.Factory(
         _legacy_offer, terminal=terminal, legacy=legacy_token_store, importer=import_legacy
@@ -388,22 +407,26 @@ class Container(containers.DeclarativeContainer):
     authenticate = providers.Factory(
         _authenticate,
         sources=providers.Factory(
-            _token_sources, flag=flag_token, environment=environment_token, diagnostics=diagnostics
+            _token_sources, flag=flag_token, environment=environment_token, watched=watched
         ),
         interactive=providers.Factory(
             _interactive_login,
             prompt=prompt_token,
             confirmation=confirmation,
             store=store,
-            diagnostics=diagnostics,
+            watched=watched,
             legacy_offer=legacy_offer,
         ),
         validator=validator,
         clock=clock,
-        api_url=api_url,
+        selection=selection,
     )
     logout = providers.Factory(
-        _logout, store=store, environment=environment_token, settings=settings
+        _logout,
+        store=store,
+        environment=environment_token,
+        selection=selection,
+        profiles=profiles,
     )
     logout_everywhere = providers.Factory(
         _logout_everywhere, profiles=profiles, environment=environment_token, settings=settings
@@ -413,9 +436,8 @@ class Container(containers.DeclarativeContainer):
         environment=environment_token,
         store=store,
         clock=clock,
-        api_url=api_url,
-        diagnostics=diagnostics,
-        settings=settings,
+        selection=selection,
+        watched=watched,
         profiles=profiles,
     )
     status = providers.Factory(
@@ -431,6 +453,19 @@ class Container(containers.DeclarativeContainer):
     check_credential = providers.Factory(
         _check_credential, resolve=resolve_credential, validator=validator, clock=clock
     )
+
+
+def words_of(container: Container, command: str | None = None) -> Context:
+    """What this run's sentences may say: its selection (None when it cannot be resolved:
+    then its failure is what is being said), the command, the tokens met so far."""
+    secrets = tuple(container.run_tokens())
+    try:
+        return Context.of(container.selection(), command, secrets)
+    except NanoctlError:
+        chosen = container.settings().profile_choice
+        if chosen is None:
+            return Context(command=command, secrets=secrets)
+        return Context(chosen.name, chosen.origin, command=command, secrets=secrets)
 
 
 def for_invocation(

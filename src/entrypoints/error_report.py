@@ -31,11 +31,10 @@ from nanoctl.domain.errors import (
     UsageError,
 )
 from nanoctl.domain.legacy_errors import LegacyFileBehindLink, LegacyTokenUnreadable
-from nanoctl.domain.model import DEFAULT_PROFILE, PROFILE_NAME_RULE
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.command_table import GLOBAL_OPTIONS
+from nanoctl.entrypoints.messages.context import Context
 from nanoctl.entrypoints.messages.errors import explain
-from nanoctl.entrypoints.messages.profiles import for_profile
 from nanoctl.entrypoints.shown_words import shown
 from nanoctl.entrypoints.terminal_lines import fitted, stream_of
 
@@ -98,12 +97,15 @@ def as_domain_error(error: BaseException, command: Command | None = None) -> Nan
     return InternalError(type(error).__name__)
 
 
-def report(error: BaseException, io: IO, command: Command | None = None) -> int:
+def report(
+    error: BaseException, io: IO, command: Command | None = None, context: Context | None = None
+) -> int:
     """Render ``error`` on stderr (JSON with --json) and return its exit code; ``command``
-    is the command that ran (its name goes into a usage error's hint)."""
+    is the command that ran (its name goes into a usage error's hint), ``context`` what
+    the sentence may say of the run (its selection: the profile its next steps name)."""
     domain_error = as_domain_error(error, command)
     code = exit_code_of(domain_error)
-    message = for_profile(str(explain(domain_error)), _profile_option(io))
+    message = str(explain(domain_error, context))
     # Only before `--`: what follows belongs to the program `nanoctl exec` runs.
     if io.input.has_parameter_option("--json", only_params=True):
         payload = {"error": {"code": code, "kind": domain_error.kind, "message": message}}
@@ -117,15 +119,6 @@ def report(error: BaseException, io: IO, command: Command | None = None) -> int:
         written = f"\x1b[31m{part}\x1b[0m" if red else part
         io.error_output.write_line(written, type=Type.RAW, verbosity=Verbosity.QUIET)
     return code
-
-
-def _profile_option(io: IO) -> str:
-    """The profile --profile selected (before ``--``), whose name the commands of a next
-    step must carry; ``default`` when it names none, or none that can be a profile."""
-    value = io.input.parameter_option("--profile", None, only_params=True)
-    if isinstance(value, str) and PROFILE_NAME_RULE.fullmatch(value):
-        return value
-    return DEFAULT_PROFILE
 
 
 def safe_traceback(error: BaseException) -> str:

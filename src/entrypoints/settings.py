@@ -8,10 +8,12 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from nanoctl import __version__
-from nanoctl.domain.errors import InvalidTimeout, ProfileNameOrigin
-from nanoctl.domain.model import DEFAULT_API_URL, DEFAULT_PROFILE, ProfileName
+from nanoctl.domain.errors import InvalidTimeout
+from nanoctl.domain.model import ProfileName
+from nanoctl.domain.selection import ApiUrlChoice, ProfileChoice
 
 API_URL_ENV = "NANOSERVICES_API_URL"
 CONFIG_DIR_ENV = "NANOCTL_CONFIG_DIR"
@@ -23,22 +25,32 @@ MAX_TIMEOUT = 600.0
 DEADLINE_TIMEOUTS = 3
 
 
+GivenAs = Literal["option", "argument"]
+"""How --profile and --api-url reached this run: the command line, or the Python API."""
+EMPTY_COUNTS_AS_UNSET = (
+    "NANOSERVICES_TOKEN",
+    "NANOSERVICES_TOKEN_FILE",
+    API_URL_ENV,
+    PROFILE_ENV,
+)
+"""Set but empty (or blank), each of these counts as unset, with one warning: in CI it is
+what a secret that did not reach the job looks like, and it must not be a dead end."""
+
+
 @dataclass(frozen=True)
 class Settings:
-    api_url: str
     config_dir: Path
     use_keyring: bool
     http_timeout: float
     user_agent: str
     platform: str = sys.platform
     """Where nanoctl runs (``sys.platform``): the credential store needs POSIX."""
-    profile: ProfileName = field(default_factory=lambda: ProfileName(DEFAULT_PROFILE))
-    """The selected profile: --profile, else NANOCTL_PROFILE, else ``default``."""
-    profile_origin: ProfileNameOrigin | None = None
-    """Who selected it (None: nobody, it is the default)."""
-    api_url_given: bool = True
-    """``api_url`` came from --api-url or NANOSERVICES_API_URL; False: it is the built-in
-    default, which the selected profile's stored URL beats."""
+    profile_choice: ProfileChoice | None = None
+    """The profile someone named: --profile (or ``profile=``), else NANOCTL_PROFILE."""
+    api_url_choice: ApiUrlChoice | None = None
+    """The API URL someone gave: --api-url (or ``api_url=``), else NANOSERVICES_API_URL."""
+    empty_variables: tuple[str, ...] = field(default=())
+    """The variables of EMPTY_COUNTS_AS_UNSET that are set but empty, in that order."""
 
     @classmethod
     def from_environment(
@@ -48,18 +60,17 @@ class Settings:
         api_url: str | None = None,
         platform: str = sys.platform,
         profile: str | None = None,
-        profile_origin: ProfileNameOrigin = "option",
+        given_as: GivenAs = "option",
     ) -> Settings:
         """``api_url`` is the --api-url option, which beats NANOSERVICES_API_URL;
-        ``profile`` the --profile option (or the Python API's argument, ``profile_origin``),
-        which beats NANOCTL_PROFILE (an empty value counts as unset)."""
-        given = api_url or environ.get(API_URL_ENV)
-        selected, origin = _profile(environ, profile, profile_origin)
+        ``profile`` the --profile option, which beats NANOCTL_PROFILE; ``given_as`` says
+        whether they came from the command line or from the Python API's arguments."""
         return cls(
-            api_url=given or DEFAULT_API_URL,
-            api_url_given=bool(given),
-            profile=selected,
-            profile_origin=origin,
+            profile_choice=_profile(environ, profile, given_as),
+            api_url_choice=_api_url(environ, api_url, given_as),
+            empty_variables=tuple(
+                name for name in EMPTY_COUNTS_AS_UNSET if _empty(environ.get(name))
+            ),
             config_dir=_config_dir(environ),
             use_keyring=environ.get(KEYRING_ENV, "1").strip().lower()
             not in ("0", "false", "no", "off"),
@@ -104,15 +115,30 @@ def _config_dir(environ: Mapping[str, str]) -> Path:
     return Path(platformdirs.user_config_dir("nanoctl", appauthor=False))
 
 
+def _empty(value: str | None) -> bool:
+    return value is not None and not value.strip()
+
+
 def _profile(
-    environ: Mapping[str, str], given: str | None, origin: ProfileNameOrigin
-) -> tuple[ProfileName, ProfileNameOrigin | None]:
-    if given is not None:
-        return ProfileName.parse(given, origin), origin
+    environ: Mapping[str, str], given: str | None, given_as: GivenAs
+) -> ProfileChoice | None:
+    if given is not None:  # given empty (`--profile=`) is not a name: a usage error
+        return ProfileChoice(ProfileName.parse(given, given_as), given_as)
     from_environment = environ.get(PROFILE_ENV)
-    if from_environment:
-        return ProfileName.parse(from_environment, "environment"), "environment"
-    return ProfileName(DEFAULT_PROFILE), None
+    if from_environment is None or _empty(from_environment):
+        return None
+    return ProfileChoice(ProfileName.parse(from_environment, "environment"), "environment")
+
+
+def _api_url(
+    environ: Mapping[str, str], given: str | None, given_as: GivenAs
+) -> ApiUrlChoice | None:
+    if given is not None:  # given empty (`--api-url=`) is not a URL: a usage error
+        return ApiUrlChoice(given, given_as)
+    from_environment = environ.get(API_URL_ENV)
+    if from_environment is None or _empty(from_environment):
+        return None
+    return ApiUrlChoice(from_environment, "environment")
 
 
 def _timeout(raw: str | None) -> float:

@@ -50,6 +50,7 @@ def test_the_path_stays_case_sensitive(server: ReferenceServer) -> None:
 
     assert result.exit_code == 1
     assert one_line(result).startswith(
-        f"Error: The stored credential is for {stored}, not {asked};"
+        f"Error: The stored credential of profile default is for {stored}, "
+        f"not {asked} (from NANOSERVICES_API_URL);"
     )
     assert server.requests == []

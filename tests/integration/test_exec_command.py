@@ -163,7 +163,7 @@ def test_verbose_lines_go_to_stderr_before_the_program_runs(server: ReferenceSer
 
     assert result.exit_code == 0
     assert result.stderr_lines == [
-        f"nanoctl: API URL: {server.url}",
+        f"nanoctl: API URL: {server.url} (from NANOSERVICES_API_URL)",
         "nanoctl: token source: NANOSERVICES_TOKEN",
         f"nanoctl: running {PYTHON} with the token in NANOSERVICES_TOKEN",
     ]

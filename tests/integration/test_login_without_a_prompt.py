@@ -172,7 +172,6 @@ CHARS = "it contains spaces, control or non-ASCII characters"
     [
         pytest.param(["--token", ""], None, None, FLAG, EMPTY, [], id="empty flag"),
         pytest.param(["--token", "-"], None, "", STDIN, EMPTY, [], id="empty stdin"),
-        pytest.param([], "", None, ENV, EMPTY, [], id="empty env"),
         pytest.param(
             ["--token", "nano_valid ada_7Kq2"],
             None,

@@ -228,9 +228,11 @@ def test_a_mismatch_sends_nothing_and_names_the_profile_bound_to_the_url(
 
     assert result.exit_code == 1
     assert one_line(result) == (
-        f"Error: The stored credential of profile staging is for {server.url}, "
-        f"not {other_host_server.url}; it was not sent. "
-        "Profile dev is logged in there: use --profile dev."
+        f"Error: The stored credential of profile staging (from --profile) is for {server.url}, "
+        f"not {other_host_server.url} (from NANOSERVICES_API_URL); it was not sent. "
+        "Unset NANOSERVICES_API_URL to use the API profile staging is bound to, "
+        "use --profile dev (logged in there), or log in there in a new profile "
+        f"(`nanoctl login --api-url {other_host_server.url} --profile NAME`)."
     )
     assert server.requests == other_host_server.requests == []
 
@@ -269,7 +271,7 @@ def test_verbose_names_the_selected_profile_and_who_selected_it(
     command: tuple[str, ...], server: ReferenceServer, other_host_server: ReferenceServer
 ) -> None:
     two_profiles(server, other_host_server)
-    dev_url = f"nanoctl: API URL: {other_host_server.url}"
+    dev_url = f"nanoctl: API URL: {other_host_server.url} (profile dev is bound to it)"
 
     name, *rest = command
     reveals = api.VALID_EMAIL if name == "token" else None  # dev's token, on a pipe

@@ -39,16 +39,17 @@ def two_profiles(staging: ReferenceServer, dev: ReferenceServer, dev_token: str 
 
 
 def block(server: ReferenceServer, profile: str, who: str, token: str) -> list[str]:
-    """The lines of one profile; the server says grace's token expires in 90 days."""
+    """The lines of one profile, its name first (#19); the server says grace's token
+    expires in 90 days."""
     directory = profile_dir(profile)
     days = 90 if token == api.VALID_EMAIL else 30
     return [
+        f"Profile {profile}",
         f"✓ Logged in to {server.url} as {who}",
         f"  Token source: stored credential ({directory / 'credentials.json'})",
         f"  Token:        nano…{token[-4:]}",
         f"  Expires:      {expiry(server.after(days=days))}",
         f"  Key:          {directory / 'credentials.key'}",
-        f"  Profile:      {profile}",
     ]
 
 
@@ -64,7 +65,7 @@ def test_status_all_lists_every_profile_each_checked_against_its_own_api(
     assert result.exit_code == 0
     assert result.stderr == ""
     default = block(server, "default", "linus", api.VALID_USER)
-    default[4] = f"  Key:          {key_file()}"
+    default[5] = f"  Key:          {key_file()}"
     assert result.stdout_lines == [
         *default,
         "",
@@ -138,16 +139,20 @@ def test_status_all_exit_code_is_the_worst_profile(
 
     assert text.exit_code == as_json.exit_code == want
     dev, staging = json.loads(as_json.stdout)["profiles"]
-    assert dev["logged_in"] is (dev_token == api.VALID_EMAIL)
-    assert staging["logged_in"] is not staging_down
+    # logged_in: a credential was found (#19); validated: the API confirmed it just now
+    assert dev["logged_in"] is staging["logged_in"] is True
+    assert dev["validated"] is (dev_token == api.VALID_EMAIL)
+    assert staging["validated"] is not staging_down
     if staging_down:
         assert staging["error"] == "unreachable"
         assert staging["api_url"] == down_url
         assert staging["message"].startswith(f"Could not reach the API at {down_url}")
+        assert staging["username"] == "ada"  # what is known offline is kept
     if dev_token == api.INACTIVE:
         assert dev["error"] == "inactive_token"
         assert "`nanoctl login --profile dev`" in dev["message"]
-        assert text.stdout_lines[0].startswith("✗ The stored token is no longer active")
+        assert text.stdout_lines[0] == "Profile dev"
+        assert text.stdout_lines[1].startswith("✗ The stored token is no longer active")
 
 
 def test_status_all_reports_a_damaged_profile_and_still_lists_the_others(
@@ -164,10 +169,11 @@ def test_status_all_reports_a_damaged_profile_and_still_lists_the_others(
     assert text.stdout_lines[:6] == block(
         other_host_server, "dev", "grace@example.com", api.VALID_EMAIL
     )
-    failure = text.stdout_lines[7]
+    assert text.stdout_lines[7] == "Profile staging"
+    failure = text.stdout_lines[8]
     assert failure.startswith(f"✗ The stored credential {damaged} ")
     assert "`nanoctl logout --profile staging`" in failure
-    assert text.stdout_lines[8:] == ["  Profile:      staging"]
+    assert text.stdout_lines[9:] == []
     dev, staging = json.loads(as_json.stdout)["profiles"]
     assert dev["logged_in"] is True
     assert (staging["profile"], staging["logged_in"], staging["message"]) == (

@@ -234,7 +234,11 @@ def test_a_second_login_asks_before_replacing_and_enter_keeps_the_credential(
     session.child.sendline("")
     result = session.finish()
 
-    assert asked.splitlines() == [replace_question(server), "Replace the stored credential? "]
+    assert asked.splitlines() == [  # what would go, and how to keep both (#19)
+        replace_question(server),
+        "To keep it, log in to another profile instead: `nanoctl login --profile NAME`.",
+        "Replace the stored credential? ",
+    ]
     assert result.exit_code == 0
     assert result.lines[-2:] == kept(server)
     assert TOKEN_INPUT not in result.transcript

@@ -151,8 +151,10 @@ def test_status_against_another_api_than_the_one_logged_in_to_exits_1_and_sends_
     assert result.exit_code == 1
     assert result.stdout == ""
     assert one_line(result) == (
-        f"Error: The stored credential is for {server.url}, not {other}; it was not sent. "
-        f"Run `nanoctl login --api-url {other}` to log in there, or use --api-url {server.url}."
+        f"Error: The stored credential of profile default is for {server.url}, not {other} "
+        "(from --api-url); it was not sent. Drop --api-url to use the API profile default is "
+        "bound to, or log in there in a new profile "
+        f"(`nanoctl login --api-url {other} --profile NAME`)."
     )
     assert other_host_server.requests == []
 
@@ -251,7 +253,10 @@ def test_status_with_the_api_down_exits_4(down_url: str) -> None:
 
     assert result.exit_code == 4
     assert result.stdout == ""
-    assert one_line(result) == unreachable(down_url)
+    assert one_line(result) == (  # #19: what still works without the API
+        f"{unreachable(down_url)} `nanoctl status --offline` shows what is known without "
+        "asking the API."
+    )
 
 
 # --- a stale NANOSERVICES_TOKEN in front of a stored credential --------------------------------

@@ -26,16 +26,23 @@ from tests.integration.test_json_output import STATUS_KEYS, single_json_object
 SUCCESS_KEYS = STATUS_KEYS  # a failure object has the keys of a success, and error
 
 
-def failure(args: list[str], env: dict[str, str | None], code: int, kind: str) -> dict[str, object]:
+def failure(
+    args: list[str], env: dict[str, str | None], code: int, kind: str, *, found: bool = False
+) -> dict[str, object]:
+    """``found``: a credential was found (#19: ``logged_in`` says so, and what is known of
+    it stays in the object, its token hint included), only it cannot be used now."""
     result = run_nanoctl("status", "--json", *args, env=env)
 
     assert result.exit_code == code
     document = single_json_object(result.stdout)
     assert set(document) == SUCCESS_KEYS | {"error"}
-    assert document["logged_in"] is False
+    assert document["logged_in"] is found
     assert document["validated"] is False
     assert document["error"] == kind
-    assert document["token"] is None
+    if found:
+        assert str(document["token"]).startswith("nano…")
+    else:
+        assert document["token"] is None
     error = json.loads(result.stderr)["error"]
     assert (error["code"], error["kind"]) == (code, kind)
     return document
@@ -55,25 +62,26 @@ def test_an_expired_stored_token_is_expired_true(
     expired_at = server.after(days=-2)
     store_credential(server.url, api.VALID, expired_at)
 
-    document = failure(offline, url_env(server), 3, "expired_token")
+    document = failure(offline, url_env(server), 3, "expired_token", found=True)
 
     assert document["expired"] is True
     assert document["username"] == "ada"
     assert document["source"] == "stored"
     assert document["expires_at"] == expired_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert document["location"] == str(credential_file())
 
 
 def test_a_rejected_environment_token_is_validated_false_and_names_its_source(
     server: ReferenceServer,
 ) -> None:
-    document = failure([], url_env(server, UNKNOWN), 3, "invalid_token")
+    document = failure([], url_env(server, UNKNOWN), 3, "invalid_token", found=True)
 
     assert document["expired"] is False
     assert document["source"] == "environment"
 
 
 def test_the_api_down_is_one_object_with_its_kind(server: ReferenceServer) -> None:
-    document = failure([], url_env(server, api.SERVER_ERROR), 4, "server_error")
+    document = failure([], url_env(server, api.SERVER_ERROR), 4, "server_error", found=True)
 
     assert document["api_url"] == server.url
 

@@ -166,7 +166,7 @@ def test_token_verbose_names_the_env_file_once(server: ReferenceServer, secrets:
 
     assert (result.exit_code, result.stdout) == (0, f"{api.VALID}\n")
     assert result.stderr_lines == [
-        f"nanoctl: API URL: {server.url}",
+        f"nanoctl: API URL: {server.url} (from NANOSERVICES_API_URL)",
         "nanoctl: token source: the file named by NANOSERVICES_TOKEN_FILE",
     ]
 

@@ -307,13 +307,14 @@ def test_a_token_given_where_the_path_belongs_is_never_echoed(server: ReferenceS
 
 
 def test_set_but_empty_env_file_is_reported_as_such(server: ReferenceServer) -> None:
+    """#19: set but empty counts as unset, said once (it was a usage error, a dead end)."""
     result = run_nanoctl("status", env=file_env(server, ""))
 
-    assert result.exit_code == 2
-    assert one_line(result) == (
-        "Error: NANOSERVICES_TOKEN_FILE is set but empty. "
-        "Give NANOSERVICES_TOKEN_FILE the path of the file that holds the token."
-    )
+    assert result.exit_code == 1
+    assert result.stderr_lines == [
+        "Warning: NANOSERVICES_TOKEN_FILE is set but empty; it counts as unset.",
+        "Error: You are not logged in. Run `nanoctl login`, or set NANOSERVICES_TOKEN.",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ def test_verbose_shows_the_token_source_and_the_api_url_on_stderr(
     result = run_nanoctl(*args, "-v", env=url_env(server, env_token), stdin=stdin)
 
     assert result.exit_code == 0
-    assert f"nanoctl: API URL: {server.url}" in result.stderr_lines
+    assert f"nanoctl: API URL: {server.url} (from NANOSERVICES_API_URL)" in result.stderr_lines
     assert f"nanoctl: token source: {want_source}" in result.stderr_lines
     assert "nanoctl:" not in result.stdout
 

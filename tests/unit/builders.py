@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from nanoctl.domain.authenticate import Authenticate, InteractiveLogin, TokenSources
 from nanoctl.domain.current_credential import ResolveCredential
 from nanoctl.domain.logout import Logout
-from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.domain.model import ApiUrl, Credential, Identity, ProfileName, Token, TokenOrigin
+from nanoctl.domain.selection import ApiUrlFrom, ProfileFrom, Selection
 from nanoctl.domain.status import Status
 from tests.fakes import (
     FakeClock,
@@ -33,6 +34,17 @@ def credential(
     return Credential(Token.parse(value, TokenOrigin.STORED), api, identity, saved_at)
 
 
+def selection(
+    api: ApiUrl = API,
+    profile: str = "default",
+    *,
+    profile_from: ProfileFrom = "default",
+    api_url_from: ApiUrlFrom = "option",
+) -> Selection:
+    """A run's selection: ``profile`` against ``api`` (given with --api-url by default)."""
+    return Selection(ProfileName(profile), profile_from, api, api_url_from)
+
+
 @dataclass
 class World:
     flag: FakeTokenSource = field(default_factory=lambda: FakeTokenSource(TokenOrigin.FLAG))
@@ -50,12 +62,12 @@ class World:
             InteractiveLogin(self.prompt, self.confirmation, self.store),
             self.validator,
             self.clock,
-            self.api,
+            selection(self.api),
         )
 
     def logout(self) -> Logout:
-        return Logout(self.store, self.env)
+        return Logout(self.store, self.env, selection(self.api))
 
     def status(self) -> Status:
-        resolve = ResolveCredential(self.env, self.store, self.clock, self.api)
+        resolve = ResolveCredential(self.env, self.store, self.clock, selection(self.api))
         return Status(resolve, self.validator, self.store, self.clock)

@@ -14,7 +14,9 @@ from nanoctl.domain.errors import (
     MalformedToken,
     NoTokenAvailable,
 )
-from nanoctl.domain.model import Identity, TokenOrigin
+from nanoctl.domain.model import ApiUrl, Identity, TokenOrigin
+from nanoctl.domain.replacing import Replaced
+from nanoctl.domain.selection_errors import ProfileInUse
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.messages.errors import explain
 from tests.fakes import FakeReplaceConfirmation, FakeTokenSource, FakeTokenValidator
@@ -94,8 +96,9 @@ def test_prompted_token_is_stored_with_identity_api_and_time() -> None:
 )
 def test_failed_interactive_login_leaves_stored_credential_untouched(error: Exception) -> None:
     world = world_with(prompt="typed-token")
-    old = credential(api=OTHER_API)  # for another API: no "already logged in" question
+    old = credential(api=OTHER_API)
     world.store.credential = old
+    world.confirmation = FakeReplaceConfirmation(True)  # the user said yes: then it failed
     if isinstance(error, Cancelled):
         world.prompt.error = error
     else:
@@ -167,19 +170,65 @@ def test_already_logged_in_and_accepted_replaces_the_credential() -> None:
     assert world.store.credential.token.reveal() == "typed-token"
 
 
-@pytest.mark.parametrize(
-    "old",
-    [
-        pytest.param(credential(identity=Identity("ada", NOW - timedelta(days=1))), id="expired"),
-        pytest.param(credential(api=OTHER_API), id="other api"),
-    ],
-)
-def test_unusable_stored_credential_is_replaced_without_asking(old: object) -> None:
+def test_an_expired_stored_credential_is_replaced_without_asking_and_the_result_says_so() -> None:
     world = world_with(prompt="typed-token")
-    world.store.credential = old  # type: ignore[assignment]
-    world.authenticate().login()
+    world.store.credential = credential(identity=Identity("ada", NOW - timedelta(days=1)))
+    result = world.authenticate().login()
     assert world.confirmation.asked == []
     assert world.store.saves == 1
+    assert result.replaced == Replaced("ada", API, expired=True)
+
+
+# --- nothing stored is replaced without an explicit yes (#19 point 1) ------------------------
+
+
+@pytest.mark.parametrize("api", [API, OTHER_API], ids=["same API", "another API"])
+def test_a_usable_credential_for_any_api_is_replaced_only_on_a_yes(api: ApiUrl) -> None:
+    old = credential(api=api)
+    declined = world_with(prompt="typed-token")
+    declined.store.credential = old
+    accepted = world_with(prompt="typed-token")
+    accepted.store.credential = old
+    accepted.confirmation = FakeReplaceConfirmation(True)
+
+    kept = declined.authenticate().login()
+    replaced = accepted.authenticate().login()
+
+    assert declined.confirmation.asked == accepted.confirmation.asked == [old]
+    assert (kept.kept, kept.api_url, declined.store.credential) == (True, api, old)
+    assert (declined.store.saves, declined.prompt.reads) == (0, 0)
+    assert replaced.stored is True
+    assert replaced.replaced == Replaced("ada", api, expired=False)
+    assert accepted.store.credential is not None
+    assert accepted.store.credential.api_url == API
+
+
+def test_without_anyone_to_ask_one_for_another_api_is_never_replaced() -> None:
+    """-n, no terminal, the Python API: the stored credential stays, and the login says why."""
+    world = world_with(prompt="typed-token")
+    old = credential(api=OTHER_API)
+    world.store.credential = old
+    world.confirmation = FakeReplaceConfirmation(True, can_ask=False)
+    with pytest.raises(ProfileInUse) as caught:
+        world.authenticate().login()
+    assert world.store.credential is old
+    assert (world.store.saves, world.prompt.reads, world.validator.seen) == (0, 0, [])
+    assert (caught.value.profile, caught.value.stored_url, caught.value.api_url) == (
+        "default",
+        OTHER_API.value,
+        API.value,
+    )
+    assert caught.value.kind == "profile_in_use"
+
+
+def test_without_anyone_to_ask_one_for_the_same_api_is_kept_as_before() -> None:
+    world = world_with(prompt="typed-token")
+    old = credential()
+    world.store.credential = old
+    world.confirmation = FakeReplaceConfirmation(True, can_ask=False)
+    result = world.authenticate().login()
+    assert result.kept is True
+    assert world.store.credential is old
 
 
 def test_unreadable_store_is_reported_before_prompting_and_never_overwritten() -> None:

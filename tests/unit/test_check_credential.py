@@ -12,11 +12,11 @@ from nanoctl.domain.current_credential import ResolveCredential
 from nanoctl.domain.errors import ApiUnreachable, ExpiredToken, InvalidToken, NotLoggedIn
 from nanoctl.domain.model import Identity, TokenOrigin
 from tests.fakes import FakeTokenSource, FakeTokenValidator
-from tests.unit.builders import ADA, API, NOW, World, credential
+from tests.unit.builders import ADA, API, NOW, World, credential, selection
 
 
 def check(world: World) -> CheckCredential:
-    resolve = ResolveCredential(world.env, world.store, world.clock, world.api)
+    resolve = ResolveCredential(world.env, world.store, world.clock, selection(world.api))
     return CheckCredential(resolve, world.validator, world.clock)
 
 
@@ -24,7 +24,7 @@ def check(world: World) -> CheckCredential:
 def test_the_environments_token_keeps_the_origin_its_source_names(origin: TokenOrigin) -> None:
     world = World(env=FakeTokenSource(origin, "env-token-0001"))
     world.store.credential = credential()
-    current = ResolveCredential(world.env, world.store, world.clock, world.api).resolve()
+    current = ResolveCredential(world.env, world.store, world.clock, selection(world.api)).resolve()
     assert current.origin is origin
     assert current.credential.token.reveal() == "env-token-0001"
 

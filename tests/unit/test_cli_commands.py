@@ -98,38 +98,52 @@ def test_whoami_is_status(cli: Cli) -> None:
 
 
 @pytest.mark.parametrize(
-    ("setup", "want_code", "want_kind"),
+    ("setup", "want_code", "want_kind", "found"),
     [
-        pytest.param(lambda c: None, 1, "not_logged_in", id="not logged in"),
+        pytest.param(lambda c: None, 1, "not_logged_in", False, id="not logged in"),
         pytest.param(
             lambda c: setattr(c.store, "credential", credential("down-token-0001")),
             4,
             "unreachable",
+            True,
             id="api down",
         ),
         pytest.param(
             lambda c: setattr(c.store, "credential", credential("revoked-token-01")),
             3,
             "invalid_token",
+            True,
             id="rejected",
         ),
         pytest.param(
             lambda c: setattr(c.store, "load_error", StorageError("The file is corrupted.")),
             5,
             "storage",
+            False,
             id="store broken",
         ),
     ],
 )
-def test_status_exit_codes(cli: Cli, setup: Any, want_code: int, want_kind: str) -> None:
+def test_status_exit_codes(
+    cli: Cli, setup: Any, want_code: int, want_kind: str, found: bool
+) -> None:
+    """``logged_in`` means a credential was found (#19): with the API down or the token
+    rejected it is, and what is stored stays in the object."""
     setup(cli)
     code, out, err = cli.run("status --json")
     assert code == want_code
     document = json.loads(out)  # stdout is always one object (#10 item 15)
-    assert (document["logged_in"], document["validated"]) == (False, False)
+    assert (document["logged_in"], document["validated"]) == (found, False)
     assert document["profile"] == "default"
     assert document["error"] == want_kind
     assert json.loads(err)["error"]["kind"] == want_kind
+    if found:
+        assert (document["username"], document["source"], document["location"]) == (
+            "ada",
+            "stored",
+            "/fake/credentials",
+        )
+        assert document["expires_at"] == "2026-12-28T12:00:00Z"
 
 
 def test_status_json_schema(cli: Cli) -> None:

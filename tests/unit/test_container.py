@@ -27,7 +27,8 @@ def test_every_provider_builds_the_adapter_or_use_case_it_names(isolated_home: P
     c = built(Invocation({}, api_url=URL))
     c.check_dependencies()
     assert c.api_url() == ApiUrl.parse(URL)
-    assert c.settings().api_url == URL
+    assert c.selection().api_url == ApiUrl.parse(URL)
+    assert c.selection().api_url_from == "argument"  # the Python API's api_url=
     assert repr(c.store()).startswith("RememberedStore(EncryptedFileStore(")
     kinds = {
         name: type(getattr(c, name)()).__name__
@@ -38,6 +39,7 @@ def test_every_provider_builds_the_adapter_or_use_case_it_names(isolated_home: P
             "validator",
             "store",
             "profiles",
+            "selection",
             "environment_token",
             "flag_token",
             "prompt_token",
@@ -56,7 +58,8 @@ def test_every_provider_builds_the_adapter_or_use_case_it_names(isolated_home: P
         "clock": "SystemClock",
         "validator": "RequestsTokenValidator",
         "store": "RememberedStore",
-        "profiles": "ProfileDirectories",
+        "profiles": "RememberedProfiles",
+        "selection": "Selection",
         "environment_token": "EnvironmentTokenSource",
         "flag_token": "FlagTokenSource",
         "prompt_token": "PromptTokenSource",

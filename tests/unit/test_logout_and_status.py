@@ -91,10 +91,16 @@ def test_status_without_credential_is_not_logged_in() -> None:
 def test_expired_stored_credential_is_reported_without_a_request() -> None:
     world = World()
     world.store.credential = credential(identity=Identity("ada", NOW - timedelta(seconds=1)))
-    with pytest.raises(ExpiredToken) as caught:
-        world.status().check()
-    assert "ada" in str(explain(caught.value))
+    report = world.status().check()
+    assert isinstance(report.problem, ExpiredToken)
+    assert "ada" in str(explain(report.problem))
     assert world.validator.seen == []
+    # what was known offline is kept (#19): the user, where it is stored
+    assert (report.identity.username, report.location, report.validated) == (
+        "ada",
+        "/fake/credentials",
+        False,
+    )
 
 
 def test_credential_for_another_api_is_never_sent_there() -> None:
@@ -113,8 +119,15 @@ def test_credential_for_another_api_is_never_sent_there() -> None:
 def test_status_passes_on_what_the_api_said(answer: Exception) -> None:
     world = World(validator=FakeTokenValidator({"stored-token-0001": answer}))
     world.store.credential = credential()
-    with pytest.raises(type(answer)):
-        world.status().check()
+    report = world.status().check()
+    assert report.problem is answer
+    # the stored facts stay (#19 point 7): a script must not send the user to log in
+    assert (report.identity, report.origin, report.location) == (
+        ADA,
+        TokenOrigin.STORED,
+        "/fake/credentials",
+    )
+    assert report.validated is False
 
 
 def test_storage_error_surfaces_from_status() -> None:
@@ -177,14 +190,14 @@ def test_a_rejection_in_status_names_the_source_of_the_token(
 ) -> None:
     world = World(env=FakeTokenSource(TokenOrigin.ENVIRONMENT, env))
     world.store.credential = credential()
-    with pytest.raises(InvalidToken) as caught:
-        world.status().check()
-    assert caught.value.origin is want_origin
+    problem = world.status().check().problem
+    assert isinstance(problem, InvalidToken)
+    assert problem.origin is want_origin
 
 
 def test_an_expired_stored_credential_is_named_as_the_stored_one() -> None:
     world = World()
     world.store.credential = credential(identity=Identity("ada", NOW - timedelta(days=1)))
-    with pytest.raises(ExpiredToken) as caught:
-        world.status().check(offline=True)
-    assert caught.value.origin is TokenOrigin.STORED
+    problem = world.status().check(offline=True).problem
+    assert isinstance(problem, ExpiredToken)
+    assert problem.origin is TokenOrigin.STORED

@@ -17,6 +17,7 @@ from nanoctl.domain.errors import (
 )
 from nanoctl.domain.logout import Logout, LogoutEverywhere
 from nanoctl.domain.model import ProfileName, TokenOrigin
+from nanoctl.domain.selection import ApiUrlFrom
 from nanoctl.domain.status import StatusOfProfiles
 from nanoctl.domain.store_errors import CorruptedStore, StorageError
 from nanoctl.entrypoints import api
@@ -30,7 +31,7 @@ from tests.fakes import (
     FakeTokenSource,
     FakeTokenValidator,
 )
-from tests.unit.builders import ADA, API, OTHER_API, credential
+from tests.unit.builders import ADA, API, OTHER_API, credential, selection
 from tests.unit.cli_world import Cli
 
 STAGING = ProfileName("staging")
@@ -50,28 +51,38 @@ def stores() -> FakeProfiles:
 def resolve_from(
     profiles: FakeProfiles, selected: str, *, env: str | None = None
 ) -> CurrentCredential:
-    name = ProfileName(selected)
+    """``selected`` named with --profile, against the URL it is not bound to, given with
+    NANOSERVICES_API_URL."""
+    chosen = selection(
+        OTHER_API if selected == "staging" else API,
+        selected,
+        profile_from="option",
+        api_url_from="environment",
+    )
     return ResolveCredential(
         FakeTokenSource(TokenOrigin.ENVIRONMENT, env),
-        profiles.store_of(name),
+        profiles.store_of(chosen.profile),
         FakeClock(),
-        OTHER_API if selected == "staging" else API,
-        profile=name,
+        chosen,
         profiles=profiles,
     ).resolve()
 
 
-def test_a_mismatch_names_the_first_other_profile_bound_to_the_url() -> None:
+def test_a_mismatch_names_both_origins_and_every_way_out() -> None:
+    """#19 point 2: who chose the profile, who chose the URL, and the three ways out."""
     with pytest.raises(CredentialForOtherApi) as raised:
         resolve_from(stores(), "staging")
     assert (raised.value.profile, raised.value.bound_profile) == ("staging", "default")
     assert str(explain(raised.value)) == (
-        f"The stored credential of profile staging is for {API.value}, not {OTHER_API.value}; "
-        "it was not sent. Profile default is logged in there: use --profile default."
+        f"The stored credential of profile staging (from --profile) is for {API.value}, "
+        f"not {OTHER_API.value} (from NANOSERVICES_API_URL); it was not sent. "
+        "Unset NANOSERVICES_API_URL to use the API profile staging is bound to, "
+        "use --profile default (logged in there), or log in there in a new profile "
+        f"(`nanoctl login --api-url {OTHER_API.value} --profile NAME`)."
     )
 
 
-def test_a_damaged_profile_is_passed_over_and_none_bound_keeps_todays_advice() -> None:
+def test_a_damaged_profile_is_passed_over_and_with_none_bound_two_ways_out_remain() -> None:
     profiles = stores()
     profiles.stores["default"].load_error = CorruptedStore("/fake/credentials")
     with pytest.raises(CredentialForOtherApi) as raised:
@@ -82,16 +93,27 @@ def test_a_damaged_profile_is_passed_over_and_none_bound_keeps_todays_advice() -
         resolve_from(profiles, "staging")
     assert raised.value.bound_profile is None
     assert str(explain(raised.value)).endswith(
-        f"Run `nanoctl login --api-url {OTHER_API.value}` to log in there, "
-        f"or use --api-url {API.value}."
+        "it was not sent. Unset NANOSERVICES_API_URL to use the API profile staging is bound "
+        "to, or log in there in a new profile "
+        f"(`nanoctl login --api-url {OTHER_API.value} --profile NAME`)."
     )
 
 
-def test_the_default_profile_keeps_todays_sentence() -> None:
-    error = CredentialForOtherApi(API.value, OTHER_API.value, profile="default")
-    assert str(explain(error)).startswith(
-        f"The stored credential is for {API.value}, not {OTHER_API.value}; it was not sent."
+@pytest.mark.parametrize(
+    ("url_from", "drop"),
+    [
+        pytest.param("option", "Drop --api-url", id="--api-url"),
+        pytest.param("environment", "Unset NANOSERVICES_API_URL", id="the variable"),
+        pytest.param("argument", "Drop the api_url= argument", id="the Python API"),
+    ],
+)
+def test_the_way_out_drops_what_chose_the_url(url_from: ApiUrlFrom, drop: str) -> None:
+    error = CredentialForOtherApi(API.value, OTHER_API.value, url_from=url_from)
+    text = str(explain(error))
+    assert text.startswith(
+        f"The stored credential of profile default is for {API.value}, not {OTHER_API.value} "
     )
+    assert f"; it was not sent. {drop} to use the API profile default is bound to" in text
 
 
 def test_the_environment_token_beats_each_profiles_credential() -> None:
@@ -103,8 +125,9 @@ def test_the_environment_token_beats_each_profiles_credential() -> None:
 def test_logout_removes_the_selected_profile_only() -> None:
     profiles = stores()
     env = FakeTokenSource(TokenOrigin.ENVIRONMENT)
-    first = Logout(profiles.store_of(STAGING), env, STAGING).logout()
-    again = Logout(profiles.store_of(STAGING), env, STAGING).logout()
+    staging = selection(API, "staging", profile_from="option")
+    first = Logout(profiles.store_of(STAGING), env, staging, profiles).logout()
+    again = Logout(profiles.store_of(STAGING), env, staging, profiles).logout()
     assert (first.removed, first.profile, first.profiles_removed) == (True, "staging", ("staging",))
     assert (again.removed, again.profiles_removed) == (False, ())
     assert [name.value for name in profiles.names()] == ["default", "dev"]
@@ -147,7 +170,8 @@ def test_with_profile_the_next_step_names_it(cli: Cli) -> None:
     code, _, err = cli.run("status --profile staging")
     assert code == 1
     assert err == (
-        "Error: You are not logged in. Run `nanoctl login --profile staging`, "
+        "Error: Profile staging (from --profile) holds no credential. No profile is stored. "
+        "To create profile staging and log in to it, run `nanoctl login --profile staging`; "
         "or set NANOSERVICES_TOKEN.\n"
     )
     cli.store.load_error = CorruptedStore("/fake/credentials")
@@ -182,7 +206,7 @@ def test_logout_json_says_which_profiles_were_removed(cli: Cli) -> None:
     code, out, _ = cli.run("logout --profile staging")
     assert (code, out) == (
         0,
-        "Not logged in to profile staging: nothing stored at /fake/credentials.\n",
+        "Not logged in to profile staging (from --profile): nothing stored at /fake/credentials.\n",
     )
 
 
@@ -209,7 +233,7 @@ def test_the_python_api_selects_lists_and_logs_out_profiles() -> None:
     c = api.container(environ={}, profile="dev")
     c.profiles.override(providers.Object(profiles))
     c.clock.override(providers.Object(FakeClock()))
-    assert c.settings().profile == ProfileName("dev")
+    assert (c.selection().profile, c.selection().profile_from) == (ProfileName("dev"), "argument")
     assert api.token(using=c).reveal() == "dev-token-0001"
     assert api.profiles(using=c) == ["default", "dev", "staging"]
     assert api.logout(using=c).profiles_removed == ("dev",)
@@ -237,7 +261,11 @@ def test_status_of_profiles_checks_each_against_its_own_url_and_reports_each_fau
     assert staging.report.identity == ADA
     assert staging.report.origin is TokenOrigin.STORED  # the environment's token is not used
     assert result.environment_token_set is True
-    assert validator.seen == [("dev-token-0001", OTHER_API.value), ("staging-token-01", API.value)]
+    # checked at once: in any order, each against its own URL
+    assert sorted(validator.seen) == [
+        ("dev-token-0001", OTHER_API.value),
+        ("staging-token-01", API.value),
+    ]
 
 
 @pytest.mark.parametrize(

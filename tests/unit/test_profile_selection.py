@@ -9,12 +9,13 @@ from dependency_injector import providers
 
 from nanoctl.domain.errors import InvalidProfileName
 from nanoctl.domain.model import DEFAULT_API_URL, ProfileName
+from nanoctl.domain.selection import SelectProfileAndApi
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints import api
 from nanoctl.entrypoints.container import Container
 from nanoctl.entrypoints.messages.errors import explain
 from nanoctl.entrypoints.settings import Settings
-from tests.fakes import CountingStore, FakeSecretStore
+from tests.fakes import CountingStore, FakeProfiles, FakeSecretStore
 from tests.unit.builders import OTHER_API, credential
 from tests.unit.cli_world import Cli
 
@@ -70,7 +71,16 @@ def test_the_selected_profile(
 ) -> None:
     environ = {} if environment is None else {"NANOCTL_PROFILE": environment}
     settings = Settings.from_environment(environ, profile=option)
-    assert (settings.profile, settings.profile_origin) == (ProfileName(want), want_origin)
+    chosen = settings.profile_choice
+    assert (chosen.name if chosen else None, chosen.origin if chosen else None) == (
+        None if want_origin is None else ProfileName(want),
+        want_origin,
+    )
+    selected = SelectProfileAndApi(FakeProfiles()).select(chosen, None)
+    assert (selected.profile, selected.profile_from) == (
+        ProfileName(want),
+        want_origin or "default",
+    )
 
 
 def test_a_bad_profile_fails_the_command_before_anything_is_sent(cli: Cli) -> None:
@@ -84,7 +94,7 @@ def test_a_bad_profile_fails_the_command_before_anything_is_sent(cli: Cli) -> No
 
 def url_of(store: FakeSecretStore, environ: dict[str, str], api_url: str | None = None) -> str:
     c: Container = api.container(environ=environ, api_url=api_url)
-    c.store.override(providers.Object(store))
+    c.profiles.override(providers.Object(FakeProfiles({"default": store})))
     return c.api_url().value
 
 

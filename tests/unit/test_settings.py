@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from nanoctl.domain.errors import UsageError
+from nanoctl.domain.errors import InvalidApiUrl, InvalidProfileName, UsageError
 from nanoctl.domain.model import DEFAULT_API_URL
+from nanoctl.domain.selection import ApiUrlChoice, SelectProfileAndApi
 from nanoctl.entrypoints.messages.errors import explain
 from nanoctl.entrypoints.settings import Settings
+from tests.fakes import FakeProfiles
 
 
 def test_config_dir_follows_xdg_config_home_when_absolute(tmp_path: Path) -> None:
@@ -41,12 +43,42 @@ def test_nanoctl_config_dir_wins(tmp_path: Path) -> None:
 
 
 def test_api_url_option_beats_the_environment_which_beats_the_default() -> None:
+    """The URL given (the default and the profile's stored URL come with the selection)."""
     env = {"NANOSERVICES_API_URL": "https://env.example"}
-    assert Settings.from_environment({}).api_url == DEFAULT_API_URL
-    assert Settings.from_environment(env).api_url == "https://env.example"
-    assert Settings.from_environment(env, api_url="https://opt.example").api_url == (
-        "https://opt.example"
+    assert Settings.from_environment({}).api_url_choice is None
+    assert Settings.from_environment(env).api_url_choice == ApiUrlChoice(
+        "https://env.example", "environment"
     )
+    assert Settings.from_environment(env, api_url="https://opt.example").api_url_choice == (
+        ApiUrlChoice("https://opt.example", "option")
+    )
+    assert Settings.from_environment(
+        env, api_url="https://opt.example", given_as="argument"
+    ).api_url_choice == ApiUrlChoice("https://opt.example", "argument")
+    assert DEFAULT_API_URL.startswith("https://")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["NANOSERVICES_TOKEN", "NANOSERVICES_TOKEN_FILE", "NANOSERVICES_API_URL", "NANOCTL_PROFILE"],
+)
+@pytest.mark.parametrize("value", ["", "  ", "\n"], ids=["empty", "spaces", "a newline"])
+def test_an_empty_variable_counts_as_unset_and_is_listed_once(name: str, value: str) -> None:
+    settings = Settings.from_environment({name: value})
+    assert settings.empty_variables == (name,)
+    assert settings.api_url_choice is None
+    assert settings.profile_choice is None
+
+
+def test_empty_options_are_not_unset_but_usage_errors() -> None:
+    """`--profile=` names no profile and `--api-url=` no URL: both are usage errors (exit 2),
+    not silently the default."""
+    with pytest.raises(InvalidProfileName):
+        Settings.from_environment({}, profile="")
+    choice = Settings.from_environment({}, api_url="").api_url_choice
+    assert choice == ApiUrlChoice("", "option")
+    with pytest.raises(InvalidApiUrl):
+        SelectProfileAndApi(FakeProfiles()).select(None, choice)
 
 
 @pytest.mark.parametrize(("raw", "want"), [(None, True), ("1", True), ("0", False), ("no", False)])

@@ -83,7 +83,7 @@ def test_token_verbose_lines_go_to_stderr_only(cli: Cli) -> None:
     assert cli.run("token -v") == (
         0,
         "env-token-0001\n",
-        f"nanoctl: API URL: {API}\nnanoctl: token source: NANOSERVICES_TOKEN\n",
+        f"nanoctl: API URL: {API} (from --api-url)\nnanoctl: token source: NANOSERVICES_TOKEN\n",
     )
 
 
@@ -162,7 +162,7 @@ def test_exec_verbose_names_the_source_and_the_program_not_its_arguments(cli: Cl
     cli.environ["NANOSERVICES_TOKEN"] = "env-token-0001"
     _, _, err = cli.run("exec -v -- deploy --secret-flag")
     assert err.splitlines() == [
-        f"nanoctl: API URL: {API}",
+        f"nanoctl: API URL: {API} (from --api-url)",
         "nanoctl: token source: NANOSERVICES_TOKEN",
         "nanoctl: running deploy with the token in NANOSERVICES_TOKEN",
     ]
@@ -190,7 +190,7 @@ def test_verbose_names_the_stored_credential_as_the_source_once(
     code, _, err = cli.run(args)
     assert code == 0
     assert err.splitlines() == [
-        f"nanoctl: API URL: {API}",
+        f"nanoctl: API URL: {API} (from --api-url)",
         "nanoctl: token source: the stored credential",
         *want_after,
     ]

@@ -41,17 +41,27 @@ def test_the_variable_alone_keeps_its_origin() -> None:
     assert EnvironmentTokenSource({}).origin is TokenOrigin.ENVIRONMENT
 
 
-def test_both_variables_set_is_a_conflict_even_when_one_is_empty(path: Path) -> None:
-    for value in (TOKEN, ""):
-        source = EnvironmentTokenSource(
-            {"NANOSERVICES_TOKEN": value, "NANOSERVICES_TOKEN_FILE": str(path)}
-        )
-        with pytest.raises(ConflictingTokenSources) as caught:
-            source.read()
-        assert (caught.value.first, caught.value.second) == (
-            TokenOrigin.ENVIRONMENT,
-            TokenOrigin.ENVIRONMENT_FILE,
-        )
+def test_both_variables_set_is_a_conflict(path: Path) -> None:
+    source = EnvironmentTokenSource(
+        {"NANOSERVICES_TOKEN": TOKEN, "NANOSERVICES_TOKEN_FILE": str(path)}
+    )
+    with pytest.raises(ConflictingTokenSources) as caught:
+        source.read()
+    assert (caught.value.first, caught.value.second) == (
+        TokenOrigin.ENVIRONMENT,
+        TokenOrigin.ENVIRONMENT_FILE,
+    )
+
+
+def test_an_empty_variable_beside_the_file_counts_as_unset(path: Path) -> None:
+    """#19: an empty variable is unset (with a warning), not half of a conflict."""
+    source = EnvironmentTokenSource(
+        {"NANOSERVICES_TOKEN": "", "NANOSERVICES_TOKEN_FILE": str(path)}
+    )
+    assert source.origin is TokenOrigin.ENVIRONMENT_FILE
+    token = source.read()
+    assert token is not None
+    assert token.reveal() == TOKEN
 
 
 def test_the_flag_file_is_read_and_named_as_its_origin(path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import TextIO
 
 import pytest
@@ -14,9 +15,10 @@ from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource, Flag
 from nanoctl.domain.errors import Cancelled, MalformedToken, NoTokenAvailable, TokenFromTerminal
 from nanoctl.domain.model import MAX_TOKEN_INPUT, TokenOrigin
 from nanoctl.entrypoints.messages.commands import TOKEN_PROMPT, replace_question
+from nanoctl.entrypoints.messages.context import Context
 from nanoctl.entrypoints.messages.errors import explain
 from tests.fakes import FakeClock
-from tests.unit.builders import credential
+from tests.unit.builders import credential, selection
 
 
 def terminal(
@@ -32,7 +34,12 @@ def terminal(
 
 
 def confirmation(term: Terminal) -> TerminalReplaceConfirmation:
-    return TerminalReplaceConfirmation(term, replace_question, FakeClock())
+    chosen = selection(credential().api_url)
+    return TerminalReplaceConfirmation(
+        term,
+        lambda current, now: replace_question(current, now, chosen, Context.of(chosen)),
+        FakeClock(),
+    )
 
 
 def test_environment_source_reads_nanoservices_token() -> None:
@@ -45,10 +52,25 @@ def test_unset_environment_gives_no_token() -> None:
     assert EnvironmentTokenSource({}).read() is None
 
 
-def test_set_but_empty_environment_token_is_an_error_naming_the_variable() -> None:
-    with pytest.raises(MalformedToken) as caught:
-        EnvironmentTokenSource({"NANOSERVICES_TOKEN": ""}).read()
-    assert "NANOSERVICES_TOKEN" in str(explain(caught.value))
+@pytest.mark.parametrize("value", ["", " ", "\n"], ids=["empty", "a space", "a newline"])
+@pytest.mark.parametrize("name", ["NANOSERVICES_TOKEN", "NANOSERVICES_TOKEN_FILE"])
+def test_a_set_but_empty_environment_token_counts_as_unset(name: str, value: str) -> None:
+    """As gh treats an empty GH_TOKEN: the login the errors suggest must then work (#19)."""
+    source = EnvironmentTokenSource({name: value})
+    assert source.read() is None
+    assert source.origin is TokenOrigin.ENVIRONMENT
+
+
+def test_an_empty_variable_beside_the_other_is_no_conflict(tmp_path: Path) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text("file-token-0001\n")
+    source = EnvironmentTokenSource(
+        {"NANOSERVICES_TOKEN": "", "NANOSERVICES_TOKEN_FILE": str(token_file)}
+    )
+    assert source.origin is TokenOrigin.ENVIRONMENT_FILE
+    token = source.read()
+    assert token is not None
+    assert token.reveal() == "file-token-0001"
 
 
 def test_flag_source_uses_the_literal_value() -> None:

@@ -4,19 +4,29 @@ does for the other sources (before any request, so also when the API rejects it)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nanoctl.adapters.diagnostics import Diagnostics, TokenFound
-from nanoctl.domain.model import Credential, TokenOrigin
+from nanoctl.domain.model import Credential, Token, TokenOrigin
 from nanoctl.domain.ports import SecretStore
 
 
 class AnnouncedStore:
-    """``store``, reporting (-v) that its credential gives the token when it loads one."""
+    """``store``, reporting (-v) that its credential gives the token when it loads one, and
+    handing that token to ``seen`` (the entrypoint's list of tokens never to show as a name;
+    diagnostics never get a secret)."""
 
-    __slots__ = ("_diagnostics", "_store")
+    __slots__ = ("_diagnostics", "_seen", "_store")
 
-    def __init__(self, store: SecretStore, diagnostics: Diagnostics) -> None:
+    def __init__(
+        self,
+        store: SecretStore,
+        diagnostics: Diagnostics,
+        seen: Callable[[Token], None] | None = None,
+    ) -> None:
         self._store = store
         self._diagnostics = diagnostics
+        self._seen = seen
 
     def __repr__(self) -> str:
         return f"AnnouncedStore({self._store!r})"
@@ -33,6 +43,8 @@ class AnnouncedStore:
         credential = self._store.load()
         if credential is not None:
             self._diagnostics.info(TokenFound(TokenOrigin.STORED))
+            if self._seen is not None:
+                self._seen(credential.token)
         return credential
 
     def save(self, credential: Credential) -> None:

@@ -1,11 +1,12 @@
-"""A store read at most once per run: the API URL of a command comes from the selected
-profile's stored credential, and the use case then reads the same credential; decrypting
-it (and asking the keyring for its key) twice would double the cost of every command."""
+"""A store read at most once per run: the selection of a run reads the stored credentials
+its choice depends on (the selected profile's URL, the profiles bound to a URL given), and
+the use case then reads the same credential; decrypting it (and asking the keyring for its
+key) twice would double the cost of every command."""
 
 from __future__ import annotations
 
-from nanoctl.domain.model import Credential
-from nanoctl.domain.ports import SecretStore
+from nanoctl.domain.model import Credential, ProfileName
+from nanoctl.domain.ports import Profiles, SecretStore
 
 
 class RememberedStore:
@@ -50,3 +51,25 @@ class RememberedStore:
     def _forget(self) -> None:
         self._loaded = False
         self._credential = None
+
+
+class RememberedProfiles:
+    """``profiles``, whose store of each profile is built once per run (and so read at
+    most once, when it is a RememberedStore)."""
+
+    __slots__ = ("_profiles", "_stores")
+
+    def __init__(self, profiles: Profiles) -> None:
+        self._profiles = profiles
+        self._stores: dict[ProfileName, SecretStore] = {}
+
+    def __repr__(self) -> str:
+        return f"RememberedProfiles({self._profiles!r})"
+
+    def names(self) -> list[ProfileName]:
+        return self._profiles.names()
+
+    def store_of(self, name: ProfileName) -> SecretStore:
+        if name not in self._stores:
+            self._stores[name] = self._profiles.store_of(name)
+        return self._stores[name]

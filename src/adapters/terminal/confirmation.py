@@ -20,6 +20,10 @@ class TerminalReplaceConfirmation:
         self._question = question
         self._clock = clock
 
+    @property
+    def can_ask(self) -> bool:
+        return self._terminal.can_prompt
+
     def confirm_replace(self, current: Credential) -> bool:
         if not self._terminal.can_prompt:
             return False
@@ -32,9 +36,9 @@ def answer_to(terminal: Terminal, question: str) -> str:
     Raises Cancelled on Ctrl-C or end of input, after ending the question's line.
     """
     err = terminal.stderr
-    err.write(question)
-    err.flush()
-    try:
+    try:  # a Ctrl-C as soon as the question shows still ends its line
+        err.write(question)
+        err.flush()
         answer = terminal.stdin.readline()
     except KeyboardInterrupt:
         err.write("\n")

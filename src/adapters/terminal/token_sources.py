@@ -5,7 +5,7 @@ and the wrapper that says with -v which source gave the token."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from nanoctl.adapters.diagnostics import Diagnostics, Silent, TokenFound, Warnings
 from nanoctl.adapters.terminal.terminal import Terminal
@@ -20,8 +20,9 @@ READ_FROM_STDIN = "-"
 
 class EnvironmentTokenSource:
     """``NANOSERVICES_TOKEN``, or the file ``NANOSERVICES_TOKEN_FILE`` names; both set is
-    a usage error. Set but empty is an error, not "unset": in CI that is almost always a
-    secret that did not reach the job, and saying so saves an hour."""
+    a usage error. Set but empty (or blank) counts as unset, as gh treats an empty GH_TOKEN:
+    in CI that is a secret that did not reach the job, and the login the user is told to
+    run next must work. The entrypoint warns about it, once."""
 
     def __init__(
         self, environ: Mapping[str, str] = os.environ, warnings: Warnings | None = None
@@ -31,13 +32,13 @@ class EnvironmentTokenSource:
 
     @property
     def origin(self) -> TokenOrigin:
-        if ENV_TOKEN_FILE in self._environ and ENV_TOKEN not in self._environ:
+        if self._set(ENV_TOKEN_FILE) is not None and self._set(ENV_TOKEN) is None:
             return TokenOrigin.ENVIRONMENT_FILE
         return TokenOrigin.ENVIRONMENT
 
     def read(self) -> Token | None:
-        value = self._environ.get(ENV_TOKEN)
-        path = self._environ.get(ENV_TOKEN_FILE)
+        value = self._set(ENV_TOKEN)
+        path = self._set(ENV_TOKEN_FILE)
         if value is not None and path is not None:
             raise ConflictingTokenSources(TokenOrigin.ENVIRONMENT, TokenOrigin.ENVIRONMENT_FILE)
         if path is not None:
@@ -45,6 +46,11 @@ class EnvironmentTokenSource:
         if value is None:
             return None
         return Token.parse(value, TokenOrigin.ENVIRONMENT)
+
+    def _set(self, name: str) -> str | None:
+        """The variable's value; None when it is unset, empty or blank."""
+        value = self._environ.get(name)
+        return value if value is not None and value.strip() else None
 
 
 class FlagTokenSource:
@@ -112,13 +118,20 @@ def _read_file(path: str, origin: TokenOrigin, warnings: Warnings) -> Token:
 
 class AnnouncedTokenSource:
     """``source``, reporting (-v) that its token is the one in use as soon as it gives
-    one: before any request, so the line is there when the API rejects it."""
+    one: before any request, so the line is there when the API rejects it. The token goes
+    to ``seen`` too (the entrypoint's list of tokens never to show as a name)."""
 
-    __slots__ = ("_diagnostics", "_source")
+    __slots__ = ("_diagnostics", "_seen", "_source")
 
-    def __init__(self, source: TokenSource, diagnostics: Diagnostics) -> None:
+    def __init__(
+        self,
+        source: TokenSource,
+        diagnostics: Diagnostics,
+        seen: Callable[[Token], None] | None = None,
+    ) -> None:
         self._source = source
         self._diagnostics = diagnostics
+        self._seen = seen
 
     def __repr__(self) -> str:
         return f"AnnouncedTokenSource({self._source!r})"
@@ -131,4 +144,6 @@ class AnnouncedTokenSource:
         token = self._source.read()
         if token is not None:
             self._diagnostics.info(TokenFound(self._source.origin))
+            if self._seen is not None:
+                self._seen(token)
         return token

@@ -14,12 +14,12 @@ from nanoctl.domain.model import Credential, Expiry
 from nanoctl.entrypoints.application import NanoctlApplication
 from nanoctl.entrypoints.io_diagnostics import write_note, write_warning
 from nanoctl.entrypoints.messages import VERBOSE
-from nanoctl.entrypoints.messages.commands import api_url_line, expiring_soon, profile_line
-from nanoctl.entrypoints.messages.profiles import for_profile
+from nanoctl.entrypoints.messages.commands import expiring_soon
 from nanoctl.entrypoints.terminal_lines import stream_of, terminal_width
 
 if TYPE_CHECKING:  # the container loads dependency_injector: `help <command>` never does
     from nanoctl.entrypoints.container import Container
+    from nanoctl.entrypoints.messages.context import Context
 
 JSON_OPTION = option("json", None, "Print one JSON object on stdout instead of text.")
 API_URL_OPTION = option(
@@ -86,22 +86,29 @@ class NanoctlCommand(Command):
         now = self.container.clock().now()
         self.warn_if_expiring_soon(Expiry(credential.identity.expires_at, now))
 
-    def aimed(self, text: str) -> str:
-        """``text`` with the nanoctl commands it names aimed at the profile that --profile
-        selected (NANOCTL_PROFILE, still set, selects it again by itself)."""
-        settings = self.container.settings()
-        if settings.profile_origin != "option":
-            return text
-        return for_profile(text, settings.profile.value)
+    @property
+    def words(self) -> Context:
+        """What this run's sentences may say: its selection (the commands of a next step
+        carry its profile), this command, and the tokens never to show."""
+        # Here: the container module is loaded once a command runs, never for `help`.
+        from nanoctl.entrypoints.container import words_of
+
+        return words_of(self.container, self.name)
 
     def verbose_target(self) -> None:
-        """The -v lines of what a command aims at: the profile, when one was selected
-        (--profile or NANOCTL_PROFILE), and the API URL."""
-        url = self.container.api_url()  # also without -v: a bad URL fails here, first
-        settings = self.container.settings()
-        if settings.profile_origin is not None:
-            self.verbose(profile_line(settings.profile, settings.profile_origin))
-        self.verbose(api_url_line(url))
+        """The -v lines of what a command aims at, each with who chose it: the profile,
+        when someone or the URL selected it, and the API URL."""
+        selection = self.container.selection()  # also without -v: a bad URL fails here, first
+        if not self.io.is_verbose():
+            return
+        # Here: the selection's words only for -v.
+        from nanoctl.entrypoints.messages.selection import api_url_line, profile_line
+
+        words = self.words
+        line = profile_line(selection, words)
+        if line is not None:
+            self.verbose(line)
+        self.verbose(api_url_line(selection, words))
 
     def verbose(self, text: str) -> None:
         """A -v line on stderr, never on stdout."""

@@ -95,8 +95,8 @@ Exit codes: 0 ok, 1 nothing to import, 2 usage, 3 token rejected, 4 API unusable
         if self.json_output:
             self.emit_json(login_json(result))
             return 0
-        for line in login_lines(result, self.container.settings().profile):
-            self.say(self.aimed(line))
+        for line in login_lines(result, self.container.selection(), self.words):
+            self.say(line)
         if legacy is not None:
             for line in cleanup_lines(legacy, kept_credential=result.kept):
                 self.say(line)

@@ -28,7 +28,7 @@ NANOSERVICES_TOKEN (or the file NANOSERVICES_TOKEN_FILE names), else the stored 
 Offline: the API is not asked.
 
   <info>nanoctl token --header | curl -H @- https://…</info>
-  <info>export NANOSERVICES_TOKEN="$(nanoctl token)"</info>
+  <info>NANOSERVICES_TOKEN="$(nanoctl token)" && export NANOSERVICES_TOKEN</info>
 
 A terminal is refused unless --reveal is given: a token on screen stays in the scrollback.
 Exit codes: 0 printed, 1 not logged in or not written (standard output closed or full),

@@ -13,17 +13,20 @@ from functools import singledispatch
 
 from nanoctl.domain import errors as e
 from nanoctl.domain.legacy_errors import LegacyTokenRejected
-from nanoctl.domain.model import DEFAULT_PROFILE, MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH, TokenOrigin
+from nanoctl.domain.model import MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH, TokenOrigin
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.messages import (
     TOKEN_PAGE,
+    api_failures,
     handover,
     legacy,
     os_reason,
+    selection,
     source,
     storage,
     token_file,
 )
+from nanoctl.entrypoints.messages.context import Context
 from nanoctl.entrypoints.messages.profiles import PROFILE_NAME_RULE_WORDS
 from nanoctl.entrypoints.settings import (
     DEFAULT_TIMEOUT,
@@ -35,17 +38,9 @@ from nanoctl.entrypoints.settings import (
 from nanoctl.entrypoints.shown_words import shown
 
 _USAGE = "Run `nanoctl --help` for usage."
-_API_URL = "Check your network; NANOSERVICES_API_URL or --api-url sets the API URL."
-_UNEXPECTED = (
-    "Unexpected response from the API at {url}: {what}.",
-    "Check that NANOSERVICES_API_URL points at the Nanoservices API.",
-)
 _NUMBER_LIKE = re.compile(r"[-+]?[0-9][0-9a-z.+-]{0,11}")
 """What a mistyped number of seconds looks like (``10s``, ``-5``, ``1e9``), never a token."""
-_NO_TOKEN = (
-    "Set NANOSERVICES_TOKEN, pipe it to `nanoctl login --token -`, "
-    "or run `nanoctl login` in a terminal."
-)
+_NO_TOKEN = "Set NANOSERVICES_TOKEN, pipe it to {login_stdin}, or run {login} in a terminal."
 
 
 class Explanation:
@@ -61,15 +56,43 @@ class Explanation:
         return f"{self.cause} {self.next_step}".strip()
 
 
-def explain(error: e.NanoctlError) -> Explanation:
+def explain(error: e.NanoctlError, context: Context | None = None) -> Explanation:
     """The sentence and the next step for ``error``: the entry of its most specific class
-    in _SENTENCES, filled with its facts and the words _phrases() derives from them."""
+    in _SENTENCES, filled with its facts, the commands of ``context`` (aimed at its profile)
+    and the words _phrases() derives from them. A fact equal to a token of the run (in
+    ``context``) is never shown."""
+    context = context or Context()
     for cls in type(error).__mro__:
         if cls in _SENTENCES:
             cause, next_step = _SENTENCES[cls]
-            facts = {"kind": error.kind, **vars(error), **_phrases(error)}
+            facts = {
+                "kind": error.kind,
+                **{k: _shown(v, context) for k, v in vars(error).items()},
+                **_commands(context),
+                **_phrases(error, context),
+            }
             return Explanation(cause.format(**facts), next_step.format(**facts))
     raise AssertionError(f"no sentence for {type(error).__name__}")  # pragma: no cover
+
+
+def _shown(value: object, context: Context) -> object:
+    return context.shown(value) if isinstance(value, str) else value
+
+
+def _commands(context: Context) -> dict[str, str]:
+    """The nanoctl commands the sentences name, aimed at the context's profile."""
+    return {
+        "login": context.nanoctl("login"),
+        "logout": context.nanoctl("logout"),
+        "login_stdin": context.nanoctl("login", "--token", "-"),
+        "piped_login": f"`... | {context.command_line('login', '--token', '-')}`",
+        "piped_token": f"`{context.command_line('token', '--header')} | curl -H @- …`",
+        "exec_path": context.nanoctl("exec", "--", "./script", "…"),
+        "exec_sh": context.nanoctl("exec", "--", "sh", "script"),
+        "import_legacy": context.nanoctl("login", "--import-legacy"),
+        "token_pipe": f"`{context.command_line('token')} | …`",
+        "token_to_file": f"`{context.command_line('token')} > file`",
+    }
 
 
 # class: (cause, next step). {names} are the error's facts and the phrases derived from them.
@@ -80,8 +103,7 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
     e.CommandLineError: ("{problem}{did_you_mean}", "{hint}"),
     e.TokenFromTerminal: (
         "`--token -` reads the token from a pipe, but standard input is a terminal.",
-        "Pipe the token in (`... | nanoctl login --token -`), "
-        "or run `nanoctl login` to be prompted with hidden input.",
+        "Pipe the token in ({piped_login}), or run {login} to be prompted with hidden input.",
     ),
     e.MalformedToken: (
         "The token from {source} is malformed: {what}.",
@@ -119,13 +141,8 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         f"(default {DEFAULT_TIMEOUT:g}).",
     ),
     # exit 1
-    e.NotLoggedIn: ("You are not logged in.", "Run `nanoctl login`, or set NANOSERVICES_TOKEN."),
-    e.NoTokenEntered: ("No token was entered.", "Run `nanoctl login`, or set NANOSERVICES_TOKEN."),
-    e.CredentialForOtherApi: (
-        "The stored credential{of_profile} is for {stored_url}, not {current_url}; "
-        "it was not sent.",
-        "{next}",
-    ),
+    e.NotLoggedIn: ("You are not logged in.", "Run {login}, or set NANOSERVICES_TOKEN."),
+    e.NoTokenEntered: ("No token was entered.", "Run {login}, or set NANOSERVICES_TOKEN."),
     e.InternalError: (
         "Unexpected internal error ({exception_type}).",
         "Run again with -vvv for details and report it.",
@@ -139,40 +156,32 @@ _SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "{The_token} is valid but lacks permission to log in (HTTP 403).",
         "{renew}",
     ),
-    # exit 4
-    e.ApiUnavailable: ("The API at {url} could not be used.", "Try again in a few minutes."),
-    e.ApiUnreachable: ("Could not reach the API at {url}: {what}.", _API_URL),
-    e.TlsFailure: (
-        "TLS verification failed for {url}: the certificate is not trusted.",
-        "If you are behind a proxy with its own CA, point REQUESTS_CA_BUNDLE at its "
-        "certificate; otherwise check NANOSERVICES_API_URL.",
-    ),
-    e.RateLimited: ("The API at {url} is rate limiting requests (HTTP 429).", "Try again {when}."),
-    e.ServerError: (
-        "The API at {url} failed with HTTP {status}.",
-        "This is a problem on the server side; try again in a few minutes.",
-    ),
-    e.UnexpectedResponse: _UNEXPECTED,
     # exit 130
     e.Cancelled: ("Authentication cancelled.", ""),
 }
 _SENTENCES.update(storage.SENTENCES)
 _SENTENCES.update(legacy.SENTENCES)  # the old Node nanoctl's token files (issue #14)
 _SENTENCES.update(handover.SENTENCES)  # `token` and `exec`
+_SENTENCES.update(selection.SENTENCES)
+_SENTENCES.update(api_failures.SENTENCES)  # exit 4
 
 
 @singledispatch
-def _phrases(error: e.NanoctlError) -> dict[str, str]:
+def _phrases(error: e.NanoctlError, context: Context) -> dict[str, str]:
     """The words an error's sentence needs beyond its facts (none, for most)."""
     if isinstance(error, StorageError):
-        return storage.phrases(error)
+        return storage.phrases(error, context)
     if isinstance(error, handover.ERRORS):
-        return handover.phrases(error)
-    return legacy.phrases(error)
+        return handover.phrases(error, context)
+    if isinstance(error, selection.ERRORS):
+        return selection.phrases(error, context)
+    if isinstance(error, e.ApiUnavailable):
+        return api_failures.phrases(error, context)
+    return legacy.phrases(error, context)
 
 
 @_phrases.register
-def _(error: e.MalformedToken) -> dict[str, str]:
+def _(error: e.MalformedToken, context: Context) -> dict[str, str]:
     where = (
         source(error.origin)
         if error.path is None
@@ -184,7 +193,7 @@ def _(error: e.MalformedToken) -> dict[str, str]:
 
 
 @_phrases.register
-def _(error: e.TokenFileUnusable) -> dict[str, str]:
+def _(error: e.TokenFileUnusable, context: Context) -> dict[str, str]:
     from_env = error.origin is TokenOrigin.ENVIRONMENT_FILE
     named_by = "NANOSERVICES_TOKEN_FILE" if from_env else "--token-file"
     if error.problem == "empty_path":
@@ -196,14 +205,14 @@ def _(error: e.TokenFileUnusable) -> dict[str, str]:
         file = token_file(error.shown_path, error.origin)
     problem = _TOKEN_FILE_PROBLEMS[error.problem].format(reason=os_reason(error.errno))
     if error.problem in ("fifo", "not_regular"):
-        next_step = _NOT_A_FILE_ENV if from_env else _NOT_A_FILE_FLAG
+        next_step = _NOT_A_FILE_ENV if from_env else _NOT_A_FILE_FLAG.format(**_commands(context))
     else:
         next_step = _TOKEN_FILE_FIXES[error.problem].format(named_by=named_by)
     return {"what": f"The token file {file} {problem}.", "next": next_step}
 
 
 @_phrases.register
-def _(error: e.ConflictingTokenSources) -> dict[str, str]:
+def _(error: e.ConflictingTokenSources, context: Context) -> dict[str, str]:
     from_env = error.first is TokenOrigin.ENVIRONMENT
     return {
         "first": _SOURCE_NAMES[error.first],
@@ -214,7 +223,7 @@ def _(error: e.ConflictingTokenSources) -> dict[str, str]:
 
 
 @_phrases.register
-def _(error: e.InvalidTimeout) -> dict[str, str]:
+def _(error: e.InvalidTimeout, context: Context) -> dict[str, str]:
     """The value is repeated only when it cannot be a token put in the wrong variable."""
     if shown(error.value) or _NUMBER_LIKE.fullmatch(error.value):
         return {"shown": f"={error.value!r}", "not_shown": ""}
@@ -222,7 +231,7 @@ def _(error: e.InvalidTimeout) -> dict[str, str]:
 
 
 @_phrases.register
-def _(error: e.NoTokenAvailable) -> dict[str, str]:
+def _(error: e.NoTokenAvailable, context: Context) -> dict[str, str]:
     if error.no_interaction:
         what = "No token given, and --no-interaction forbids prompting for one."
     else:
@@ -231,13 +240,13 @@ def _(error: e.NoTokenAvailable) -> dict[str, str]:
         return {
             "what": what,
             "next": "In CI, store the token as a secret and expose it as NANOSERVICES_TOKEN, "
-            "or pipe it to `nanoctl login --token -`.",
+            f"or pipe it to {context.nanoctl('login', '--token', '-')}.",
         }
-    return {"what": what, "next": _NO_TOKEN}
+    return {"what": what, "next": _NO_TOKEN.format(**_commands(context))}
 
 
 @_phrases.register
-def _(error: e.CommandLineError) -> dict[str, str]:
+def _(error: e.CommandLineError, context: Context) -> dict[str, str]:
     """'Did you mean `login`?', and the help page of the command meant (or used)."""
     names = [f"`{name}`" for name in error.suggestions]
     did_you_mean = ""
@@ -255,23 +264,7 @@ def _(error: e.CommandLineError) -> dict[str, str]:
 
 
 @_phrases.register
-def _(error: e.CredentialForOtherApi) -> dict[str, str]:
-    named = error.profile is not None and error.profile != DEFAULT_PROFILE
-    if error.bound_profile is not None:
-        next_step = (
-            f"Profile {error.bound_profile} is logged in there: "
-            f"use --profile {error.bound_profile}."
-        )
-    else:
-        next_step = (
-            f"Run `nanoctl login --api-url {error.current_url}` to log in there, "
-            f"or use --api-url {error.stored_url}."
-        )
-    return {"of_profile": f" of profile {error.profile}" if named else "", "next": next_step}
-
-
-@_phrases.register
-def _(error: e.ApiUrlForAllProfiles) -> dict[str, str]:
+def _(error: e.ApiUrlForAllProfiles, context: Context) -> dict[str, str]:
     if error.origin == "option":
         return {"given": "--api-url", "next": "Drop --api-url, or name one profile with --profile."}
     return {
@@ -281,9 +274,11 @@ def _(error: e.ApiUrlForAllProfiles) -> dict[str, str]:
 
 
 @_phrases.register
-def _(error: e.InvalidProfileName) -> dict[str, str]:
+def _(error: e.InvalidProfileName, context: Context) -> dict[str, str]:
     where = _PROFILE_ORIGINS[error.origin]
-    if error.name and shown(error.name):
+    if not error.name:  # `--profile=`: a usage error, never the default profile (#19)
+        return {"what": f"An empty name {where}"}
+    if shown(error.name) and context.shown(error.name) == error.name:
         return {"what": f'The profile "{error.name}" {where}'}
     return {"what": f"The value {where} (not shown)"}
 
@@ -296,7 +291,7 @@ _PROFILE_ORIGINS = {
 
 
 @_phrases.register
-def _(error: e.UnknownShell) -> dict[str, str]:
+def _(error: e.UnknownShell, context: Context) -> dict[str, str]:
     scripts = "nanoctl has completion scripts for bash, zsh and fish"
     if error.unset:
         return {"what": f"No shell given and SHELL is not set; {scripts}."}
@@ -309,27 +304,27 @@ def _(error: e.UnknownShell) -> dict[str, str]:
 
 
 @_phrases.register
-def _(error: e.InvalidApiUrl) -> dict[str, str]:
+def _(error: e.InvalidApiUrl, context: Context) -> dict[str, str]:
     return {"what": _API_URL_PROBLEMS[error.problem]}
 
 
 @_phrases.register
-def _(error: e.TokenRejected) -> dict[str, str]:
+def _(error: e.TokenRejected, context: Context) -> dict[str, str]:
     if isinstance(error, LegacyTokenRejected):  # names its file, not a token source
-        return legacy.phrases(error)
-    return _rejected(error)
+        return legacy.phrases(error, context)
+    return _rejected(error, context)
 
 
 @_phrases.register
-def _(error: e.ExpiredToken) -> dict[str, str]:
+def _(error: e.ExpiredToken, context: Context) -> dict[str, str]:
     return {
-        **_rejected(error),
+        **_rejected(error, context),
         "owner": f" for {error.username}" if error.username else "",
         "date": error.expires_at.strftime("%Y-%m-%d") if error.expires_at else "an unknown date",
     }
 
 
-def _rejected(error: e.TokenRejected) -> dict[str, str]:
+def _rejected(error: e.TokenRejected, context: Context) -> dict[str, str]:
     """Which token the API rejected, and where a new one must go: a stale
     NANOSERVICES_TOKEN (or its file) is fixed by updating it (in CI: its secret), not by
     logging in."""
@@ -342,14 +337,16 @@ def _rejected(error: e.TokenRejected) -> dict[str, str]:
     return {
         "the_token": the_token,
         "The_token": _capital(the_token),
-        "renew": f"{create} {_renew_step(error.origin)}",
+        "renew": f"{create} {_renew_step(error.origin, context)}",
     }
 
 
-def _renew_step(origin: TokenOrigin | None) -> str:
+def _renew_step(origin: TokenOrigin | None, context: Context) -> str:
     """Where the new token goes: the variable or file that gave the old one."""
     if origin in _RENEW_IN_CI and running_in_ci(os.environ):
         return _RENEW_IN_CI[origin]
+    if origin is TokenOrigin.STORED:
+        return f"and run {context.nanoctl('login')} to replace the stored one."
     return _RENEW.get(origin, "and log in again.")
 
 
@@ -357,7 +354,6 @@ _RENEW: dict[TokenOrigin | None, str] = {
     TokenOrigin.ENVIRONMENT: "and update NANOSERVICES_TOKEN, or unset it.",
     TokenOrigin.ENVIRONMENT_FILE: "and write it to that file, or unset NANOSERVICES_TOKEN_FILE.",
     TokenOrigin.FILE: "and write it to that file.",
-    TokenOrigin.STORED: "and run `nanoctl login` to replace the stored one.",
 }
 _RENEW_IN_CI: dict[TokenOrigin | None, str] = {
     TokenOrigin.ENVIRONMENT: "and update the CI secret that sets NANOSERVICES_TOKEN.",
@@ -379,64 +375,6 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-@_phrases.register
-def _(error: e.ApiUnreachable) -> dict[str, str]:
-    if isinstance(error, e.MissingCaBundle):
-        return {"what": f"the CA bundle {error.path} named by {error.variable} does not exist"}
-    return {"what": _NETWORK_FAILURES[error.failure]}
-
-
-@_phrases.register
-def _(error: e.RateLimited) -> dict[str, str]:
-    return {"when": "in a minute" if error.retry_after is None else _after(error.retry_after)}
-
-
-@_phrases.register
-def _(error: e.UnexpectedResponse) -> dict[str, str]:
-    return {"what": "it is not the documented answer"}
-
-
-@_phrases.register
-def _(error: e.UnexpectedStatus) -> dict[str, str]:
-    return {"what": f"HTTP {error.status}"}
-
-
-@_phrases.register
-def _(error: e.RedirectNotFollowed) -> dict[str, str]:
-    target = error.target or (
-        "nowhere (no Location header)" if error.parseable else "an unparseable Location"
-    )
-    return {"what": f"HTTP {error.status} redirect to {target}, which nanoctl does not follow"}
-
-
-@_phrases.register
-def _(error: e.NotJson) -> dict[str, str]:
-    if error.content_type is None:
-        return {"what": "the body is not JSON"}
-    kind = error.content_type
-    return {"what": f"the body is {kind}, not JSON (a proxy or captive portal may answer)"}
-
-
-@_phrases.register
-def _(error: e.BodyTooLarge) -> dict[str, str]:
-    return {"what": f"the body is larger than {_size(error.limit)}"}
-
-
-@_phrases.register
-def _(error: e.UndecodableBody) -> dict[str, str]:
-    return {"what": "the body could not be decoded"}
-
-
-@_phrases.register
-def _(error: e.MalformedBody) -> dict[str, str]:
-    return {"what": _BODY_PROBLEMS[error.problem]}
-
-
-@_phrases.register
-def _(error: e.BadField) -> dict[str, str]:
-    return {"what": f"the field '{error.field}' {_FIELD_PROBLEMS[error.problem]}"}
-
-
 _TOKEN_PROBLEMS: dict[e.TokenProblem, str] = {
     "empty": "it is empty",
     "too_long": f"it is longer than {MAX_TOKEN_LENGTH} characters",
@@ -450,33 +388,6 @@ _API_URL_PROBLEMS: dict[e.ApiUrlProblem, str] = {
     "no_host": "it has no host",
     "extras": "it must not carry a query, fragment or credentials",
 }
-_NETWORK_FAILURES: dict[e.NetworkFailure, str] = {
-    "timed_out": "timed out",
-    "refused": "connection refused",
-    "host_not_found": "host not found",
-    "tls_handshake": "the TLS handshake failed",
-    "proxy": "the proxy set by HTTPS_PROXY/HTTP_PROXY could not be used",
-    "no_answer": "the server closed the connection without answering",
-    "cut": "the connection was cut mid-response",
-    "connection_failed": "the connection failed",
-    "request_failed": "the request failed",
-}
-_BODY_PROBLEMS: dict[e.BodyProblem, str] = {
-    "not_an_object": "the body is not a JSON object",
-    "undocumented_shape": "the body does not have the documented fields",
-    "username_too_long": "the username is implausibly long",
-    "username_control_characters": "the username contains control characters",
-}
-_FIELD_PROBLEMS: dict[e.FieldProblem, str] = {
-    "missing_or_not_boolean": "is missing or not a boolean",
-    "not_a_string": "is not a string",
-    "not_a_number": "is not a number",
-    "not_iso_date": "is not an ISO 8601 date",
-    "out_of_range": "is out of range",
-    "not_finite": "is not a finite number",
-}
-
-
 _TOKEN_FILE_PROBLEMS: dict[e.TokenFileProblem, str] = {
     "missing": "does not exist",
     "directory": "is a directory",
@@ -490,7 +401,7 @@ _TOKEN_FILE_FIXES: dict[e.TokenFileProblem, str] = {
     "unreadable": "Make the file readable by your user, or name another one.",
 }
 _NOT_A_FILE_ENV = "Write the token to a regular file, or pass it in NANOSERVICES_TOKEN."
-_NOT_A_FILE_FLAG = "Pipe the token to `nanoctl login --token -` instead."
+_NOT_A_FILE_FLAG = "Pipe the token to {login_stdin} instead."
 _SOURCE_NAMES: dict[TokenOrigin, str] = {
     TokenOrigin.FLAG: "--token",
     TokenOrigin.STDIN: "--token -",
@@ -499,20 +410,3 @@ _SOURCE_NAMES: dict[TokenOrigin, str] = {
     TokenOrigin.ENVIRONMENT_FILE: "NANOSERVICES_TOKEN_FILE",
     TokenOrigin.LEGACY: "--import-legacy",
 }
-
-
-def _after(seconds: float) -> str:
-    """'in 5 s', 'in 3 min', 'in 2 h': when a rate limit lifts, for humans."""
-    if seconds < 90:
-        return f"in {max(1, round(seconds))} s"
-    if seconds < 3600:
-        return f"in {round(seconds / 60)} min"
-    return f"in {round(seconds / 3600)} h"
-
-
-def _size(count: int) -> str:
-    if count % (1024 * 1024) == 0:
-        return f"{count // (1024 * 1024)} MiB"
-    if count % 1024 == 0:
-        return f"{count // 1024} KiB"
-    return f"{count} bytes"

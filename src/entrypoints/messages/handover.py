@@ -8,8 +8,9 @@ from functools import singledispatch
 
 from nanoctl.domain import errors as e
 from nanoctl.entrypoints.messages import os_reason
+from nanoctl.entrypoints.messages.context import Context
 
-_FIND_PROGRAM = "Check its name and PATH, or give its path (`nanoctl exec -- ./script …`)."
+_FIND_PROGRAM = "Check its name and PATH, or give its path ({exec_path})."
 
 # class: (cause, next step), filled with the error's facts and phrases()
 SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
@@ -17,8 +18,7 @@ SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
     e.TokenToTerminal: (
         "Refusing to print the token on a terminal: it would stay in the scrollback and "
         "show in screen shares.",
-        "Pipe or redirect it (`nanoctl token --header | curl -H @- …`), "
-        "or pass --reveal to show it anyway.",
+        "Pipe or redirect it ({piped_token}), or pass --reveal to show it anyway.",
     ),
     e.NoJsonOutput: (
         "`nanoctl {command}` has no JSON output: a token must not end up inside a logged "
@@ -29,7 +29,7 @@ SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
     e.TokenNotWritten: (
         "The token was not written: {what}.",
         "Run it with standard output going to a pipe or a file that can take it "
-        "(`nanoctl token | …`, `nanoctl token > file`).",
+        "({token_pipe}, {token_to_file}).",
     ),
     # exit 127 and 126 (exec)
     e.CommandNotStarted: ("Could not run {program}.", _FIND_PROGRAM),
@@ -37,7 +37,7 @@ SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
     e.CommandNotExecutable: (
         "Cannot run {program}: {what}.",
         "Check that it is an executable file (`chmod +x` a script of yours), or run it "
-        "through its interpreter (`nanoctl exec -- sh script`).",
+        "through its interpreter ({exec_sh}).",
     ),
 }
 ERRORS = tuple(SENTENCES)
@@ -45,23 +45,23 @@ ERRORS = tuple(SENTENCES)
 
 
 @singledispatch
-def phrases(error: e.NanoctlError) -> dict[str, str]:
+def phrases(error: e.NanoctlError, context: Context) -> dict[str, str]:
     """The words an error's sentence needs beyond its facts."""
     return {}
 
 
 @phrases.register
-def _(error: e.CommandNotFound) -> dict[str, str]:
+def _(error: e.CommandNotFound, context: Context) -> dict[str, str]:
     if not error.program:
         return {
             "program": "the program name after `--` is empty",
             "next": "Check the command line: an unset or empty variable gives an empty name.",
         }
-    return {"next": _FIND_PROGRAM}
+    return {"next": _FIND_PROGRAM.format(exec_path=context.nanoctl("exec", "--", "./script", "…"))}
 
 
 @phrases.register
-def _(error: e.CommandNotExecutable) -> dict[str, str]:
+def _(error: e.CommandNotExecutable, context: Context) -> dict[str, str]:
     if error.errno == errno.ENOENT:
         return {"what": "its interpreter (the #! line) was not found"}
     if error.errno == errno.EACCES:
@@ -72,7 +72,7 @@ def _(error: e.CommandNotExecutable) -> dict[str, str]:
 
 
 @phrases.register
-def _(error: e.TokenNotWritten) -> dict[str, str]:
+def _(error: e.TokenNotWritten, context: Context) -> dict[str, str]:
     if error.errno is None:
         return {"what": "standard output is closed"}
     if error.errno == errno.EPIPE:

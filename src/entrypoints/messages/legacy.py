@@ -13,17 +13,17 @@ from nanoctl.domain.legacy_errors import (
     NoLegacyToken,
 )
 from nanoctl.entrypoints.messages import TOKEN_PAGE, esc, os_reason
+from nanoctl.entrypoints.messages.context import Context
 
 if TYPE_CHECKING:
     from nanoctl.domain.errors import NanoctlError
     from nanoctl.domain.legacy import KeptReason, LegacyFile, LegacyImport
 
-IMPORT_COMMAND = "nanoctl login --import-legacy"
 UNSAFE = (
     "anyone who could read them could rebuild their key from this machine's host name and "
     "your user name"
 )
-_NEW_TOKEN = f"Run `nanoctl login` with a new token from {TOKEN_PAGE}"
+_NEW_TOKEN = "Run {login} with a new token from " + TOKEN_PAGE
 
 
 def import_question(path: str) -> str:
@@ -78,17 +78,19 @@ def not_removed_warning(path: str, errno_number: int | None) -> str:
     )
 
 
-def status_line(files: list[LegacyFile]) -> str:
+def status_line(files: list[LegacyFile], context: Context) -> str:
     """The one line `status` adds when the old nanoctl left a token on disk."""
     shown = ", ".join(esc(_place(file)) for file in files)
-    return f"  Old nanoctl:  an unsafe token file at {shown}; run `{IMPORT_COMMAND}` to import it"
+    run = context.nanoctl("login", "--import-legacy")
+    return f"  Old nanoctl:  an unsafe token file at {shown}; run {run} to import it"
 
 
-def status_note(files: list[LegacyFile]) -> str:
+def status_note(files: list[LegacyFile], context: Context) -> str:
     """The same, on stderr, when status fails because nothing is logged in."""
+    run = context.nanoctl("login", "--import-legacy")
     return (
         f"the old nanoctl saved a token at {', '.join(_place(file) for file in files)}; "
-        f"run `{IMPORT_COMMAND}` to import it and remove the unsafe copy."
+        f"run {run} to import it and remove the unsafe copy."
     )
 
 
@@ -101,11 +103,11 @@ def _place(file: LegacyFile) -> str:
 # --- errors: (cause, next step), filled with the facts and phrases() ------------------------
 
 SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
-    NoLegacyToken: ("{what}", _NEW_TOKEN + "."),
+    NoLegacyToken: ("{what}", _NEW_TOKEN + "."),  # {login}: aimed at the selected profile
     LegacyTokenUnreadable: ("{what}", "{next}"),
     LegacyTokenRejected: (
         "The API rejected the token saved by the old nanoctl in {path} ({why}); the file was kept.",
-        f"Delete it (`rm {{path}}`) and run `nanoctl login` with a new token from {TOKEN_PAGE}.",
+        f"Delete it (`rm {{path}}`) and run {{login}} with a new token from {TOKEN_PAGE}.",
     ),
     LegacyFileNotRemoved: ("Could not remove {path}.", "Delete it yourself (`rm {path}`)."),
     LegacyFileBehindLink: (
@@ -113,9 +115,8 @@ SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
         "nanoctl does not import it, as the import destroys the file it reads and will not "
         "do that at the end of a link.",
         "Check where the link points (`ls -l {link}`): to import the token, put the real "
-        "directory or file in place of the link and run `nanoctl login --import-legacy` "
-        f"again; else delete the old file and run `nanoctl login` with a new token from "
-        f"{TOKEN_PAGE}.",
+        "directory or file in place of the link and run {import_legacy} again; else delete "
+        f"the old file and run {{login}} with a new token from {TOKEN_PAGE}.",
     ),
 }
 
@@ -136,7 +137,7 @@ _UNREADABLE = {
 }
 
 
-def phrases(error: NanoctlError) -> dict[str, str]:
+def phrases(error: NanoctlError, context: Context) -> dict[str, str]:
     """The words a legacy error's sentence needs beyond its facts."""
     if isinstance(error, NoLegacyToken):
         if error.empty:
@@ -149,10 +150,11 @@ def phrases(error: NanoctlError) -> dict[str, str]:
         return {"what": what}
     if isinstance(error, LegacyTokenUnreadable):
         problem = _UNREADABLE[error.problem].format(reason=os_reason(error.errno))
+        login = context.nanoctl("login")
         fix = (
-            "Make it readable by your user, or run `nanoctl login` with a new token"
+            f"Make it readable by your user, or run {login} with a new token"
             if error.problem == "unreadable"
-            else f"{_NEW_TOKEN}, then delete the old file (`rm {error.path}`)"
+            else f"{_NEW_TOKEN.format(login=login)}, then delete the old file (`rm {error.path}`)"
         )
         return {
             "what": f"The old nanoctl's token file {error.path} {problem}.",

@@ -1,14 +1,13 @@
-"""The words of profiles: the name rule, the lines of `status --all` and `logout --all`,
-and the commands a next step names for a profile other than ``default``."""
+"""The words of profiles: the name rule, the lines of `status --all` and `logout --all`."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
-from nanoctl.domain.model import DEFAULT_PROFILE, TokenOrigin
+from nanoctl.domain.model import TokenOrigin
 from nanoctl.entrypoints.messages import esc
-from nanoctl.entrypoints.messages.commands import status_lines
+from nanoctl.entrypoints.messages.commands import known_lines, status_lines
+from nanoctl.entrypoints.messages.context import Context
 
 if TYPE_CHECKING:
     from nanoctl.domain.logout import LogoutResult
@@ -18,17 +17,6 @@ PROFILE_NAME_RULE_WORDS = (
     "A profile name is 1 to 32 lower-case letters, digits, `-` or `_`, "
     "starting with a letter or a digit (e.g. `staging`)."
 )
-
-
-def for_profile(text: str, profile: str) -> str:
-    """``text`` with each nanoctl command it tells the user to run (`nanoctl logout`)
-    aimed at ``profile``, as the user chose it with --profile; ``default`` needs no option."""
-    if profile == DEFAULT_PROFILE:
-        return text
-    return _COMMAND.sub(lambda m: f"{m.group(0)} --profile {profile}", text)
-
-
-_COMMAND = re.compile(r"`nanoctl (?:login|logout|status)")
 
 
 def logout_all_line(result: LogoutResult) -> str:
@@ -44,16 +32,22 @@ def _listed(names: tuple[str, ...]) -> str:
     return f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
-def profile_block(entry: ProfileStatus, failure: str | None) -> list[str]:
-    """One profile of `status --all`: the lines of its `status`, or ``failure`` (its error
-    and fix, one line) with the URL it is bound to, when that is known."""
-    if entry.report is not None:
-        return status_lines(entry.report, entry.profile)
-    lines = [f"<comment>✗</comment> {esc(failure or '')}"]
-    if entry.api_url is not None:
-        lines.append(f"  API URL:      {esc(entry.api_url.value)}")
-    lines.append(f"  Profile:      {entry.profile}")
-    return lines
+def profile_block(entry: ProfileStatus, failure: str | None, context: Context) -> list[str]:
+    """One profile of `status --all`, its name first: the lines of its `status`, or
+    ``failure`` (its error and fix, one line) followed by what is known of it offline."""
+    lines = [f"Profile {esc(context.profile_shown)}"]
+    report = entry.report
+    if failure is None and report is not None:
+        return [*lines, *status_lines(report, context, profile_line=False)]
+    lines.append(f"<comment>✗</comment> {esc(failure or '')}")
+    if report is None:
+        if entry.api_url is not None:
+            lines.append(f"  API URL:      {esc(context.shown(entry.api_url.value))}")
+        return lines
+    lines.append(f"  API URL:      {esc(context.shown(report.api_url.value))}")
+    if report.identity.username is not None:
+        lines.append(f"  User:         {esc(context.shown(report.identity.username))}")
+    return [*lines, *known_lines(report, context)]
 
 
 def environment_not_listed(origin: TokenOrigin) -> str:

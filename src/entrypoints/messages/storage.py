@@ -1,7 +1,8 @@
 """The sentence and the next step of each error of the local credential store (exit 5).
 
 They name the file and the fix: the chmod, chown or mv to run, ``nanoctl logout`` to clear
-a damaged store, NANOCTL_CONFIG_DIR to move it. ``errors.explain`` uses these entries.
+a damaged store (aimed at the profile, ``{logout}`` in a template), NANOCTL_CONFIG_DIR to
+move it. ``errors.explain`` uses these entries.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from pathlib import Path
 
 from nanoctl.domain import store_errors as s
 from nanoctl.domain.errors import NanoctlError
+from nanoctl.entrypoints.messages.context import Context
 
-_LOGOUT = "Run `nanoctl logout` to remove it, then log in again."
+_LOGOUT = "Run {logout} to remove it, then log in again."
 _DAMAGED = "The stored credential {path} is damaged and cannot be decrypted ({what})."
 
 SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
     s.StorageError: (
         "The credential store at {path} cannot be used.",
-        "Run `nanoctl logout` to clear the stored credential, then log in again.",
+        "Run {logout} to clear the stored credential, then log in again.",
     ),
     s.StoreUnreadable: ("Cannot {verb} {path}: {what}.", "{next}"),
     s.LockFailed: (
@@ -33,7 +35,7 @@ SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
     ),
     s.StoreUnsupported: (
         "Storing a credential is not supported on {system}.",
-        "Use NANOSERVICES_TOKEN or `nanoctl login --token -`; they need no stored credential.",
+        "Use NANOSERVICES_TOKEN or {login_stdin}; they need no stored credential.",
     ),
     s.CorruptedStore: (_DAMAGED, _LOGOUT),
     s.OversizedFile: (
@@ -46,7 +48,7 @@ SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
     ),
     s.DamagedKey: (
         "The encryption key in {path} is damaged, so the stored credential cannot be decrypted.",
-        "Run `nanoctl logout` to remove both, then log in again.",
+        "Run {logout} to remove both, then log in again.",
     ),
     s.UnsafeStore: ("{path} is not safe to use.", _LOGOUT),
     s.ExposedToOthers: (
@@ -60,7 +62,7 @@ SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
     s.SymlinkRefused: (
         "{path} is a symbolic link; nanoctl never reads or writes secrets through one.",
         "Remove the symlink (`rm {path}` removes the link, not its target), "
-        "or run `nanoctl logout`, then log in again.",
+        "or run {logout}, then log in again.",
     ),
     s.SymlinkedDirectory: (
         "{path} is a symbolic link; nanoctl keeps each profile in a directory of its own "
@@ -94,7 +96,7 @@ SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
     s.NewerStoreFormat: (
         "The stored credential {path} was written by a newer nanoctl "
         "(format {version}; this one reads format {supported}).",
-        "Upgrade nanoctl, or run `nanoctl logout` and log in again with this version.",
+        "Upgrade nanoctl, or run {logout} and log in again with this version.",
     ),
     s.KeyringUnavailable: (
         "The stored credential's encryption key is in {path}, which {what}.",
@@ -104,21 +106,22 @@ SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
 
 
 @singledispatch
-def phrases(error: s.StorageError) -> dict[str, str]:
+def phrases(error: s.StorageError, context: Context) -> dict[str, str]:
     """The words a store error's sentence needs beyond its facts."""
     return {}
 
 
 @phrases.register
-def _(error: s.CorruptedStore) -> dict[str, str]:
+def _(error: s.CorruptedStore, context: Context) -> dict[str, str]:
     if isinstance(error, s.DamagedCredential):
         return {"what": _DAMAGE[error.damage].format(field=error.field)}
     return {"what": "it cannot be read"}
 
 
 @phrases.register
-def _(error: s.StoreUnreadable) -> dict[str, str]:
+def _(error: s.StoreUnreadable, context: Context) -> dict[str, str]:
     denied = error.errno in _DENIED
+    logout = context.nanoctl("logout")
     if error.action == "open_lock":
         return {
             "verb": "open the lock file",
@@ -127,30 +130,30 @@ def _(error: s.StoreUnreadable) -> dict[str, str]:
         }
     if error.action == "open":
         fix = f"Make it yours and private: `chmod 700 {error.path}`."
-        other = "Check the disk and the directory, or run `nanoctl logout` and log in again."
+        other = f"Check the disk and the directory, or run {logout} and log in again."
     else:
         fix = (
             f"It must be readable by you: `chmod 600 {error.path}` (as its owner), "
-            "or run `nanoctl logout` and log in again."
+            f"or run {logout} and log in again."
         )
-        other = "Check the disk, or run `nanoctl logout` and log in again."
+        other = f"Check the disk, or run {logout} and log in again."
     if denied:
         return {"verb": error.action, "what": "permission denied", "next": fix}
     return {"verb": error.action, "what": _reason(error.errno), "next": other}
 
 
 @phrases.register
-def _(error: s.LockFailed) -> dict[str, str]:
+def _(error: s.LockFailed, context: Context) -> dict[str, str]:
     return {"what": os.strerror(error.errno or 0)}
 
 
 @phrases.register
-def _(error: s.StoreUnsupported) -> dict[str, str]:
+def _(error: s.StoreUnsupported, context: Context) -> dict[str, str]:
     return {"system": {"win32": "Windows", "cygwin": "Cygwin"}.get(error.platform, error.platform)}
 
 
 @phrases.register
-def _(error: s.UnsafeStore) -> dict[str, str]:
+def _(error: s.UnsafeStore, context: Context) -> dict[str, str]:
     if isinstance(error, s.ExposedToOthers):
         return _exposed(error)
     if isinstance(error, s.ForeignOwner):
@@ -197,7 +200,7 @@ _ELSEWHERE = (
 
 
 @phrases.register
-def _(error: s.StoreWriteFailed) -> dict[str, str]:
+def _(error: s.StoreWriteFailed, context: Context) -> dict[str, str]:
     parent = Path(error.path).parent
     if error.errno in _DISK_FULL:
         what = "disk full (no space left, or a quota or file size limit was reached)"
@@ -217,17 +220,18 @@ def _(error: s.StoreWriteFailed) -> dict[str, str]:
 
 
 @phrases.register
-def _(error: s.KeyringUnavailable) -> dict[str, str]:
+def _(error: s.KeyringUnavailable, context: Context) -> dict[str, str]:
+    logout = context.nanoctl("logout")
     if error.fault is None:
         return {
             "what": "is turned off for this run (NANOCTL_KEYRING=0)",
-            "next": "Unset NANOCTL_KEYRING to use the keyring again, or run `nanoctl logout` "
+            "next": f"Unset NANOCTL_KEYRING to use the keyring again, or run {logout} "
             "and log in again to keep a new key in a file.",
         }
     return {
         "what": f"cannot be used now: {keyring_fault(error.fault)}",
         "next": "Unlock the keyring (or start its service) and try again, or run "
-        "`nanoctl logout` and log in again.",
+        f"{logout} and log in again.",
     }
 
 
