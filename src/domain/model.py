@@ -8,7 +8,6 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
 from urllib.parse import urlsplit
 
 from nanoctl.domain.errors import (
@@ -16,9 +15,9 @@ from nanoctl.domain.errors import (
     InvalidApiUrl,
     InvalidProfileName,
     MalformedToken,
-    ProfileNameOrigin,
     TokenProblem,
 )
+from nanoctl.domain.origins import ProfileNameOrigin, TokenOrigin
 
 MAX_TOKEN_LENGTH = 4096
 MAX_TOKEN_INPUT = 1024 * 1024
@@ -58,22 +57,6 @@ class Value:
     def __repr__(self) -> str:
         facts = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
         return f"{type(self).__name__}({facts})"
-
-
-class TokenOrigin(Enum):
-    """Where a token came from; decides whether it may be stored."""
-
-    FLAG = "flag"
-    STDIN = "stdin"
-    FILE = "file"
-    """``--token-file PATH``."""
-    ENVIRONMENT = "environment"
-    ENVIRONMENT_FILE = "environment_file"
-    """The file ``NANOSERVICES_TOKEN_FILE`` names; counts as the environment's token."""
-    PROMPT = "prompt"
-    STORED = "stored"
-    LEGACY = "legacy_file"
-    """A token file of the old Node nanoctl (``login --import-legacy``)."""
 
 
 class Token:

@@ -4,12 +4,8 @@ chosen by whom, which URL, chosen by whom. Part of the one hierarchy of
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from nanoctl.domain.errors import NotLoggedIn, UsageError
-
-if TYPE_CHECKING:  # selection imports this module
-    from nanoctl.domain.selection import ApiUrlFrom, ProfileFrom
+from nanoctl.domain.origins import ApiUrlFrom, ProfileFrom
 
 
 class SeveralProfilesForApi(UsageError):

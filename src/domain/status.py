@@ -7,20 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from nanoctl.domain.api_errors import ApiUnavailable
 from nanoctl.domain.current_credential import (
     CurrentCredential,
     ResolveCredential,
     environment_token_set,
     rejections_name,
 )
-from nanoctl.domain.errors import (
-    ApiUnavailable,
-    ExpiredToken,
-    NanoctlError,
-    NotLoggedIn,
-    TokenRejected,
-)
-from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, ProfileName, TokenOrigin
+from nanoctl.domain.errors import ExpiredToken, NanoctlError, NotLoggedIn, TokenRejected
+from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, ProfileName
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.ports import Clock, Profiles, SecretStore, TokenSource, TokenValidator
 
 T = TypeVar("T")

@@ -19,7 +19,6 @@ from cleo.io.io import IO
 from dependency_injector import containers, providers
 
 from nanoctl.adapters.clock import SystemClock
-from nanoctl.adapters.diagnostics import Diagnostics, Silent, Warnings
 from nanoctl.adapters.store.announced_store import AnnouncedStore
 from nanoctl.adapters.store.unsupported import UnsupportedStore
 from nanoctl.adapters.terminal.confirmation import TerminalReplaceConfirmation
@@ -31,6 +30,7 @@ from nanoctl.adapters.terminal.token_sources import (
     FlagTokenSource,
 )
 from nanoctl.domain.errors import NanoctlError
+from nanoctl.domain.events import Diagnostics, Silent, Warnings
 from nanoctl.domain.model import ApiUrl, Credential
 from nanoctl.domain.ports import (
     Clock,
@@ -52,8 +52,9 @@ if TYPE_CHECKING:  # the use cases are imported when built, below
     from nanoctl.domain.authenticate import Authenticate, InteractiveLogin, TokenSources
     from nanoctl.domain.check_credential import CheckCredential
     from nanoctl.domain.current_credential import ResolveCredential
-    from nanoctl.domain.import_legacy import ImportLegacyCredential, OfferLegacyImport
-    from nanoctl.domain.legacy import LegacyTokenStore
+    from nanoctl.domain.legacy.files import LegacyTokenStore
+    from nanoctl.domain.legacy.importing import ImportLegacyCredential
+    from nanoctl.domain.legacy.offer import OfferLegacyImport
     from nanoctl.domain.logout import Logout, LogoutEverywhere
     from nanoctl.domain.status import Status, StatusOfProfiles
 
@@ -257,7 +258,7 @@ def _interactive_login(
 
 def _authenticate(
     sources: TokenSources,
-    interactive: InteractiveLogin,
+    interactive: Callable[[], InteractiveLogin],
     validator: TokenValidator,
     clock: Clock,
     selection: Selection,
@@ -340,9 +341,12 @@ def _import_legacy(
     clock: Clock,
     selection: Selection,
 ) -> ImportLegacyCredential:
-    from nanoctl.domain.import_legacy import ImportLegacyCredential  # login only
+    from nanoctl.domain.legacy.importing import ImportLegacyCredential  # login only
+    from nanoctl.domain.replacing import Destination
 
-    return ImportLegacyCredential(legacy, store, confirmation, validator, clock, selection)
+    return ImportLegacyCredential(
+        legacy, Destination(store, confirmation), validator, clock, selection
+    )
 
 
 def _legacy_offer(
@@ -352,7 +356,7 @@ def _legacy_offer(
     if not terminal.can_prompt:
         return None
     from nanoctl.adapters.terminal.legacy_question import TerminalLegacyImportConfirmation
-    from nanoctl.domain.import_legacy import OfferLegacyImport
+    from nanoctl.domain.legacy.offer import OfferLegacyImport
     from nanoctl.entrypoints.messages.legacy import import_question
 
     question = TerminalLegacyImportConfirmation(terminal, import_question)
@@ -416,7 +420,7 @@ class Container(containers.DeclarativeContainer):
             store=store,
             watched=watched,
             legacy_offer=legacy_offer,
-        ),
+        ).provider,
         validator=validator,
         clock=clock,
         selection=selection,

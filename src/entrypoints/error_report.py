@@ -16,21 +16,19 @@ from cleo.exceptions import CleoCommandNotFoundError, CleoError, CleoNoSuchOptio
 from cleo.io.io import IO
 from cleo.io.outputs.output import Type, Verbosity
 
+from nanoctl.domain.api_errors import ApiUnavailable
 from nanoctl.domain.errors import (
-    ApiUnavailable,
     Cancelled,
     CommandLineError,
-    CommandNotExecutable,
-    CommandNotFound,
     InternalError,
     NanoctlError,
     NotLoggedIn,
-    TokenNotWritten,
     TokenRejected,
     UnknownCommand,
     UsageError,
 )
-from nanoctl.domain.legacy_errors import LegacyFileBehindLink, LegacyTokenUnreadable
+from nanoctl.domain.handover_errors import CommandNotExecutable, CommandNotFound, TokenNotWritten
+from nanoctl.domain.legacy.errors import LegacyFileBehindLink, LegacyTokenUnreadable
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.command_table import GLOBAL_OPTIONS
 from nanoctl.entrypoints.messages.context import Context

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from cleo.io.io import IO
 from cleo.io.outputs.output import Type
 
-from nanoctl.adapters.diagnostics import Event
+from nanoctl.domain.events import Event
 from nanoctl.domain.model import Token
 from nanoctl.entrypoints.messages import VERBOSE, WARNING, esc
 from nanoctl.entrypoints.messages.context import Context

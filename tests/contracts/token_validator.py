@@ -13,15 +13,10 @@ from datetime import datetime, timedelta
 import pytest
 
 import reference_server as ref
-from nanoctl.domain.errors import (
-    ApiUnavailable,
-    ForbiddenToken,
-    InactiveToken,
-    InvalidToken,
-    NanoctlError,
-    ServerError,
-)
-from nanoctl.domain.model import ApiUrl, Identity, Token, TokenOrigin
+from nanoctl.domain.api_errors import ApiUnavailable, ServerError
+from nanoctl.domain.errors import ForbiddenToken, InactiveToken, InvalidToken, NanoctlError
+from nanoctl.domain.model import ApiUrl, Identity, Token
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.ports import TokenValidator
 from nanoctl.entrypoints.messages.errors import explain
 from tests import leaks

@@ -10,9 +10,7 @@ from __future__ import annotations
 import time
 
 import reference_server as ref
-from nanoctl.domain.errors import (
-    ApiUnreachable,
-)
+from nanoctl.domain.api_errors import ApiUnreachable
 from nanoctl.domain.model import ApiUrl
 from nanoctl.entrypoints.messages.errors import explain
 from reference_server import ReferenceServer

@@ -13,10 +13,7 @@ from pathlib import Path
 import pytest
 
 import reference_server as ref
-from nanoctl.domain.errors import (
-    ApiUnreachable,
-    TlsFailure,
-)
+from nanoctl.domain.api_errors import ApiUnreachable, TlsFailure
 from nanoctl.domain.model import ApiUrl
 from nanoctl.entrypoints.messages.errors import explain
 from reference_server import ReferenceServer

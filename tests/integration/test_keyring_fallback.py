@@ -19,11 +19,11 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
-from nanoctl.adapters.diagnostics import Event
 from nanoctl.adapters.store import CREDENTIAL_FILE
 from nanoctl.adapters.store.encrypted_store import EncryptedFileStore
 from nanoctl.adapters.store.keyring_keys import choose_key_store
 from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore
+from nanoctl.domain.events import Event
 from nanoctl.domain.store_errors import (
     CorruptedStore,
     KeyringUnavailable,

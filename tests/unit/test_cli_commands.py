@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from nanoctl.domain.errors import InvalidToken
-from nanoctl.domain.model import TokenOrigin
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.messages.errors import explain
 from tests.unit.builders import credential

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from dependency_injector import providers
 
-from nanoctl.adapters.diagnostics import Silent
 from nanoctl.domain.authenticate import Authenticate
 from nanoctl.domain.errors import InvalidTimeout
-from nanoctl.domain.model import ApiUrl, Token, TokenOrigin
+from nanoctl.domain.events import Silent
+from nanoctl.domain.model import ApiUrl, Token
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.store_errors import StoreUnsupported
 from nanoctl.entrypoints.container import Container, Invocation, for_invocation
 from nanoctl.entrypoints.messages.errors import explain

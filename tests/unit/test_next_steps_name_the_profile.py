@@ -12,12 +12,14 @@ from datetime import UTC, datetime
 
 import pytest
 
+from nanoctl.domain import api_errors as a
 from nanoctl.domain import errors as e
-from nanoctl.domain import legacy_errors as le
+from nanoctl.domain import handover_errors as h
 from nanoctl.domain import selection_errors as se
 from nanoctl.domain import store_errors as s
-from nanoctl.domain.model import ProfileName, TokenOrigin
-from nanoctl.domain.selection import ProfileFrom
+from nanoctl.domain.legacy import errors as le
+from nanoctl.domain.model import ProfileName
+from nanoctl.domain.origins import ProfileFrom, TokenOrigin
 from nanoctl.entrypoints.messages.context import Context
 from nanoctl.entrypoints.messages.errors import _SENTENCES, explain
 from tests.unit.cli_world import Cli
@@ -35,8 +37,8 @@ EVERY_ERROR: list[e.NanoctlError] = [
     e.TokenFileUnusable("/run/token", TokenOrigin.FILE, "fifo"),
     e.TokenFileUnusable("/run/token", TokenOrigin.ENVIRONMENT_FILE, "missing"),
     e.ConflictingTokenSources(TokenOrigin.FLAG, TokenOrigin.FILE),
-    e.TokenToTerminal(),
-    e.NoJsonOutput("token"),
+    h.TokenToTerminal(),
+    h.NoJsonOutput("token"),
     e.NoTokenAvailable(ci=False),
     e.NoTokenAvailable(ci=True, no_interaction=True),
     e.InsecureApiUrl("http://api.example.test"),
@@ -53,18 +55,18 @@ EVERY_ERROR: list[e.NanoctlError] = [
     e.InactiveToken(origin=TokenOrigin.PROMPT),
     e.ExpiredToken("ada", datetime(2026, 1, 31, tzinfo=UTC), origin=TokenOrigin.STORED),
     e.ForbiddenToken(origin=TokenOrigin.ENVIRONMENT),
-    e.ApiUnavailable(URL),
-    e.ApiUnreachable(URL, "refused"),
-    e.TlsFailure(URL),
-    e.RateLimited(URL, 30),
-    e.ServerError(URL, 502),
-    e.UnexpectedResponse(URL),
-    e.CommandNotStarted("deploy"),
-    e.CommandNotFound("deploy"),
-    e.CommandNotExecutable("deploy", errno.EACCES),
-    e.CommandNotFound(""),
-    e.TokenNotWritten(None),
-    e.TokenNotWritten(errno.EPIPE),
+    a.ApiUnavailable(URL),
+    a.ApiUnreachable(URL, "refused"),
+    a.TlsFailure(URL),
+    a.RateLimited(URL, 30),
+    a.ServerError(URL, 502),
+    a.UnexpectedResponse(URL),
+    h.CommandNotStarted("deploy"),
+    h.CommandNotFound("deploy"),
+    h.CommandNotExecutable("deploy", errno.EACCES),
+    h.CommandNotFound(""),
+    h.TokenNotWritten(None),
+    h.TokenNotWritten(errno.EPIPE),
     e.Cancelled(),
     e.CredentialForOtherApi(OTHER, URL, profile="staging", profile_from="option"),
     s.StorageError("/c/credentials.json"),

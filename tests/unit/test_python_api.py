@@ -6,7 +6,8 @@ import pytest
 from dependency_injector import providers
 
 from nanoctl.domain.errors import InvalidToken, NotLoggedIn
-from nanoctl.domain.model import Token, TokenOrigin
+from nanoctl.domain.model import Token
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.entrypoints import api
 from tests.fakes import FakeClock, FakeSecretStore, FakeTokenValidator
 from tests.unit.builders import ADA, credential

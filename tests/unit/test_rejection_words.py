@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from nanoctl.domain import errors
-from nanoctl.domain.model import TokenOrigin
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.entrypoints.messages.errors import explain
 
 PAGE = "https://atomic.deskree.com/auth/access/token"

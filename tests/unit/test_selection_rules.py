@@ -16,15 +16,10 @@ from nanoctl.adapters.store.remembered_store import RememberedProfiles, Remember
 from nanoctl.domain.current_credential import ResolveCredential
 from nanoctl.domain.errors import InvalidApiUrl
 from nanoctl.domain.logout import Logout
-from nanoctl.domain.model import DEFAULT_API_URL, ApiUrl, ProfileName, TokenOrigin
+from nanoctl.domain.model import DEFAULT_API_URL, ApiUrl, ProfileName
+from nanoctl.domain.origins import ApiUrlOrigin, TokenOrigin
 from nanoctl.domain.ports import SecretStore
-from nanoctl.domain.selection import (
-    ApiUrlChoice,
-    ApiUrlOrigin,
-    ProfileChoice,
-    Selection,
-    SelectProfileAndApi,
-)
+from nanoctl.domain.selection import ApiUrlChoice, ProfileChoice, Selection, SelectProfileAndApi
 from nanoctl.domain.selection_errors import ProfileHoldsNothing, SeveralProfilesForApi
 from nanoctl.domain.store_errors import CorruptedStore
 from nanoctl.entrypoints import api

@@ -13,7 +13,8 @@ from nanoctl.adapters.terminal.prompt import PromptTokenSource
 from nanoctl.adapters.terminal.terminal import Terminal
 from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource, FlagTokenSource
 from nanoctl.domain.errors import Cancelled, MalformedToken, NoTokenAvailable, TokenFromTerminal
-from nanoctl.domain.model import MAX_TOKEN_INPUT, TokenOrigin
+from nanoctl.domain.model import MAX_TOKEN_INPUT
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.entrypoints.messages.commands import TOKEN_PROMPT, replace_question
 from nanoctl.entrypoints.messages.context import Context
 from nanoctl.entrypoints.messages.errors import explain

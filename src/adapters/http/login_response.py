@@ -17,14 +17,14 @@ from datetime import UTC, datetime
 from pydantic_core import SchemaValidator, core_schema
 from pydantic_core import ValidationError as _PydanticValidationError
 
-from nanoctl.domain.errors import (
+from nanoctl.domain.api_errors import (
     BadField,
     FieldProblem,
-    InactiveToken,
     MalformedBody,
     NotJson,
     UnexpectedResponse,
 )
+from nanoctl.domain.errors import InactiveToken
 from nanoctl.domain.model import Identity
 
 MAX_USERNAME_LENGTH = 320

@@ -27,9 +27,10 @@ from nanoctl.adapters.legacy.shredder import (
     unlink,
 )
 from nanoctl.domain.errors import MalformedToken
-from nanoctl.domain.legacy import LegacyFile
-from nanoctl.domain.legacy_errors import LegacyFileNotRemoved, LegacyTokenUnreadable
-from nanoctl.domain.model import Token, TokenOrigin
+from nanoctl.domain.legacy.errors import LegacyFileNotRemoved, LegacyTokenUnreadable
+from nanoctl.domain.legacy.files import LegacyFile
+from nanoctl.domain.model import Token
+from nanoctl.domain.origins import TokenOrigin
 
 LEGACY_DIRECTORIES = (".nanoctl", ".blok", ".blokctl")
 """The old TypeScript nanoctl 0.1.x wrote ~/.nanoctl; its successors ~/.blok and ~/.blokctl."""

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from nanoctl.adapters.process.signals import SignalForwarding
 from nanoctl.adapters.terminal.token_sources import ENV_TOKEN, ENV_TOKEN_FILE
-from nanoctl.domain.errors import CommandNotExecutable, CommandNotFound, CommandNotStarted
+from nanoctl.domain.handover_errors import CommandNotExecutable, CommandNotFound, CommandNotStarted
 from nanoctl.domain.model import Credential
 
 API_URL_VARIABLE = "NANOSERVICES_API_URL"

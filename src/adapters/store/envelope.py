@@ -24,7 +24,8 @@ from typing import Any
 
 from nanoctl.adapters.store.keys import KEY_PLACES, KeyPlace
 from nanoctl.domain.errors import NanoctlError
-from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.domain.model import ApiUrl, Credential, Identity, Token
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.store_errors import Damage, DamagedCredential, NewerStoreFormat
 
 FORMAT = 1

@@ -7,10 +7,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 
-from nanoctl.adapters.diagnostics import Diagnostics, Silent, TokenFound, Warnings
 from nanoctl.adapters.terminal.terminal import Terminal
 from nanoctl.domain.errors import ConflictingTokenSources, MalformedToken, TokenFromTerminal
-from nanoctl.domain.model import MAX_TOKEN_INPUT, Token, TokenOrigin
+from nanoctl.domain.events import Diagnostics, Silent, TokenFound, Warnings
+from nanoctl.domain.model import MAX_TOKEN_INPUT, Token
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.ports import TokenSource
 
 ENV_TOKEN = "NANOSERVICES_TOKEN"

@@ -7,8 +7,8 @@ from cleo.io.inputs.option import Option
 
 from nanoctl.domain.authenticate import LoginResult
 from nanoctl.domain.errors import ConflictingTokenSources
-from nanoctl.domain.legacy import LegacyImport
-from nanoctl.domain.model import TokenOrigin
+from nanoctl.domain.legacy.files import LegacyImport
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand
 from nanoctl.entrypoints.messages.commands import (

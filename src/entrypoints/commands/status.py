@@ -13,7 +13,7 @@ from nanoctl.domain.errors import (
     NotLoggedIn,
     TokenRejected,
 )
-from nanoctl.domain.legacy import holding_tokens
+from nanoctl.domain.legacy.files import holding_tokens
 from nanoctl.domain.status import ProfileStatus, StatusReport
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, JSON_OPTION, NanoctlCommand

@@ -6,7 +6,7 @@ from cleo.helpers import option
 from cleo.io.inputs.option import Option
 from cleo.io.outputs.output import Type, Verbosity
 
-from nanoctl.domain.errors import NoJsonOutput, TokenNotWritten, TokenToTerminal
+from nanoctl.domain.handover_errors import NoJsonOutput, TokenNotWritten, TokenToTerminal
 from nanoctl.entrypoints.cli import was_closed
 from nanoctl.entrypoints.command_table import description_of
 from nanoctl.entrypoints.commands.base import API_URL_OPTION, NanoctlCommand

@@ -22,7 +22,8 @@ from datetime import timedelta
 
 from cleo.formatters.formatter import Formatter
 
-from nanoctl.domain.model import Expiry, TokenOrigin
+from nanoctl.domain.model import Expiry
+from nanoctl.domain.origins import TokenOrigin
 
 TOKEN_PAGE = "https://atomic.deskree.com/auth/access/token"
 VERBOSE = "nanoctl: {}"

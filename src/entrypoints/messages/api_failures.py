@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import singledispatch
 
+from nanoctl.domain import api_errors as a
 from nanoctl.domain import errors as e
 from nanoctl.entrypoints.messages.context import Context
 from nanoctl.entrypoints.messages.selection import check_network, offline_hint, url_setting
@@ -17,29 +18,29 @@ _UNEXPECTED = (
 )
 
 SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
-    e.ApiUnavailable: (
+    a.ApiUnavailable: (
         "The API at {url} could not be used.",
         "Try again in a few minutes.{offline}",
     ),
-    e.ApiUnreachable: ("Could not reach the API at {url}: {what}.", "{check}{offline}"),
-    e.TlsFailure: (
+    a.ApiUnreachable: ("Could not reach the API at {url}: {what}.", "{check}{offline}"),
+    a.TlsFailure: (
         "TLS verification failed for {url}: the certificate is not trusted.",
         "If you are behind a proxy with its own CA, point REQUESTS_CA_BUNDLE at its "
         "certificate; otherwise check {url_setting}.{offline}",
     ),
-    e.RateLimited: (
+    a.RateLimited: (
         "The API at {url} is rate limiting requests (HTTP 429).",
         "Try again {when}.{offline}",
     ),
-    e.ServerError: (
+    a.ServerError: (
         "The API at {url} failed with HTTP {status}.",
         "This is a problem on the server side; try again in a few minutes.{offline}",
     ),
-    e.UnexpectedResponse: _UNEXPECTED,
+    a.UnexpectedResponse: _UNEXPECTED,
 }
 
 
-def phrases(error: e.ApiUnavailable, context: Context) -> dict[str, str]:
+def phrases(error: a.ApiUnavailable, context: Context) -> dict[str, str]:
     """What the sentence of ``error`` needs: what went wrong, and what to check."""
     return {
         "check": check_network(context),
@@ -50,34 +51,34 @@ def phrases(error: e.ApiUnavailable, context: Context) -> dict[str, str]:
 
 
 @singledispatch
-def _what(error: e.ApiUnavailable) -> dict[str, str]:
+def _what(error: a.ApiUnavailable) -> dict[str, str]:
     return {}
 
 
 @_what.register
-def _(error: e.ApiUnreachable) -> dict[str, str]:
-    if isinstance(error, e.MissingCaBundle):
+def _(error: a.ApiUnreachable) -> dict[str, str]:
+    if isinstance(error, a.MissingCaBundle):
         return {"what": f"the CA bundle {error.path} named by {error.variable} does not exist"}
     return {"what": _NETWORK_FAILURES[error.failure]}
 
 
 @_what.register
-def _(error: e.RateLimited) -> dict[str, str]:
+def _(error: a.RateLimited) -> dict[str, str]:
     return {"when": "in a minute" if error.retry_after is None else _after(error.retry_after)}
 
 
 @_what.register
-def _(error: e.UnexpectedResponse) -> dict[str, str]:
+def _(error: a.UnexpectedResponse) -> dict[str, str]:
     return {"what": "it is not the documented answer"}
 
 
 @_what.register
-def _(error: e.UnexpectedStatus) -> dict[str, str]:
+def _(error: a.UnexpectedStatus) -> dict[str, str]:
     return {"what": f"HTTP {error.status}"}
 
 
 @_what.register
-def _(error: e.RedirectNotFollowed) -> dict[str, str]:
+def _(error: a.RedirectNotFollowed) -> dict[str, str]:
     target = error.target or (
         "nowhere (no Location header)" if error.parseable else "an unparseable Location"
     )
@@ -85,7 +86,7 @@ def _(error: e.RedirectNotFollowed) -> dict[str, str]:
 
 
 @_what.register
-def _(error: e.NotJson) -> dict[str, str]:
+def _(error: a.NotJson) -> dict[str, str]:
     if error.content_type is None:
         return {"what": "the body is not JSON"}
     kind = error.content_type
@@ -93,26 +94,26 @@ def _(error: e.NotJson) -> dict[str, str]:
 
 
 @_what.register
-def _(error: e.BodyTooLarge) -> dict[str, str]:
+def _(error: a.BodyTooLarge) -> dict[str, str]:
     return {"what": f"the body is larger than {_size(error.limit)}"}
 
 
 @_what.register
-def _(error: e.UndecodableBody) -> dict[str, str]:
+def _(error: a.UndecodableBody) -> dict[str, str]:
     return {"what": "the body could not be decoded"}
 
 
 @_what.register
-def _(error: e.MalformedBody) -> dict[str, str]:
+def _(error: a.MalformedBody) -> dict[str, str]:
     return {"what": _BODY_PROBLEMS[error.problem]}
 
 
 @_what.register
-def _(error: e.BadField) -> dict[str, str]:
+def _(error: a.BadField) -> dict[str, str]:
     return {"what": f"the field '{error.field}' {_FIELD_PROBLEMS[error.problem]}"}
 
 
-_NETWORK_FAILURES: dict[e.NetworkFailure, str] = {
+_NETWORK_FAILURES: dict[a.NetworkFailure, str] = {
     "timed_out": "timed out",
     "refused": "connection refused",
     "host_not_found": "host not found",
@@ -123,13 +124,13 @@ _NETWORK_FAILURES: dict[e.NetworkFailure, str] = {
     "connection_failed": "the connection failed",
     "request_failed": "the request failed",
 }
-_BODY_PROBLEMS: dict[e.BodyProblem, str] = {
+_BODY_PROBLEMS: dict[a.BodyProblem, str] = {
     "not_an_object": "the body is not a JSON object",
     "undocumented_shape": "the body does not have the documented fields",
     "username_too_long": "the username is implausibly long",
     "username_control_characters": "the username contains control characters",
 }
-_FIELD_PROBLEMS: dict[e.FieldProblem, str] = {
+_FIELD_PROBLEMS: dict[a.FieldProblem, str] = {
     "missing_or_not_boolean": "is missing or not a boolean",
     "not_a_string": "is not a string",
     "not_a_number": "is not a number",

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from nanoctl.domain.model import DEFAULT_PROFILE, Credential, Expiry, TokenOrigin
+from nanoctl.domain.model import DEFAULT_PROFILE, Credential, Expiry
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.entrypoints.messages import TOKEN_PAGE, esc, expiry, source, token_file
 from nanoctl.entrypoints.messages.context import Context, profile_origin
 

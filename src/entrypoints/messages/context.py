@@ -11,7 +11,8 @@ from nanoctl.domain.model import Token
 
 if TYPE_CHECKING:
     from nanoctl.domain.model import ProfileName
-    from nanoctl.domain.selection import ApiUrlFrom, ProfileFrom, Selection
+    from nanoctl.domain.origins import ApiUrlFrom, ProfileFrom
+    from nanoctl.domain.selection import Selection
 
 REDACTED = "[redacted]"
 """What shows where a name or URL equals a token of this run."""

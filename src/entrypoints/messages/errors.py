@@ -11,9 +11,11 @@ import os
 import re
 from functools import singledispatch
 
+from nanoctl.domain import api_errors as a
 from nanoctl.domain import errors as e
-from nanoctl.domain.legacy_errors import LegacyTokenRejected
-from nanoctl.domain.model import MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH, TokenOrigin
+from nanoctl.domain.legacy.errors import LegacyTokenRejected
+from nanoctl.domain.model import MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.messages import (
     TOKEN_PAGE,
@@ -175,7 +177,7 @@ def _phrases(error: e.NanoctlError, context: Context) -> dict[str, str]:
         return handover.phrases(error, context)
     if isinstance(error, selection.ERRORS):
         return selection.phrases(error, context)
-    if isinstance(error, e.ApiUnavailable):
+    if isinstance(error, a.ApiUnavailable):
         return api_failures.phrases(error, context)
     return legacy.phrases(error, context)
 

@@ -7,6 +7,7 @@ import errno
 from functools import singledispatch
 
 from nanoctl.domain import errors as e
+from nanoctl.domain import handover_errors as h
 from nanoctl.entrypoints.messages import os_reason
 from nanoctl.entrypoints.messages.context import Context
 
@@ -15,26 +16,26 @@ _FIND_PROGRAM = "Check its name and PATH, or give its path ({exec_path})."
 # class: (cause, next step), filled with the error's facts and phrases()
 SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
     # exit 2
-    e.TokenToTerminal: (
+    h.TokenToTerminal: (
         "Refusing to print the token on a terminal: it would stay in the scrollback and "
         "show in screen shares.",
         "Pipe or redirect it ({piped_token}), or pass --reveal to show it anyway.",
     ),
-    e.NoJsonOutput: (
+    h.NoJsonOutput: (
         "`nanoctl {command}` has no JSON output: a token must not end up inside a logged "
         "JSON document.",
         "Run it without --json; its standard output is the token and a newline.",
     ),
     # exit 1
-    e.TokenNotWritten: (
+    h.TokenNotWritten: (
         "The token was not written: {what}.",
         "Run it with standard output going to a pipe or a file that can take it "
         "({token_pipe}, {token_to_file}).",
     ),
     # exit 127 and 126 (exec)
-    e.CommandNotStarted: ("Could not run {program}.", _FIND_PROGRAM),
-    e.CommandNotFound: ("Command not found: {program}.", "{next}"),
-    e.CommandNotExecutable: (
+    h.CommandNotStarted: ("Could not run {program}.", _FIND_PROGRAM),
+    h.CommandNotFound: ("Command not found: {program}.", "{next}"),
+    h.CommandNotExecutable: (
         "Cannot run {program}: {what}.",
         "Check that it is an executable file (`chmod +x` a script of yours), or run it "
         "through its interpreter ({exec_sh}).",
@@ -51,7 +52,7 @@ def phrases(error: e.NanoctlError, context: Context) -> dict[str, str]:
 
 
 @phrases.register
-def _(error: e.CommandNotFound, context: Context) -> dict[str, str]:
+def _(error: h.CommandNotFound, context: Context) -> dict[str, str]:
     if not error.program:
         return {
             "program": "the program name after `--` is empty",
@@ -61,7 +62,7 @@ def _(error: e.CommandNotFound, context: Context) -> dict[str, str]:
 
 
 @phrases.register
-def _(error: e.CommandNotExecutable, context: Context) -> dict[str, str]:
+def _(error: h.CommandNotExecutable, context: Context) -> dict[str, str]:
     if error.errno == errno.ENOENT:
         return {"what": "its interpreter (the #! line) was not found"}
     if error.errno == errno.EACCES:
@@ -72,7 +73,7 @@ def _(error: e.CommandNotExecutable, context: Context) -> dict[str, str]:
 
 
 @phrases.register
-def _(error: e.TokenNotWritten, context: Context) -> dict[str, str]:
+def _(error: h.TokenNotWritten, context: Context) -> dict[str, str]:
     if error.errno is None:
         return {"what": "standard output is closed"}
     if error.errno == errno.EPIPE:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nanoctl.domain.legacy_errors import (
+from nanoctl.domain.legacy.errors import (
     LegacyFileBehindLink,
     LegacyFileNotRemoved,
     LegacyTokenRejected,
@@ -17,7 +17,7 @@ from nanoctl.entrypoints.messages.context import Context
 
 if TYPE_CHECKING:
     from nanoctl.domain.errors import NanoctlError
-    from nanoctl.domain.legacy import KeptReason, LegacyFile, LegacyImport
+    from nanoctl.domain.legacy.files import KeptReason, LegacyFile, LegacyImport
 
 UNSAFE = (
     "anyone who could read them could rebuild their key from this machine's host name and "

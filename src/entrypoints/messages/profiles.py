@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nanoctl.domain.model import TokenOrigin
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.entrypoints.messages import esc
 from nanoctl.entrypoints.messages.commands import known_lines, status_lines
 from nanoctl.entrypoints.messages.context import Context

@@ -16,7 +16,8 @@ from nanoctl.entrypoints.messages.context import Context, profile_origin, url_or
 
 if TYPE_CHECKING:
     from nanoctl.domain.errors import NanoctlError
-    from nanoctl.domain.selection import ApiUrlFrom, ProfileFrom, Selection
+    from nanoctl.domain.origins import ApiUrlFrom, ProfileFrom
+    from nanoctl.domain.selection import Selection
 
 ERRORS = (CredentialForOtherApi, ProfileHoldsNothing, ProfileInUse, SeveralProfilesForApi)
 

@@ -3,7 +3,7 @@ in ``commands``)."""
 
 from __future__ import annotations
 
-from nanoctl.adapters import diagnostics as events
+from nanoctl.domain import events
 from nanoctl.entrypoints.messages.commands import source_line, token_file_exposed
 from nanoctl.entrypoints.messages.errors import explain
 from nanoctl.entrypoints.messages.storage import keyring_fault

@@ -1,4 +1,5 @@
-"""Import the old Node nanoctl's token into nanoctl's store, then destroy the weak copies.
+"""`nanoctl login --import-legacy`: the old Node nanoctl's token into nanoctl's store, then
+the weak copies destroyed.
 
 The old client's "encryption" is obfuscation (its key is rebuilt from the host name and the
 user name), so its files must go, but only once the token is safely in nanoctl's store:
@@ -10,27 +11,27 @@ from __future__ import annotations
 from nanoctl.domain.authenticate import LoginResult
 from nanoctl.domain.current_credential import reject_if_expired, rejections_name
 from nanoctl.domain.errors import TokenRejected
-from nanoctl.domain.legacy import (
-    KeptLegacyFile,
-    LegacyFile,
-    LegacyImport,
-    LegacyImportConfirmation,
-    LegacyTokenStore,
-    NotRemovedLegacyFile,
-    OpenedLegacyFile,
-    holding_tokens,
-    importable,
-)
-from nanoctl.domain.legacy_errors import (
+from nanoctl.domain.legacy.errors import (
     LegacyFileBehindLink,
     LegacyFileNotRemoved,
     LegacyTokenRejected,
     LegacyTokenUnreadable,
     NoLegacyToken,
 )
-from nanoctl.domain.model import Credential, Expiry, Token, TokenOrigin
-from nanoctl.domain.ports import Clock, ReplaceConfirmation, SecretStore, TokenValidator
-from nanoctl.domain.replacing import may_replace
+from nanoctl.domain.legacy.files import (
+    KeptLegacyFile,
+    LegacyFile,
+    LegacyImport,
+    LegacyTokenStore,
+    NotRemovedLegacyFile,
+    OpenedLegacyFile,
+    holding_tokens,
+    importable,
+)
+from nanoctl.domain.model import Credential, Expiry, Token
+from nanoctl.domain.origins import TokenOrigin
+from nanoctl.domain.ports import Clock, TokenValidator
+from nanoctl.domain.replacing import Destination, may_replace
 from nanoctl.domain.selection import Selection
 
 
@@ -43,15 +44,14 @@ class ImportLegacyCredential:
     def __init__(
         self,
         legacy: LegacyTokenStore,
-        store: SecretStore,
-        confirmation: ReplaceConfirmation,
+        destination: Destination,
         validator: TokenValidator,
         clock: Clock,
         selection: Selection,
     ) -> None:
         self._legacy = legacy
-        self._store = store
-        self._confirmation = confirmation
+        self._store = destination.store
+        self._confirmation = destination.confirmation
         self._validator = validator
         self._clock = clock
         self._selection = selection
@@ -167,33 +167,3 @@ class _Cleanup:
         return LegacyImport(
             self.source, tuple(self.removed), tuple(self.kept), tuple(self.not_removed)
         )
-
-
-class OfferLegacyImport:
-    """Before the token prompt of an interactive login with nothing stored: a legacy file
-    whose token decrypts is offered for import. One that does not decrypt is not offered
-    (the prompt follows; `status` and `login --import-legacy` say why)."""
-
-    def __init__(
-        self,
-        legacy: LegacyTokenStore,
-        question: LegacyImportConfirmation,
-        importer: ImportLegacyCredential,
-    ) -> None:
-        self._legacy = legacy
-        self._question = question
-        self._importer = importer
-
-    def offer(self) -> LoginResult | None:
-        """The import's result when accepted; None when there is nothing to offer or the
-        user declined (the legacy files are then untouched)."""
-        candidates = importable(self._legacy.find())
-        if not candidates:
-            return None
-        try:
-            self._legacy.read(candidates[0])
-        except LegacyTokenUnreadable:
-            return None
-        if not self._question.confirm_import(candidates[0].path):
-            return None
-        return self._importer.import_credential()

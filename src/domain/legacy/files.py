@@ -89,6 +89,11 @@ class OpenedLegacyFile(Protocol):
 class LegacyImportConfirmation(Protocol):
     """Asks, before the token prompt, whether to import the legacy file found."""
 
+    @property
+    def can_ask(self) -> bool:
+        """Whether someone can be asked at all (a terminal, no -n); read-only."""
+        ...
+
     def confirm_import(self, path: str) -> bool:
         """True to import; False when declined or when nobody can be asked (-n, no TTY)."""
         ...

@@ -2,7 +2,9 @@
 
 A decision (``info``) is reported as an event of facts; the entrypoint words it, like an
 error. Wire detail (``debug``) is a trace line, as ``curl -v`` prints one, or an event
-when it needs words (a failure).
+when it needs words (a failure). Facts with no words, as the errors are: so they live in
+the domain, which the adapters that report them and the entrypoint that words them (and
+implements Diagnostics on its terminal) both import, and neither imports the other.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from nanoctl.domain.errors import NanoctlError
-from nanoctl.domain.model import TokenOrigin
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.store_errors import KeyringFault
 
 
