@@ -1,6 +1,6 @@
 """What can go wrong choosing the profile and the API URL of a run, as facts: which profile,
 chosen by whom, which URL, chosen by whom. Part of the one hierarchy of
-``nanoctl.domain.errors``; the words are in ``nanoctl.entrypoints.messages.selection``."""
+``nanoctl.domain.errors``; the words are in ``nanoctl.entrypoints.words.selection``."""
 
 from __future__ import annotations
 

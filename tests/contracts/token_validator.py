@@ -18,7 +18,7 @@ from nanoctl.domain.errors import ForbiddenToken, InactiveToken, InvalidToken, N
 from nanoctl.domain.model import ApiUrl, Identity, Token
 from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.ports import TokenValidator
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from tests import leaks
 
 UNKNOWN = "nano_contract_unknown_Hq4Zt8"  # well-formed; no API has heard of it

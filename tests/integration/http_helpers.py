@@ -19,8 +19,8 @@ from nanoctl.domain.errors import NanoctlError
 from nanoctl.domain.events import Event
 from nanoctl.domain.model import ApiUrl, Token
 from nanoctl.domain.origins import TokenOrigin
-from nanoctl.entrypoints.messages.errors import explain
-from nanoctl.entrypoints.messages.verbose import note
+from nanoctl.entrypoints.words.errors import explain
+from nanoctl.entrypoints.words.events import note
 
 USER_AGENT = (
     f"nanoctl/0.1.0 (python {sys.version_info.major}.{sys.version_info.minor}; "

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from nanoctl.entrypoints.front_page import front_page
+from nanoctl.entrypoints.cli.front_page import front_page
 from tests.integration.cli_harness import NANOCTL, environment, run_nanoctl
 
 BOGUS = 'Error: The option "--bogus" does not exist. Run `nanoctl --help` for usage.'

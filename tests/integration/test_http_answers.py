@@ -22,7 +22,7 @@ from nanoctl.adapters.http.transport import MAX_BODY
 from nanoctl.domain.api_errors import UnexpectedResponse
 from nanoctl.domain.errors import ForbiddenToken, InactiveToken, InvalidToken
 from nanoctl.domain.model import ApiUrl
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from reference_server import ReferenceServer
 from tests.integration.http_helpers import (
     USER_AGENT,

@@ -14,7 +14,7 @@ import pytest
 
 import reference_server as ref
 from nanoctl.domain.api_errors import UnexpectedResponse
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from reference_server import ReferenceServer
 from tests.integration.http_helpers import (
     Recorder,

@@ -15,7 +15,7 @@ import pytest
 import reference_server as ref
 from nanoctl.domain.api_errors import ApiUnreachable, TlsFailure
 from nanoctl.domain.model import ApiUrl
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from reference_server import ReferenceServer
 from tests.integration.cli_harness import run_nanoctl, url_env
 from tests.integration.conftest import REMOTE_NAME, ForwardingProxy

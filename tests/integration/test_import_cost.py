@@ -16,7 +16,8 @@ does not use:
 - ``logout``: no HTTP, no crypto; no keyring with ``NANOCTL_KEYRING=0``;
 - ``status --offline``: no HTTP; no keyring with ``NANOCTL_KEYRING=0``;
 - ``login`` with ``NANOSERVICES_TOKEN`` or ``--token -``: never touches the store,
-  so neither cryptography nor keyring;
+  so neither cryptography nor keyring; nor the prompt, nor the legacy import;
+- ``status --offline`` not even the HTTP adapter's own modules;
 - ``logout`` and ``status --offline`` build no pydantic
   model, so they need neither ``pydantic.types`` nor ``pydantic.main``;
 - ``token`` costs what ``status --offline`` costs, without even the HTTP adapter's
@@ -73,6 +74,10 @@ SLOW_STDLIB = ("importlib.metadata", "getpass")
 # What `from pydantic import SecretStr` or a BaseModel costs beyond `import pydantic`
 # (which dependency-injector already does): ~50-100 ms.
 PYDANTIC_MODELS = ("pydantic.types", "pydantic.main", "pydantic.json_schema", "annotated_types")
+HTTP_ADAPTER = ("nanoctl.adapters.http",)
+# What only an interactive login, `login --import-legacy` and `status` use.
+LEGACY = ("nanoctl.adapters.legacy", "nanoctl.domain.legacy")
+PROMPT = ("nanoctl.adapters.terminal.prompt", "getpass")
 HEAVY = (
     *SLOW_STDLIB,
     *HTTP,
@@ -198,7 +203,7 @@ def store_credential(env: dict[str, str]) -> None:
 
 # --- the answers given before cleo is imported --------------------------------------
 
-# What `cli.main()` needs to answer --version and the front page (gc: its freeze at exit;
+# What `main.main()` needs to answer --version and the front page (gc: its freeze at exit;
 # __future__: what `from __future__ import annotations` loads, a few dozen lines).
 FAST_PATH = frozenset(
     {
@@ -206,8 +211,10 @@ FAST_PATH = frozenset(
         "nanoctl",
         "nanoctl.entrypoints",
         "nanoctl.entrypoints.cli",
-        "nanoctl.entrypoints.command_table",
-        "nanoctl.entrypoints.front_page",
+        "nanoctl.entrypoints.cli.main",
+        "nanoctl.entrypoints.cli.streams",
+        "nanoctl.entrypoints.cli.table",
+        "nanoctl.entrypoints.cli.front_page",
         "gc",
     }
 )
@@ -242,7 +249,7 @@ def test_version_and_front_page_load_nothing_beyond_the_interpreter(
     extra = sorted(run.modules - interpreter.modules - FAST_PATH)
     assert extra == [], (
         f"`nanoctl {' '.join(args)}` is answered before cleo, yet imported {extra[:8]}: "
-        "the fast path of cli.main() must stay at Python's own start-up cost."
+        "the fast path of main.main() must stay at Python's own start-up cost."
     )
 
 
@@ -284,7 +291,8 @@ def test_logout_with_nothing_stored_imports_no_http_crypto_or_keyring(
 
     assert run.returncode == 0, run.stderr
     assert "Not logged in" in run.stdout
-    run.assert_not_loaded((*HTTP, *CRYPTO, *KEYRING, *SLOW_STDLIB))
+    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *CRYPTO, *KEYRING, *SLOW_STDLIB))
+    run.assert_not_loaded((*PROMPT, *LEGACY))
 
 
 def test_logout_of_a_stored_credential_imports_no_http_or_crypto(
@@ -333,7 +341,8 @@ def test_status_offline_imports_no_http_or_keyring(
     assert reference_server.requests == []
     # it did decrypt the stored credential: the check below is about a real path
     assert run.loaded(CRYPTO)
-    run.assert_not_loaded((*HTTP, *KEYRING, *SLOW_STDLIB))
+    # --offline asks no API: the HTTP adapter is not even built (#22)
+    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB))
 
 
 def test_status_offline_not_logged_in_imports_no_http_crypto_or_keyring(
@@ -360,6 +369,7 @@ def test_login_with_environment_token_imports_no_crypto_or_keyring(
     assert run.stdout == ""
     assert len(reference_server.requests_with(VALID)) == 1
     run.assert_not_loaded((*CRYPTO, *KEYRING, "getpass"))  # requests loads importlib.metadata
+    run.assert_not_loaded((*PROMPT, *LEGACY))
 
 
 def test_login_with_token_from_stdin_imports_no_crypto_or_keyring(
@@ -373,11 +383,11 @@ def test_login_with_token_from_stdin_imports_no_crypto_or_keyring(
     assert "Authenticated as ada" in run.stdout
     assert len(reference_server.requests_with(VALID)) == 1
     run.assert_not_loaded((*CRYPTO, *KEYRING, "getpass"))  # requests loads importlib.metadata
+    # a login given its token builds no interactive part: no prompt, no legacy offer (#22)
+    run.assert_not_loaded((*PROMPT, *LEGACY))
 
 
 # --- token and exec --------------------------------------------------------------------
-
-HTTP_ADAPTER = ("nanoctl.adapters.http",)
 
 
 def test_token_of_a_stored_credential_imports_what_status_offline_does_without_http(

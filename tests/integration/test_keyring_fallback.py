@@ -29,8 +29,8 @@ from nanoctl.domain.store_errors import (
     KeyringUnavailable,
     StorageError,
 )
-from nanoctl.entrypoints.messages.errors import explain
-from nanoctl.entrypoints.messages.verbose import note
+from nanoctl.entrypoints.words.errors import explain
+from nanoctl.entrypoints.words.events import note
 from tests.store_helpers import (
     TOKEN_A,
     TOKEN_B,

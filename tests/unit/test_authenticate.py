@@ -19,7 +19,7 @@ from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.replacing import Replaced
 from nanoctl.domain.selection_errors import ProfileInUse
 from nanoctl.domain.store_errors import StorageError
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from tests.fakes import FakeReplaceConfirmation, FakeTokenSource, FakeTokenValidator
 from tests.unit.builders import ADA, API, NOW, OTHER_API, World, credential
 

@@ -11,7 +11,7 @@ import pytest
 from nanoctl.domain.errors import InvalidToken
 from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.store_errors import StorageError
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from tests.unit.builders import credential
 from tests.unit.cli_world import API, Cli
 

@@ -6,9 +6,9 @@ import pytest
 
 from nanoctl.domain import api_errors, errors
 from nanoctl.domain import store_errors as storage
-from nanoctl.entrypoints.cli import normalize_argv
-from nanoctl.entrypoints.error_report import as_domain_error, exit_code_of, safe_traceback
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.cli.boundary import as_domain_error, exit_code_of, safe_traceback
+from nanoctl.entrypoints.cli.main import normalize_argv
+from nanoctl.entrypoints.words.errors import explain
 
 
 @pytest.mark.parametrize(

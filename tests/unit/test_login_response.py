@@ -15,7 +15,7 @@ from nanoctl.adapters.http.login_response import parse_login_response
 from nanoctl.domain.api_errors import UnexpectedResponse
 from nanoctl.domain.errors import InactiveToken, NanoctlError
 from nanoctl.domain.model import Identity
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 
 URL = "http://127.0.0.1:1/base"
 

@@ -17,8 +17,8 @@ from nanoctl.domain.errors import (
 from nanoctl.domain.model import Expiry, Identity
 from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.store_errors import StorageError
-from nanoctl.entrypoints.messages import expiry
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words import expiry
+from nanoctl.entrypoints.words.errors import explain
 from tests.fakes import FakeTokenSource, FakeTokenValidator
 from tests.unit.builders import ADA, API, NOW, OTHER_API, World, credential
 

@@ -20,8 +20,8 @@ from nanoctl.domain import store_errors as s
 from nanoctl.domain.legacy import errors as le
 from nanoctl.domain.model import ProfileName
 from nanoctl.domain.origins import ProfileFrom, TokenOrigin
-from nanoctl.entrypoints.messages.context import Context
-from nanoctl.entrypoints.messages.errors import _SENTENCES, explain
+from nanoctl.entrypoints.words.context import Context
+from nanoctl.entrypoints.words.errors import SENTENCES, explain
 from tests.unit.cli_world import Cli
 
 URL = "https://api.example.test/base"
@@ -111,7 +111,7 @@ NOT_A_PROFILES_COMMAND = re.compile(r"nanoctl (\S+ )?--help|--all|nanoctl comple
 
 
 def test_every_error_class_with_words_is_covered() -> None:
-    assert {type(error) for error in EVERY_ERROR} == set(_SENTENCES)
+    assert {type(error) for error in EVERY_ERROR} == set(SENTENCES)
 
 
 @pytest.mark.parametrize("profile", ["staging", "s", "a-b_c", "0"])

@@ -9,7 +9,7 @@ import pytest
 
 from nanoctl.domain import errors
 from nanoctl.domain.origins import TokenOrigin
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 
 PAGE = "https://atomic.deskree.com/auth/access/token"
 NEW = f"Create a new token on {PAGE}"

@@ -9,8 +9,8 @@ import pytest
 from nanoctl.domain.errors import InvalidApiUrl, InvalidProfileName, UsageError
 from nanoctl.domain.model import DEFAULT_API_URL
 from nanoctl.domain.selection import ApiUrlChoice, SelectProfileAndApi
-from nanoctl.entrypoints.messages.errors import explain
 from nanoctl.entrypoints.settings import Settings
+from nanoctl.entrypoints.words.errors import explain
 from tests.fakes import FakeProfiles
 
 

@@ -14,7 +14,7 @@ from nanoctl.domain.errors import ConflictingTokenSources, MalformedToken, Token
 from nanoctl.domain.events import TokenFileExposed
 from nanoctl.domain.model import MAX_TOKEN_INPUT
 from nanoctl.domain.origins import TokenOrigin
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from tests.fakes import RecordingWarnings
 from tests.unit.test_token_input import terminal
 
