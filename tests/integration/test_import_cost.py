@@ -12,7 +12,8 @@ does not use:
   (so no rapidfuzz either), not even ``typing``;
 - ``help <command>``, ``<command> --help``: cleo, but no HTTP, crypto, pydantic,
   dependency-injector, keyring, platformdirs, importlib.metadata, getpass, nor the
-  container;
+  container; no command loads rapidfuzz (cleo's "did you mean") unless a name was
+  mistyped;
 - ``logout``: no HTTP, no crypto; no keyring with ``NANOCTL_KEYRING=0``;
 - ``status --offline``: no HTTP; no keyring with ``NANOCTL_KEYRING=0``;
 - ``login`` with ``NANOSERVICES_TOKEN`` or ``--token -``: never touches the store,
@@ -78,6 +79,8 @@ HTTP_ADAPTER = ("nanoctl.adapters.http",)
 # What only an interactive login, `login --import-legacy` and `status` use.
 LEGACY = ("nanoctl.adapters.legacy", "nanoctl.domain.legacy")
 PROMPT = ("nanoctl.adapters.terminal.prompt", "getpass")
+# cleo imports it for "Did you mean …?" only (cli/lazy_rapidfuzz.py): 5-17 ms.
+RAPIDFUZZ = ("rapidfuzz",)
 HEAVY = (
     *SLOW_STDLIB,
     *HTTP,
@@ -89,6 +92,7 @@ HEAVY = (
     "platformdirs",
     "nanoctl.entrypoints.container",
     "nanoctl.entrypoints.settings",
+    *RAPIDFUZZ,
 )
 
 
@@ -291,7 +295,7 @@ def test_logout_with_nothing_stored_imports_no_http_crypto_or_keyring(
 
     assert run.returncode == 0, run.stderr
     assert "Not logged in" in run.stdout
-    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *CRYPTO, *KEYRING, *SLOW_STDLIB))
+    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *CRYPTO, *KEYRING, *SLOW_STDLIB, *RAPIDFUZZ))
     run.assert_not_loaded((*PROMPT, *LEGACY))
 
 
@@ -342,7 +346,7 @@ def test_status_offline_imports_no_http_or_keyring(
     # it did decrypt the stored credential: the check below is about a real path
     assert run.loaded(CRYPTO)
     # --offline asks no API: the HTTP adapter is not even built (#22)
-    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB))
+    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB, *RAPIDFUZZ))
 
 
 def test_status_offline_not_logged_in_imports_no_http_crypto_or_keyring(
@@ -369,7 +373,7 @@ def test_login_with_environment_token_imports_no_crypto_or_keyring(
     assert run.stdout == ""
     assert len(reference_server.requests_with(VALID)) == 1
     run.assert_not_loaded((*CRYPTO, *KEYRING, "getpass"))  # requests loads importlib.metadata
-    run.assert_not_loaded((*PROMPT, *LEGACY))
+    run.assert_not_loaded((*PROMPT, *LEGACY, *RAPIDFUZZ))
 
 
 def test_login_with_token_from_stdin_imports_no_crypto_or_keyring(
@@ -384,7 +388,7 @@ def test_login_with_token_from_stdin_imports_no_crypto_or_keyring(
     assert len(reference_server.requests_with(VALID)) == 1
     run.assert_not_loaded((*CRYPTO, *KEYRING, "getpass"))  # requests loads importlib.metadata
     # a login given its token builds no interactive part: no prompt, no legacy offer (#22)
-    run.assert_not_loaded((*PROMPT, *LEGACY))
+    run.assert_not_loaded((*PROMPT, *LEGACY, *RAPIDFUZZ))
 
 
 # --- token and exec --------------------------------------------------------------------
@@ -447,3 +451,14 @@ def test_the_runner_sees_what_a_command_imports(env: dict[str, str], workdir: Pa
 
     assert run.loaded(("requests",)), "the runner did not record the imports of the command"
     assert "nanoctl.entrypoints.cli" in run.modules
+
+
+def test_a_mistyped_command_loads_rapidfuzz_and_is_told_what_was_meant(
+    env: dict[str, str], workdir: Path
+) -> None:
+    """Guards the guard: the one run that needs rapidfuzz gets the real one."""
+    run = run_nanoctl("logn", env=env, workdir=workdir)
+
+    assert run.returncode == 2
+    assert "Did you mean `login`?" in run.stderr
+    assert run.loaded(("rapidfuzz.distance.Levenshtein",))

@@ -126,6 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = _print(answer)
     else:
         # Here: cleo and the commands, for what the fast path cannot answer.
+        from nanoctl.entrypoints.cli.lazy_rapidfuzz import defer_rapidfuzz
+
+        defer_rapidfuzz()
         from nanoctl.entrypoints.cli.app import run
 
         code = run(args)
