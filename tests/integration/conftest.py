@@ -1,9 +1,9 @@
 """Real servers on loopback for the integration tests: the reference API (plain and TLS),
 a second host for redirects, and a forwarding/CONNECT proxy.
 
-Each server is started per test on port 0 (a start costs a few milliseconds), so state
-such as the flaky token's first failure or the recorded requests never leaks between
-tests.
+Each server is started per test on port 0 (a start and a stop cost about a millisecond:
+reference_server.Serving), so state such as the flaky token's first failure or the
+recorded requests never leaks between tests.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 import trustme
 
-from reference_server import ReferenceServer
+from reference_server import ReferenceServer, Serving
 from tests.integration.http_helpers import Recorder
 from tests.store_helpers import TOKEN_A, credential, file_store
 
@@ -138,9 +138,7 @@ class ForwardingProxy:
         self._seen: list[tuple[str, str]] = []
         self.hosts = {REMOTE_NAME: "127.0.0.1"}
         self._httpd = _ProxyServer(("127.0.0.1", 0), self)
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._serving = Serving(self._httpd, name="forwarding-proxy")
 
     @property
     def url(self) -> str:
@@ -156,11 +154,11 @@ class ForwardingProxy:
             self._seen.append((method, target))
 
     def start(self) -> ForwardingProxy:
-        self._thread.start()
+        self._serving.start()
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
+        self._serving.stop()
         self._httpd.server_close()
 
 
