@@ -21,7 +21,8 @@ import pytest
 
 import reference_server as api
 from reference_server import ReferenceServer
-from tests.integration.cli_harness import config_dir, files_under, run_nanoctl
+from tests.integration.cli_harness import config_dir, files_under
+from tests.integration.in_process import run_nanoctl
 from tests.store_helpers import TOKEN_B, file_store, kill_9_while_saving
 
 ROOT = Path(__file__).resolve().parents[2]
