@@ -12,10 +12,10 @@ the interpreter (110-170 ms).
 Every run is echoed and checked for tokens by ``cli_harness.checked``, exactly as a
 process's run is, so the leak sweep of tests/conftest.py covers both alike.
 
-Whatever main() changes for its own process is put back: the collector (main disables it
-and freezes every object), signal handlers, the environment, ``sys.argv`` and the standard
-streams. A warning that a process would print on stderr fails the run instead of vanishing
-into pytest's warning summary.
+Whatever main() changes for its own process is put back: the collector (main disables it;
+its ``gc.freeze()`` of every object is left out here), signal handlers, the environment,
+``sys.argv`` and the standard streams. A warning that a process would print on stderr
+fails the run instead of vanishing into pytest's warning summary.
 
 What only a process can show runs in one, through ``cli_harness.run_nanoctl`` (the echo
 says so): another executable (``command=``), `exec` (its program inherits the process's
@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
-from types import FrameType
+from types import FrameType, ModuleType
 from typing import Any, BinaryIO, TextIO
 
 import pytest
@@ -129,7 +129,7 @@ def run_main(
 ) -> tuple[int, bytes, bytes]:
     """main(args) with ``env`` as the environment and ``stdin`` (None: /dev/null) as standard
     input: its exit code and the bytes it wrote to standard output and error."""
-    from nanoctl.entrypoints.cli import main
+    from nanoctl.entrypoints import cli
 
     argv = list(args)
     child = child_interpreter(interpreter_variables(env))
@@ -143,8 +143,13 @@ def run_main(
             _text(err_file, child.streams[2], line_buffering=True),
         )
         stack.callback(_detach, streams)  # the files are closed by the stack, not by them
-        with restored_process_state(), _as_process(env, argv, streams), _deadline(timeout):
-            code = _exit_code(main, argv)
+        with (
+            restored_process_state(),
+            _without_freezing(cli),
+            _as_process(env, argv, streams),
+            _deadline(timeout),
+        ):
+            code = _exit_code(cli.main, argv)
         for stream in streams[1:]:
             stream.flush()  # as the interpreter does at exit
         out_file.seek(0)
@@ -274,20 +279,43 @@ def _as_process(
 
 @contextmanager
 def restored_process_state() -> Iterator[None]:
-    """main() disables the collector and freezes every object (a process ends right after),
-    and its commands install signal handlers: all put back as they were."""
-    assert gc.get_freeze_count() == 0, "objects were frozen before the run: cannot undo it"
+    """main() disables the collector (a process ends right after) and commands install
+    signal handlers: both put back as they were. Nothing may be frozen by the run."""
     collecting = gc.isenabled()
+    frozen = gc.get_freeze_count()
     handlers = _signal_handlers()
     try:
         yield
     finally:
-        gc.unfreeze()
         if collecting:
             gc.enable()
         for signum, handler in handlers.items():
             if signal.getsignal(signum) is not handler:
                 signal.signal(signum, handler)
+    assert gc.get_freeze_count() == frozen, "the run froze objects of the test process"
+
+
+class _GcWithoutFreeze:
+    """The gc module as main() sees it in-process: all of it but ``freeze()``, which would
+    move every object of the test process to the permanent generation; ``unfreeze()`` could
+    not undo that alone (it also releases what the interpreter froze at its start, as 3.12
+    does). Freezing only spares a process's teardown: no output depends on it."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(gc, name)
+
+    def freeze(self) -> None:
+        pass
+
+
+@contextmanager
+def _without_freezing(cli: ModuleType) -> Iterator[None]:
+    assert getattr(cli, "gc", None) is gc, "main() no longer finds gc where this replaces it"
+    cli.gc = _GcWithoutFreeze()  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        cli.gc = gc  # type: ignore[attr-defined]
 
 
 def _signal_handlers() -> dict[signal.Signals, Any]:
