@@ -42,12 +42,13 @@ def server(reference_server: ReferenceServer) -> ReferenceServer:
 
 
 @pytest.fixture
-def down_url() -> str:
-    """The URL of an API that is not there: a port nothing listens on."""
+def down_url() -> Iterator[str]:
+    """The URL of an API that is not there: a port nothing listens on. The port stays bound
+    (never listening: a connection is refused) for the whole test, so no server another
+    test starts meanwhile can be given it."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/public/deployment"
+        yield f"http://127.0.0.1:{probe.getsockname()[1]}/public/deployment"
 
 
 @pytest.fixture
