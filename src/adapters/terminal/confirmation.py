@@ -32,9 +32,10 @@ def answer_to(terminal: Terminal, question: str) -> str:
     Raises Cancelled on Ctrl-C or end of input, after ending the question's line.
     """
     err = terminal.stderr
-    err.write(question)
-    err.flush()
     try:
+        # Inside: a Ctrl-C typed as soon as the question shows can land before readline.
+        err.write(question)
+        err.flush()
         answer = terminal.stdin.readline()
     except KeyboardInterrupt:
         err.write("\n")
