@@ -9,10 +9,12 @@ reading never rewrites it and that the first write over it is never half done.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,8 +78,18 @@ def install(release: ReleaseStore) -> dict[str, bytes]:
 
 @pytest.fixture
 def release_api() -> Iterator[ReferenceServer]:
-    """The reference server again at the URL the release stored."""
-    with ReferenceServer("127.0.0.9", 18765) as server:
+    """The reference server again at the URL the release stored. That address is fixed, so
+    a test on another worker (or another run on this machine) may be holding it: wait."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            server = ReferenceServer("127.0.0.9", 18765).start()
+            break
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    with server:
         yield server
 
 
