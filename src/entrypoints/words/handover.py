@@ -41,8 +41,6 @@ SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "through its interpreter ({exec_sh}).",
     ),
 }
-ERRORS = tuple(SENTENCES)
-"""The errors worded here."""
 
 
 @singledispatch

@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from nanoctl.domain.origins import ApiUrlFrom, ProfileFrom
     from nanoctl.domain.selection import Selection
 
-ERRORS = (CredentialForOtherApi, ProfileHoldsNothing, ProfileInUse, SeveralProfilesForApi)
-
 SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
     CredentialForOtherApi: (
         "The stored credential of profile {profile}{chosen} is for {stored_url}, "
@@ -60,7 +58,7 @@ def phrases(error: NanoctlError, context: Context) -> dict[str, str]:
             "url_chosen": url_origin(error.url_from),
             "choices": " or ".join(f"--profile {name}" for name in names),
         }
-    return {}  # pragma: no cover - every error of ERRORS is worded above
+    return {}  # pragma: no cover - every error of SENTENCES is worded above
 
 
 def _other_api(error: CredentialForOtherApi, context: Context) -> dict[str, str]:
