@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from nanoctl.domain.errors import CredentialForOtherApi, ExpiredToken, TokenRejected, UsageError
-from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity
+from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, Value
 from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.ports import Clock, Profiles, SecretStore, TokenSource
 from nanoctl.domain.selection import Selection, SelectProfileAndApi
 
 
-@dataclass(frozen=True)
-class CurrentCredential:
-    credential: Credential
-    origin: TokenOrigin
+class CurrentCredential(Value):
+    """The credential a command uses, and where its token came from."""
+
+    __slots__ = ("credential", "origin")
+
+    def __init__(self, credential: Credential, origin: TokenOrigin) -> None:
+        self.credential = credential
+        self.origin = origin
 
 
 class ResolveCredential:

@@ -6,7 +6,6 @@ import hmac
 import ipaddress
 import math
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -126,11 +125,13 @@ def token_problem(value: str) -> TokenProblem | None:
     return None
 
 
-@dataclass(frozen=True)
-class ApiUrl:
+class ApiUrl(Value):
     """The base URL of the Nanoservices API; may carry a path prefix."""
 
-    value: str
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
 
     @classmethod
     def parse(cls, raw: str) -> ApiUrl:
@@ -204,12 +205,17 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-@dataclass(frozen=True, order=True)
-class ProfileName:
+class ProfileName(Value):
     """The name of a profile: a credential and the API URL it is bound to, side by side
-    with the others (``default``, ``staging``, ``dev``)."""
+    with the others (``default``, ``staging``, ``dev``). Ordered by name."""
 
-    value: str
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __lt__(self, other: ProfileName) -> bool:
+        return self.value < other.value
 
     @classmethod
     def parse(cls, raw: str, origin: ProfileNameOrigin) -> ProfileName:
@@ -228,30 +234,42 @@ class ProfileName:
 DEFAULT_PROFILE = "default"
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(Value):
     """Who a token belongs to, as the API reports it. Either part may be unknown."""
 
-    username: str | None = None
-    expires_at: datetime | None = None
+    __slots__ = ("username", "expires_at")  # noqa: RUF023 - the order its repr shows
+
+    def __init__(self, username: str | None = None, expires_at: datetime | None = None) -> None:
+        self.username = username
+        self.expires_at = expires_at
 
 
-@dataclass(frozen=True)
-class Credential:
+class Credential(Value):
     """A token with what we know about it: the API it is for and whom it identifies."""
 
-    token: Token
-    api_url: ApiUrl
-    identity: Identity
-    saved_at: datetime | None = None
+    __slots__ = ("token", "api_url", "identity", "saved_at")  # noqa: RUF023 - as above
+
+    def __init__(
+        self, token: Token, api_url: ApiUrl, identity: Identity, saved_at: datetime | None = None
+    ) -> None:
+        self.token = token
+        self.api_url = api_url
+        self.identity = identity
+        self.saved_at = saved_at
+
+    def knowing(self, identity: Identity) -> Credential:
+        """This credential with what is now known of whom it identifies."""
+        return Credential(self.token, self.api_url, identity, self.saved_at)
 
 
-@dataclass(frozen=True)
-class Expiry:
+class Expiry(Value):
     """How a known expiry relates to now."""
 
-    expires_at: datetime | None
-    now: datetime
+    __slots__ = ("expires_at", "now")
+
+    def __init__(self, expires_at: datetime | None, now: datetime) -> None:
+        self.expires_at = expires_at
+        self.now = now
 
     @property
     def known(self) -> bool:

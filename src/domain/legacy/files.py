@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from nanoctl.domain.model import Token
+from nanoctl.domain.model import Token, Value
 
 KeptReason = Literal["other_token", "unreadable", "changed", "behind_link"]
 """Why a legacy file was left after an import: it holds another token, or none nanoctl can
@@ -17,18 +16,20 @@ was being imported (what it holds now may be stored nowhere else), or it is reac
 a symbolic link (never followed to destroy)."""
 
 
-@dataclass(frozen=True)
-class LegacyFile:
-    """One ``token/token.enc`` the old client wrote, as found (no content read)."""
+class LegacyFile(Value):
+    """One ``token/token.enc`` the old client wrote, as found (no content read):
+    ``modified``, its mtime in seconds since the epoch (the newest one is imported);
+    ``link``, the symbolic link on the way to it (the legacy directory, its ``token/`` or
+    the file itself), when there is one: such a file is named, never imported (the import
+    destroys what it reads, and a link may point anywhere)."""
 
-    path: str
-    modified: float
-    """Its mtime, seconds since the epoch: the newest one is imported."""
-    size: int
-    link: str | None = None
-    """The symbolic link on the way to it (the legacy directory, its ``token/`` or the file
-    itself), when there is one: such a file is named, never imported (the import destroys
-    what it reads, and a link may point anywhere)."""
+    __slots__ = ("path", "modified", "size", "link")  # noqa: RUF023 - the order its repr shows
+
+    def __init__(self, path: str, modified: float, size: int, link: str | None = None) -> None:
+        self.path = path
+        self.modified = modified
+        self.size = size
+        self.link = link
 
     @property
     def empty(self) -> bool:
@@ -99,26 +100,40 @@ class LegacyImportConfirmation(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class KeptLegacyFile:
-    path: str
-    reason: KeptReason
-    link: str | None = None
-    """For ``behind_link``: the link on its way."""
+class KeptLegacyFile(Value):
+    """A legacy file left after an import, and why; ``link``: for ``behind_link``, the link
+    on its way."""
+
+    __slots__ = ("path", "reason", "link")  # noqa: RUF023 - the order its repr shows
+
+    def __init__(self, path: str, reason: KeptReason, link: str | None = None) -> None:
+        self.path = path
+        self.reason: KeptReason = reason
+        self.link = link
 
 
-@dataclass(frozen=True)
-class NotRemovedLegacyFile:
-    path: str
-    errno: int | None
+class NotRemovedLegacyFile(Value):
+    __slots__ = ("path", "errno")  # noqa: RUF023 - the order its repr shows
+
+    def __init__(self, path: str, errno: int | None) -> None:
+        self.path = path
+        self.errno = errno
 
 
-@dataclass(frozen=True)
-class LegacyImport:
+class LegacyImport(Value):
     """What an import did to the legacy files: which one the token came from, which copies
     of it were destroyed, which files were left and why, which could not be removed."""
 
-    source: str
-    removed: tuple[str, ...] = ()
-    kept: tuple[KeptLegacyFile, ...] = ()
-    not_removed: tuple[NotRemovedLegacyFile, ...] = ()
+    __slots__ = ("source", "removed", "kept", "not_removed")  # noqa: RUF023 - as above
+
+    def __init__(
+        self,
+        source: str,
+        removed: tuple[str, ...] = (),
+        kept: tuple[KeptLegacyFile, ...] = (),
+        not_removed: tuple[NotRemovedLegacyFile, ...] = (),
+    ) -> None:
+        self.source = source
+        self.removed = removed
+        self.kept = kept
+        self.not_removed = not_removed
