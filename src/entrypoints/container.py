@@ -21,11 +21,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dependency_injector import containers, providers
-
 from nanoctl.domain.events import Silent
 from nanoctl.domain.selection import Selection, SelectProfileAndApi
 from nanoctl.entrypoints.deferred import Deferred, ValidatorWhenAsked
+from nanoctl.entrypoints.di import containers, providers
 from nanoctl.entrypoints.invocation import Invocation
 from nanoctl.entrypoints.settings import Settings
 from nanoctl.entrypoints.words.context import RunTokens

@@ -19,8 +19,9 @@ does not use:
 - ``login`` with ``NANOSERVICES_TOKEN`` or ``--token -``: never touches the store,
   so neither cryptography nor keyring; nor the prompt, nor the legacy import;
 - ``status --offline`` not even the HTTP adapter's own modules;
-- ``logout`` and ``status --offline`` build no pydantic
-  model, so they need neither ``pydantic.types`` nor ``pydantic.main``;
+- ``logout``, ``status --offline`` and ``token`` build no pydantic model: they load no
+  pydantic at all (dependency-injector's probe for it is answered without it); ``login``
+  loads only ``pydantic_core``;
 - ``token`` costs what ``status --offline`` costs, without even the HTTP adapter's
   modules; with ``NANOSERVICES_TOKEN`` no crypto or keyring either;
 - ``exec`` without ``--check`` sends no request: no HTTP, and with ``NANOSERVICES_TOKEN``
@@ -72,9 +73,10 @@ CRYPTO = ("cryptography",)
 KEYRING = ("keyring",)
 # importlib.metadata (a version lookup) costs ~15-25 ms; getpass is for the prompt only.
 SLOW_STDLIB = ("importlib.metadata", "getpass")
-# What `from pydantic import SecretStr` or a BaseModel costs beyond `import pydantic`
-# (which dependency-injector already does): ~50-100 ms.
+# What `from pydantic import SecretStr` or a BaseModel costs beyond `import pydantic`: ~50-100 ms.
 PYDANTIC_MODELS = ("pydantic.types", "pydantic.main", "pydantic.json_schema", "annotated_types")
+# dependency-injector imports it only to read its version (entrypoints/di.py): ~20 ms.
+PYDANTIC = ("pydantic",)
 HTTP_ADAPTER = ("nanoctl.adapters.http",)
 # What only an interactive login, `login --import-legacy` and `status` use.
 LEGACY = ("nanoctl.adapters.legacy", "nanoctl.domain.legacy")
@@ -216,7 +218,6 @@ FAST_PATH = frozenset(
         "nanoctl.entrypoints",
         "nanoctl.entrypoints.cli",
         "nanoctl.entrypoints.cli.main",
-        "nanoctl.entrypoints.cli.streams",
         "nanoctl.entrypoints.cli.table",
         "nanoctl.entrypoints.cli.front_page",
         "gc",
@@ -296,7 +297,7 @@ def test_logout_with_nothing_stored_imports_no_http_crypto_or_keyring(
     assert run.returncode == 0, run.stderr
     assert "Not logged in" in run.stdout
     run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *CRYPTO, *KEYRING, *SLOW_STDLIB, *RAPIDFUZZ))
-    run.assert_not_loaded((*PROMPT, *LEGACY))
+    run.assert_not_loaded((*PROMPT, *LEGACY, *PYDANTIC))
 
 
 def test_logout_of_a_stored_credential_imports_no_http_or_crypto(
@@ -346,7 +347,7 @@ def test_status_offline_imports_no_http_or_keyring(
     # it did decrypt the stored credential: the check below is about a real path
     assert run.loaded(CRYPTO)
     # --offline asks no API: the HTTP adapter is not even built (#22)
-    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB, *RAPIDFUZZ))
+    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB, *RAPIDFUZZ, *PYDANTIC))
 
 
 def test_status_offline_not_logged_in_imports_no_http_crypto_or_keyring(
@@ -373,7 +374,7 @@ def test_login_with_environment_token_imports_no_crypto_or_keyring(
     assert run.stdout == ""
     assert len(reference_server.requests_with(VALID)) == 1
     run.assert_not_loaded((*CRYPTO, *KEYRING, "getpass"))  # requests loads importlib.metadata
-    run.assert_not_loaded((*PROMPT, *LEGACY, *RAPIDFUZZ))
+    run.assert_not_loaded((*PROMPT, *LEGACY, *RAPIDFUZZ, *PYDANTIC))  # pydantic_core only
 
 
 def test_login_with_token_from_stdin_imports_no_crypto_or_keyring(
@@ -388,7 +389,7 @@ def test_login_with_token_from_stdin_imports_no_crypto_or_keyring(
     assert len(reference_server.requests_with(VALID)) == 1
     run.assert_not_loaded((*CRYPTO, *KEYRING, "getpass"))  # requests loads importlib.metadata
     # a login given its token builds no interactive part: no prompt, no legacy offer (#22)
-    run.assert_not_loaded((*PROMPT, *LEGACY, *RAPIDFUZZ))
+    run.assert_not_loaded((*PROMPT, *LEGACY, *RAPIDFUZZ, *PYDANTIC))  # pydantic_core only
 
 
 # --- token and exec --------------------------------------------------------------------
@@ -405,7 +406,9 @@ def test_token_of_a_stored_credential_imports_what_status_offline_does_without_h
     assert (run.returncode, run.stdout) == (0, f"{VALID}\n")
     assert reference_server.requests == []
     assert run.loaded(CRYPTO)  # it did decrypt the stored credential
-    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB, *PYDANTIC_MODELS))
+    run.assert_not_loaded(
+        (*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB, *PYDANTIC_MODELS, *PYDANTIC)
+    )
 
 
 def test_token_from_the_environment_imports_no_crypto_or_keyring(

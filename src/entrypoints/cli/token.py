@@ -10,7 +10,7 @@ from cleo.io.outputs.output import Type, Verbosity
 
 from nanoctl.domain.handover_errors import NoJsonOutput, TokenNotWritten, TokenToTerminal
 from nanoctl.entrypoints.cli.command import API_URL_OPTION, NanoctlCommand
-from nanoctl.entrypoints.cli.streams import was_closed
+from nanoctl.entrypoints.cli.main import was_closed
 from nanoctl.entrypoints.cli.terminal_lines import stream_of
 
 
