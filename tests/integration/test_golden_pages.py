@@ -2,7 +2,9 @@
 command's help page (both ways of asking), the completion scripts, and the words and exit
 codes of the usage errors and refusals that need no credential, as text and as JSON.
 
-The pages are in tests/golden/pages.txt, one block per command line. A change to any of
+The pages are in tests/golden/pages.txt, one block per command line, each written by the
+real entry point in this process (tests/integration/in_process.py: the bytes a process
+writes to a pipe). A change to any of
 them is a change users see (and scripts parse): it shows here as a diff to review. After
 an intended change, `NANOCTL_UPDATE_GOLDEN=1 ./scripts/test -k golden` rewrites the file.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.integration.cli_harness import run_nanoctl
+from tests.integration.in_process import run_nanoctl
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "pages.txt"
 COMMANDS = ("login", "logout", "status", "whoami", "token", "exec", "help", "completions", "list")
