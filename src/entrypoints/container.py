@@ -9,10 +9,10 @@ first built, so each command loads what it uses and no more: `logout` no HTTP ad
 functions left compute a value (the selection, which store, which diagnostics).
 
 Adapters are Singletons (one per container, i.e. per run); use cases are Factories, so an
-override made in a test is always honoured. What only some runs of a use case need is given
-to it as a provider (``.provider``: a call that builds it), built only when called: the
-interactive part of a login, the validator of `status`. Commands and the Python API only
-call these providers.
+override made in a test is always honoured. What only some runs of a use case need is built
+only when used: the interactive part of a login is given to it as a provider (``.provider``,
+a call that builds it), the validator of `status` as ``ValidatorWhenAsked``. Commands and
+the Python API only call these providers.
 """
 
 from __future__ import annotations
