@@ -29,7 +29,7 @@ pipe, so it is masked) and `nanoctl exec --no-mask -- true` are shown without a 
 The cost of masking per MB: `nanoctl exec -- cat FILE` of a 100 MiB text file (random
 base64 lines, the token in one line of 100) read through a pipe, masked and with
 --no-mask, interleaved like the rest; their difference over the file's size is printed as
-"masked overhead" (ms per MB, and the masked throughput).
+"masked overhead" (ms per MB, of wall time and of CPU time).
 
 Each command has its own fresh temporary HOME (NANOCTL_CONFIG_DIR inside it,
 NANOCTL_KEYRING=0, a minimal environment). For `status --offline` and `token` a
@@ -201,16 +201,17 @@ def stream_file(directory: Path) -> tuple[Path, int, int]:
 
 def masking_overhead(rows: Sequence[Row], stream_bytes: int) -> str | None:
     """The masked overhead per MB from the two stream rows' medians."""
-    medians = {row.name: row.median for row in rows}
-    if STREAM_MASKED not in medians or STREAM_UNMASKED not in medians:
+    by_name = {row.name: row for row in rows}
+    masked, unmasked = by_name.get(STREAM_MASKED), by_name.get(STREAM_UNMASKED)
+    if masked is None or unmasked is None:
         return None
     mb = stream_bytes / 1e6
-    extra = (medians[STREAM_MASKED] - medians[STREAM_UNMASKED]) / mb
-    throughput = mb / (medians[STREAM_MASKED] / 1000.0)
+    wall = (masked.median - unmasked.median) / mb
+    cpu = (masked.cpu_median - unmasked.cpu_median) / mb
     return (
-        f"masked overhead: {extra:.2f} ms per MB ({STREAM_MIB} MiB through `exec -- cat`: "
-        f"{medians[STREAM_MASKED]:.0f} ms masked, {medians[STREAM_UNMASKED]:.0f} ms with "
-        f"--no-mask; {throughput:.0f} MB/s masked, start-up included)"
+        f"masked overhead: {wall:.2f} ms per MB of wall time, {cpu:.2f} ms per MB of CPU "
+        f"({STREAM_MIB} MiB through `exec -- cat`: {masked.median:.0f} ms ({masked.cpu_median:.0f}"
+        f" CPU) masked, {unmasked.median:.0f} ms ({unmasked.cpu_median:.0f} CPU) with --no-mask)"
     )
 
 
