@@ -507,6 +507,13 @@ def test_only_the_output_that_is_not_a_terminal_is_masked() -> None:
     assert result.transcript.count("form eDpu***") == 1  # stdout, through the pipe
 
 
+SET_NANOCTL_MASK = (
+    "Set NANOCTL_MASK=1 to hide the token in a command's output at a terminal too, "
+    "NANOCTL_MASK=0 never to hide it, or unset it to hide it wherever the output is not a "
+    "terminal."
+)
+
+
 @pytest.mark.parametrize(
     ("options", "variable", "want"),
     [
@@ -521,18 +528,14 @@ def test_only_the_output_that_is_not_a_terminal_is_masked() -> None:
         pytest.param(
             [],
             "maybe",
-            "Error: NANOCTL_MASK='maybe' is neither 1 nor 0. Set NANOCTL_MASK=1 to hide the "
-            "token in the output of `nanoctl exec` at a terminal too, NANOCTL_MASK=0 never to "
-            "hide it, or unset it to hide it wherever the output is not a terminal.",
+            f"Error: NANOCTL_MASK='maybe' is neither 1 nor 0. {SET_NANOCTL_MASK}",
             id="NANOCTL_MASK=maybe",
         ),
         pytest.param(
             [],
             api.VALID,
             "Error: NANOCTL_MASK is neither 1 nor 0 (its value is not shown: it could be a "
-            "token). Set NANOCTL_MASK=1 to hide the token in the output of `nanoctl exec` at a "
-            "terminal too, NANOCTL_MASK=0 never to hide it, or unset it to hide it wherever "
-            "the output is not a terminal.",
+            f"token). {SET_NANOCTL_MASK}",
             id="NANOCTL_MASK=a token",
         ),
     ],

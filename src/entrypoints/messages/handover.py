@@ -29,9 +29,9 @@ SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
     ),
     e.InvalidMaskSetting: (
         "NANOCTL_MASK{shown} is neither 1 nor 0{not_shown}.",
-        "Set NANOCTL_MASK=1 to hide the token in the output of `nanoctl exec` at a terminal "
-        "too, NANOCTL_MASK=0 never to hide it, or unset it to hide it wherever the output is "
-        "not a terminal.",
+        "Set NANOCTL_MASK=1 to hide the token in a command's output at a terminal too, "
+        "NANOCTL_MASK=0 never to hide it, or unset it to hide it wherever the output is not "
+        "a terminal.",
     ),
     e.MaskingUnsupported: (
         "Hiding the token in a command's output is not supported on Windows.",
