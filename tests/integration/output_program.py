@@ -4,9 +4,10 @@
 In a PIECE, ``T[a:b]`` is a slice of the token, anything else text with backslash escapes
 (``\\n``) in which ``{T}`` is the token; ``-`` before a piece sends it to stderr.
 
-python output_program.py pieces RECORD DELAY PIECE...  each piece in one write, DELAY s
-                                                       apart; RECORD gets the time.monotonic()
-                                                       of each write (JSON)
+python output_program.py pieces RECORD PIECE...        each piece in one write, each after
+                                                       a line on stdin (the first at once);
+                                                       RECORD gets the time.monotonic() of
+                                                       each write, one a line, once written
 python output_program.py bytewise PIECE...             the pieces, one byte per write
 python output_program.py binary SEED SIZE              SIZE random bytes of SEED, in writes
                                                        of varied sizes, some ending in a
@@ -37,7 +38,6 @@ from __future__ import annotations
 
 import codecs
 import errno
-import json
 import os
 import random
 import select
@@ -62,15 +62,16 @@ def piece(spec: str) -> tuple[int, bytes]:
     return fd, text.replace(b"{T}", TOKEN.encode())
 
 
-def pieces(record: str, delay: float, specs: list[str]) -> int:
-    times = []
-    for index, spec in enumerate(specs):
-        if index:
-            time.sleep(delay)
-        fd, data = piece(spec)
-        times.append(time.monotonic())
-        os.write(fd, data)
-    Path(record).write_text(json.dumps(times))
+def pieces(record: str, specs: list[str]) -> int:
+    with Path(record).open("a") as times:
+        for index, spec in enumerate(specs):
+            if index:
+                sys.stdin.readline()
+            fd, data = piece(spec)
+            at = time.monotonic()
+            os.write(fd, data)
+            times.write(f"{at}\n")
+            times.flush()
     return 0
 
 
@@ -183,7 +184,7 @@ def write_all(fd: int, data: bytes) -> None:
 def main() -> int:
     mode, *args = sys.argv[1:]
     modes = {
-        "pieces": lambda: pieces(args[0], float(args[1]), args[2:]),
+        "pieces": lambda: pieces(args[0], args[1:]),
         "bytewise": lambda: bytewise(args),
         "binary": lambda: binary(int(args[0]), int(args[1])),
         "stream": lambda: stream(int(args[0])),

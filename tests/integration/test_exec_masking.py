@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import os
 import signal
 import subprocess
@@ -44,7 +43,7 @@ API_URL = "https://api.example.test/base"
 ODD = 'nano/odd+"tok\\en=?&_9Q'
 """A token with the characters URL-encoding, JSON and base64url treat specially."""
 SETTLE = 0.3
-"""Seconds the program waits between writes, for arrival times to tell held from passed."""
+"""Seconds in which bytes the relay passes on would have arrived: what has not is held."""
 
 
 def env_with(token: str = api.VALID, **more: str | None) -> Env:
@@ -102,6 +101,22 @@ class Streamed:
             time.sleep(0.01)
         raise AssertionError(f"{text!r} never arrived on {name}")
 
+    def written(self, record: Path, count: int) -> None:
+        """Wait until the program has written ``count`` pieces (output_program `pieces`),
+        then as long again as a relay would take to pass one on (what is held stays)."""
+        deadline = time.monotonic() + 30
+        while len(written(record)) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(written(record)) >= count, f"the program wrote {written(record)}"
+        time.sleep(SETTLE)
+
+    def next_piece(self, record: Path, count: int) -> None:
+        """Let the program write its next piece (the ``count``-th), and wait for it."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"\n")
+        self.process.stdin.flush()
+        self.written(record, count)
+
     def finish(self, stdin: bytes = b"") -> int:
         assert self.process.stdin is not None
         if stdin:
@@ -119,9 +134,9 @@ class Streamed:
         return code
 
 
-def read_times(record: Path) -> list[float]:
-    times: list[float] = json.loads(record.read_text())
-    return times
+def written(record: Path) -> list[float]:
+    """When output_program.py's `pieces` wrote each piece (time.monotonic)."""
+    return [float(line) for line in record.read_text().split()] if record.exists() else []
 
 
 # --- what is hidden -----------------------------------------------------------------------
@@ -157,17 +172,23 @@ def test_a_token_split_across_writes_is_hidden_and_what_cannot_begin_it_is_not_h
     tmp_path: Path,
 ) -> None:
     record = tmp_path / "times"
-    args = [PYTHON, PROGRAM, "pieces", str(record), str(SETTLE), "before ", "T[0:9]", "T[9:]"]
-    running = Streamed("exec", "--", *args, " after\\n", env=env_with())
+    parts = ["before ", "T[0:9]", "T[9:]", " after\\n"]
+    running = Streamed("exec", "--", PYTHON, PROGRAM, "pieces", str(record), *parts, env=env_with())
 
+    arrived = running.wait_for(b"before ")  # comes while the program waits for us
+    running.next_piece(record, 2)
+    held = running.output()  # the token's beginning, written: held
+    running.next_piece(record, 3)
+    masked = running.wait_for(b"before ***")  # the rest of it: the whole token, hidden
+    running.next_piece(record, 4)
     code = running.finish()
 
     assert code == 0
+    assert held == b"before "
     assert running.output() == b"before *** after\n"
-    wrote = read_times(record)
-    # "before " came as it was written; the token's beginning waited for the rest of it.
-    assert running.wait_for(b"before ") < wrote[1]
-    assert running.wait_for(b"***") >= wrote[2]
+    wrote = written(record)
+    assert arrived < wrote[1]
+    assert wrote[2] <= masked < wrote[3]
     assert all(api.VALID[:9].encode() not in data for _, data in running.chunks["stdout"])
 
 
@@ -175,30 +196,40 @@ def test_a_beginning_that_turns_out_not_to_be_the_token_is_passed_on_as_written(
     tmp_path: Path,
 ) -> None:
     record = tmp_path / "times"
-    args = [PYTHON, PROGRAM, "pieces", str(record), str(SETTLE), "T[0:9]", "vacation\\n", "end"]
-    running = Streamed("exec", "--", *args, env=env_with())
+    parts = ["T[0:9]", "vacation\\n", "end"]
+    running = Streamed("exec", "--", PYTHON, PROGRAM, "pieces", str(record), *parts, env=env_with())
+
+    running.written(record, 1)
+    held = running.output()
+    running.next_piece(record, 2)
+    released = running.wait_for(api.VALID[:9].encode() + b"vacation\n")
+    running.next_piece(record, 3)
 
     assert running.finish() == 0
+    assert held == b""
     assert running.output() == api.VALID[:9].encode() + b"vacation\nend"
-    wrote = read_times(record)
-    assert running.wait_for(b"vacation\n") < wrote[2]  # released by the bytes that ruled it out
+    assert released < written(record)[2]  # by the bytes that ruled it out, not the end
 
 
 def test_lines_arrive_as_the_program_writes_them(tmp_path: Path) -> None:
-    """Line-buffered output stays line-buffered: nothing waits for more output or the end."""
+    """Line-buffered output stays line-buffered: nothing waits for more output or the end
+    (each line arrives while the program waits for us to ask for the next)."""
     record = tmp_path / "times"
     lines = ["line 1\\n", "line 2 {T}\\n", "-on stderr\\n", "line 3\\n"]
-    running = Streamed(
-        "exec", "--", PYTHON, PROGRAM, "pieces", str(record), str(SETTLE), *lines, env=env_with()
-    )
+    running = Streamed("exec", "--", PYTHON, PROGRAM, "pieces", str(record), *lines, env=env_with())
+
+    arrived = [running.wait_for(b"line 1\n")]
+    running.next_piece(record, 2)
+    arrived.append(running.wait_for(b"line 2 ***\n"))
+    running.next_piece(record, 3)
+    arrived.append(running.wait_for(b"on stderr\n", "stderr"))
+    running.next_piece(record, 4)
 
     assert running.finish() == 0
     assert running.output() == b"line 1\nline 2 ***\nline 3\n"
     assert running.output("stderr") == b"on stderr\n"
-    wrote = read_times(record)
-    assert running.wait_for(b"line 1\n") < wrote[1]
-    assert running.wait_for(b"line 2 ***\n") < wrote[2]
-    assert running.wait_for(b"on stderr\n", "stderr") < wrote[3]
+    wrote = written(record)
+    assert all(wrote[n] <= arrived[n] < wrote[n + 1] for n in range(3))
 
 
 def test_a_prompt_without_a_newline_arrives_before_the_program_waits_for_input() -> None:
