@@ -1,8 +1,9 @@
-"""Isolation for every test, and the leak sweep over the whole run.
+"""Isolation for every test, the leak sweep over the whole run, and tests that run alone.
 
 No test may read or write a real credential or keyring: HOME, the config dir and
 the keyring backend are per test. After each test, every file under its HOME is
 searched for known tokens; after the run, every test's captured output is.
+A test marked ``alone`` runs while no other test does (tests/alone.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import leaks
+from tests import alone, leaks
 
 _SCRUBBED = (
     "NANOSERVICES_TOKEN",
@@ -58,6 +59,13 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     yield home
     hits = leaks.find_in_files(home, leaks.known_tokens())
     assert not hits, f"plaintext token in {sorted({str(p) for p, _ in hits})}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    exclusive = item.get_closest_marker(alone.MARK) is not None
+    with alone.turn(alone.lock_directory(item.config), alone=exclusive):
+        return (yield)
 
 
 _output_leaks: list[str] = []

@@ -103,7 +103,9 @@ def environment(overrides: Env | None = None) -> dict[str, str]:
     return env
 
 
-def _secrets(given: Iterable[str]) -> list[str]:
+def secrets_of(given: Iterable[str]) -> list[str]:
+    """The tokens a run must never print: ``given`` (registered with the leak sweep) and
+    every known one."""
     wanted = [s for s in given if s.strip()]
     leaks.register(*wanted)
     return sorted(set(wanted) | leaks.known_tokens())
@@ -158,7 +160,7 @@ def run_nanoctl(
     """
     allow_reveal(args, reveals)
     argv = [*(command or [str(NANOCTL)]), *args]
-    tokens = _secrets(secrets)
+    tokens = secrets_of(secrets)
     data = stdin.encode() if isinstance(stdin, str) else stdin
     started = time.monotonic()
     done = subprocess.run(
@@ -178,8 +180,23 @@ def run_nanoctl(
         done.stderr.decode("utf-8", errors="replace"),
         seconds,
     )
+    return checked(args, result, tokens, reveals)
+
+
+def checked(
+    args: Iterable[str],
+    result: Result,
+    tokens: Iterable[str],
+    reveals: str | None,
+    how: str = "",
+) -> Result:
+    """``result`` echoed into pytest's capture (which the leak sweep of tests/conftest.py
+    scans), once no token (but the one ``reveals`` names, on stdout) and no colour code was
+    found in its output. ``how`` says how nanoctl ran, when not as a process."""
+    tokens = list(tokens)
     shown_stdout = without_reveal(result.stdout, reveals)
-    print(f"$ nanoctl {_shown(args, tokens)}  (exit {result.exit_code}, {seconds:.2f} s)")
+    ran = f"exit {result.exit_code}, {result.seconds:.2f} s{f', {how}' if how else ''}"
+    print(f"$ nanoctl {_shown(args, tokens)}  ({ran})")
     print(f"[stdout]\n{shown_stdout}[stderr]\n{result.stderr}[end]")
     assert_no_secret(shown_stdout, tokens, "stdout")
     assert_no_secret(result.stderr, tokens, "stderr")
@@ -225,7 +242,7 @@ class PtySession:
         allow_reveal(args, reveals)
         self._args = args
         self._reveals = reveals
-        self._secrets = _secrets(secrets)
+        self._secrets = secrets_of(secrets)
         self._log = io.StringIO()
         program, *before = [*(command or [str(NANOCTL)])]
         self.child: Any = pexpect.spawn(

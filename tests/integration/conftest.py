@@ -1,9 +1,9 @@
 """Real servers on loopback for the integration tests: the reference API (plain and TLS),
 a second host for redirects, and a forwarding/CONNECT proxy.
 
-Each server is started per test on port 0 (a start costs a few milliseconds), so state
-such as the flaky token's first failure or the recorded requests never leaks between
-tests.
+Each server is started per test on port 0 (a start and a stop cost about a millisecond:
+reference_server.Serving), so state such as the flaky token's first failure or the
+recorded requests never leaks between tests.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 import trustme
 
-from reference_server import ReferenceServer
+from reference_server import ReferenceServer, Serving
 from tests.integration.http_helpers import Recorder
 from tests.store_helpers import TOKEN_A, credential, file_store
 
@@ -42,12 +42,13 @@ def server(reference_server: ReferenceServer) -> ReferenceServer:
 
 
 @pytest.fixture
-def down_url() -> str:
-    """The URL of an API that is not there: a port nothing listens on."""
+def down_url() -> Iterator[str]:
+    """The URL of an API that is not there: a port nothing listens on. The port stays bound
+    (never listening: a connection is refused) for the whole test, so no server another
+    test starts meanwhile can be given it."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/public/deployment"
+        yield f"http://127.0.0.1:{probe.getsockname()[1]}/public/deployment"
 
 
 @pytest.fixture
@@ -138,9 +139,7 @@ class ForwardingProxy:
         self._seen: list[tuple[str, str]] = []
         self.hosts = {REMOTE_NAME: "127.0.0.1"}
         self._httpd = _ProxyServer(("127.0.0.1", 0), self)
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._serving = Serving(self._httpd, name="forwarding-proxy")
 
     @property
     def url(self) -> str:
@@ -156,11 +155,11 @@ class ForwardingProxy:
             self._seen.append((method, target))
 
     def start(self) -> ForwardingProxy:
-        self._thread.start()
+        self._serving.start()
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
+        self._serving.stop()
         self._httpd.server_close()
 
 

@@ -12,7 +12,8 @@ import pytest
 
 import reference_server as api
 from reference_server import ReferenceServer
-from tests.integration.cli_harness import one_line, run_nanoctl, store_credential
+from tests.integration.cli_harness import one_line, store_credential
+from tests.integration.in_process import run_nanoctl
 
 
 @pytest.mark.parametrize(

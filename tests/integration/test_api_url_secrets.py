@@ -12,7 +12,7 @@ import json
 import pytest
 
 from reference_server import ReferenceServer
-from tests.integration.cli_harness import run_nanoctl
+from tests.integration.in_process import run_nanoctl
 
 PASSWORD = "pw_Hunter2_Zx9Lq"
 KEY = "key_Qm4Rt8Wn2Vc"

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.cli_harness import NANOCTL, environment, run_nanoctl
+from tests.integration.cli_harness import NANOCTL, environment
+from tests.integration.in_process import run_nanoctl
 
 COMMANDS = ["completions", "exec", "help", "login", "logout", "status", "token", "whoami"]
 GLOBAL_SHORT = ["-h", "-q", "-V", "-n", "-v", "-vv", "-vvv"]

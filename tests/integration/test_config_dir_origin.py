@@ -17,7 +17,8 @@ import pytest
 
 import reference_server as api
 from reference_server import ReferenceServer
-from tests.integration.cli_harness import one_line, run_nanoctl, store_credential, url_env
+from tests.integration.cli_harness import one_line, store_credential, url_env
+from tests.integration.in_process import run_nanoctl
 from tests.store_helpers import NOBODY_UID, NOGROUP_GID
 
 ELSEWHERE = (

@@ -11,7 +11,8 @@ import sys
 import pytest
 
 from nanoctl.entrypoints.front_page import front_page
-from tests.integration.cli_harness import NANOCTL, environment, run_nanoctl
+from tests.integration.cli_harness import NANOCTL, environment
+from tests.integration.in_process import run_nanoctl
 
 BOGUS = 'Error: The option "--bogus" does not exist. Run `nanoctl --help` for usage.'
 

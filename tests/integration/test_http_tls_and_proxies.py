@@ -20,7 +20,7 @@ from nanoctl.domain.errors import (
 from nanoctl.domain.model import ApiUrl
 from nanoctl.entrypoints.messages.errors import explain
 from reference_server import ReferenceServer
-from tests.integration.cli_harness import run_nanoctl, url_env
+from tests.integration.cli_harness import url_env
 from tests.integration.conftest import REMOTE_NAME, ForwardingProxy
 from tests.integration.http_helpers import (
     Recorder,
@@ -29,6 +29,7 @@ from tests.integration.http_helpers import (
     make,
     token,
 )
+from tests.integration.in_process import run_nanoctl
 
 # --- TLS -----------------------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 """--json, end to end: exactly one object on stdout with the documented keys and types,
 and one error object on stderr whose code is the exit code.
 
-The installed console script runs in a subprocess against the reference API on
-127.0.0.1; no run may print a token (cli_harness).
+nanoctl runs through its entry point in the test's process (in_process) against the
+reference API on 127.0.0.1; no run may print a token (cli_harness).
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from tests.integration.cli_harness import (
     days_left,
     invalid_line,
     key_file,
-    run_nanoctl,
     store_credential,
     url_env,
 )
+from tests.integration.in_process import run_nanoctl
 
 # --- 7. --json ----------------------------------------------------------------------------------
 

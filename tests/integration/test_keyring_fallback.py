@@ -160,6 +160,7 @@ def test_keyring_that_raises_falls_back_to_the_key_file_and_says_so(
     assert loaded is not None and loaded.token.reveal() == TOKEN_A
 
 
+@pytest.mark.alone
 def test_keyring_that_hangs_falls_back_within_the_bounded_time(
     directory: Path, install_keyring: Callable[[KeyringBackend], None]
 ) -> None:

@@ -42,6 +42,9 @@ from tests.integration.cli_harness import (
     run_nanoctl,
 )
 
+# A machine-wide service each test starts with a deadline: not shared with other tests.
+pytestmark = pytest.mark.alone
+
 TOOLS = ("dbus-daemon", "gnome-keyring-daemon")
 SECRETS_BUS_NAME = "org.freedesktop.secrets"
 DEFAULT_COLLECTION = "/org/freedesktop/secrets/aliases/default"

@@ -18,9 +18,9 @@ from tests.integration.cli_harness import (
     expiry,
     files_under,
     one_line,
-    run_nanoctl,
     store_credential,
 )
+from tests.integration.in_process import run_nanoctl
 from tests.legacy_files import LOCATIONS, legacy_path, renamed_host, write_legacy
 
 IMPORT = ("login", "--import-legacy")

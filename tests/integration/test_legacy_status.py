@@ -10,7 +10,8 @@ from pathlib import Path
 
 import reference_server as api
 from reference_server import ReferenceServer
-from tests.integration.cli_harness import NOT_LOGGED_IN_LINE, run_nanoctl, store_credential
+from tests.integration.cli_harness import NOT_LOGGED_IN_LINE, store_credential
+from tests.integration.in_process import run_nanoctl
 from tests.integration.test_import_cost import CRYPTO, env, workdir
 from tests.integration.test_import_cost import run_nanoctl as run_counting_imports
 from tests.legacy_files import write_legacy

@@ -1,7 +1,7 @@
 """`nanoctl login` without a prompt, end to end: NANOSERVICES_TOKEN, --token VALUE and
 --token -, malformed tokens, usage errors, no terminal, a plain-http API.
 
-Each test runs the installed console script in a subprocess (stdin a pipe or /dev/null,
+Each test runs nanoctl's entry point in the test's process (stdin a file or /dev/null,
 so never a terminal) against the reference API on 127.0.0.1 and checks the exit code, the
 whole lines a user sees, and that no token is printed (tests/integration/cli_harness.py
 asserts the last one on every run). The prompt login is in test_prompt_pty.py.
@@ -30,11 +30,11 @@ from tests.integration.cli_harness import (
     files_under,
     invalid_line,
     one_line,
-    run_nanoctl,
     server_failed,
     unreachable,
     url_env,
 )
+from tests.integration.in_process import run_nanoctl
 
 # --- 1. login with NANOSERVICES_TOKEN -----------------------------------------------------
 

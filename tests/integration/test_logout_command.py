@@ -1,7 +1,8 @@
 """`nanoctl logout`, end to end: it removes the credential and its key, is idempotent,
 never asks the API, and warns when NANOSERVICES_TOKEN still authenticates.
 
-The installed console script runs in a subprocess; no run may print a token (cli_harness).
+nanoctl runs through its entry point in the test's process (in_process); no run may print
+a token (cli_harness).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from tests.integration.cli_harness import (
     credential_file,
     key_file,
     one_line,
-    run_nanoctl,
     store_credential,
     url_env,
 )
+from tests.integration.in_process import run_nanoctl
 
 # --- 8. logout ---------------------------------------------------------------------------------
 

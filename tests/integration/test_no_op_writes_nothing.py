@@ -16,7 +16,8 @@ import pytest
 
 import reference_server as api
 from reference_server import ReferenceServer
-from tests.integration.cli_harness import run_nanoctl, url_env
+from tests.integration.cli_harness import url_env
+from tests.integration.in_process import run_nanoctl
 
 Listing = dict[str, tuple[int, int]]
 

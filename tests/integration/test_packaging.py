@@ -27,6 +27,9 @@ import reference_server as api
 from reference_server import ReferenceServer
 from tests.integration.cli_harness import Result, environment, run_nanoctl
 
+# One worker builds the wheels once for every test here (module-scoped fixtures).
+pytestmark = pytest.mark.xdist_group("packaging")
+
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
 VERSION = nanoctl.__version__

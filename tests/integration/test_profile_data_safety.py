@@ -138,6 +138,7 @@ def test_kill_9_during_the_first_save_of_a_new_profile_never_touches_the_default
     assert default_files() == before
 
 
+@pytest.mark.alone
 def test_ten_prompt_logins_to_ten_profiles_at_once_lose_none(
     server: ReferenceServer, other_host_server: ReferenceServer
 ) -> None:

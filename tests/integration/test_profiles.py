@@ -17,9 +17,9 @@ from tests.integration.cli_harness import (
     files_under,
     one_line,
     profile_dir,
-    run_nanoctl,
     store_credential,
 )
+from tests.integration.in_process import run_nanoctl
 
 RULE = (
     "A profile name is 1 to 32 lower-case letters, digits, `-` or `_`, "

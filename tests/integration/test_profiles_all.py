@@ -16,9 +16,9 @@ from tests.integration.cli_harness import (
     key_file,
     one_line,
     profile_dir,
-    run_nanoctl,
     store_credential,
 )
+from tests.integration.in_process import run_nanoctl
 from tests.integration.test_json_output import STATUS_KEYS
 
 NO_URL = {"NANOSERVICES_API_URL": None}

@@ -18,9 +18,9 @@ from tests.integration.cli_harness import (
     NOT_STORED,
     expiry,
     login_interactively,
-    run_nanoctl,
     url_env,
 )
+from tests.integration.in_process import run_nanoctl
 
 
 def test_login_with_a_reflected_token_shows_it_redacted(server: ReferenceServer) -> None:

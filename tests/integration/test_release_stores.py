@@ -9,10 +9,12 @@ reading never rewrites it and that the first write over it is never half done.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,8 @@ import pytest
 
 import reference_server as api
 from reference_server import ReferenceServer
-from tests.integration.cli_harness import config_dir, files_under, run_nanoctl
+from tests.integration.cli_harness import config_dir, files_under
+from tests.integration.in_process import run_nanoctl
 from tests.store_helpers import TOKEN_B, file_store, kill_9_while_saving
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,8 +78,18 @@ def install(release: ReleaseStore) -> dict[str, bytes]:
 
 @pytest.fixture
 def release_api() -> Iterator[ReferenceServer]:
-    """The reference server again at the URL the release stored."""
-    with ReferenceServer("127.0.0.9", 18765) as server:
+    """The reference server again at the URL the release stored. That address is fixed, so
+    a test on another worker (or another run on this machine) may be holding it: wait."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            server = ReferenceServer("127.0.0.9", 18765).start()
+            break
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    with server:
         yield server
 
 

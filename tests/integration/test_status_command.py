@@ -1,8 +1,8 @@
 """`nanoctl status` (and `whoami`), end to end: the environment token or the stored
 credential, offline or checked, expired, for another API, damaged, or the API down.
 
-The installed console script runs in a subprocess against the reference API on
-127.0.0.1; whole lines and exit codes are checked, and no run may print a token
+nanoctl runs through its entry point in the test's process (in_process) against the
+reference API on 127.0.0.1; whole lines and exit codes are checked, and no run may print a token
 (cli_harness). A stored credential is arranged in-process through the real encrypted
 store (cli_harness.store_credential), or once through a real prompt login.
 """
@@ -33,11 +33,11 @@ from tests.integration.cli_harness import (
     key_file,
     login_interactively,
     one_line,
-    run_nanoctl,
     store_credential,
     unreachable,
     url_env,
 )
+from tests.integration.in_process import run_nanoctl
 
 # --- 6. status ---------------------------------------------------------------------------------
 

@@ -17,10 +17,10 @@ from reference_server import ReferenceServer
 from tests.integration.cli_harness import (
     UNKNOWN,
     credential_file,
-    run_nanoctl,
     store_credential,
     url_env,
 )
+from tests.integration.in_process import run_nanoctl
 from tests.integration.test_json_output import STATUS_KEYS, single_json_object
 
 SUCCESS_KEYS = STATUS_KEYS  # a failure object has the keys of a success, and error

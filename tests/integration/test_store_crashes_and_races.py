@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from nanoctl.adapters.store import CREDENTIAL_FILE
 from nanoctl.adapters.store.encrypted_store import LOCK_FILE
 from nanoctl.adapters.store.keys import KEY_FILE
@@ -106,6 +108,7 @@ print(json.dumps({"counts": counts, "errors": errors}), flush=True)
 """
 
 
+@pytest.mark.alone
 def test_20_concurrent_processes_saving_deleting_and_loading_never_see_a_torn_store(
     directory: Path, tmp_path: Path
 ) -> None:

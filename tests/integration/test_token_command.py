@@ -26,11 +26,11 @@ from tests.integration.cli_harness import (
     allow_reveal,
     environment,
     one_line,
-    run_nanoctl,
     store_credential,
     url_env,
     without_reveal,
 )
+from tests.integration.in_process import run_nanoctl
 
 TERMINAL_REFUSED = (
     "Error: Refusing to print the token on a terminal: it would stay in the scrollback and "

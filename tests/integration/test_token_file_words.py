@@ -29,10 +29,10 @@ from tests.integration.cli_harness import (
     files_under,
     invalid_line,
     one_line,
-    run_nanoctl,
     store_credential,
     url_env,
 )
+from tests.integration.in_process import run_nanoctl
 from tests.integration.test_token_files import file_env, token_file
 
 EXEC_TRUE = ["exec", "--", "true"]

@@ -33,10 +33,10 @@ from tests.integration.cli_harness import (
     files_under,
     invalid_line,
     one_line,
-    run_nanoctl,
     store_credential,
     url_env,
 )
+from tests.integration.in_process import run_nanoctl
 from tests.store_helpers import as_nobody
 
 NOT_STORED_FILE = (

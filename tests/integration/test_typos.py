@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.cli_harness import one_line, run_nanoctl
+from tests.integration.cli_harness import one_line
+from tests.integration.in_process import run_nanoctl
 
 PASTED = "nano_pasted_Kp4Wz8Qm2"
 

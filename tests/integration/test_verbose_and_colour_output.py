@@ -1,8 +1,8 @@
 """-v, -vvv and colour, end to end: decisions and the redacted HTTP exchange on stderr
 only, a traceback without the token, and never a colour code in a pipe.
 
-The installed console script runs in a subprocess against the reference API on
-127.0.0.1; no run may print a token (cli_harness).
+nanoctl runs through its entry point in the test's process (in_process; a locale, as a
+process) against the reference API on 127.0.0.1; no run may print a token (cli_harness).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from tests.integration.cli_harness import (
     UNKNOWN,
     UPDATE_ENV,
     invalid_line,
-    run_nanoctl,
     url_env,
 )
+from tests.integration.in_process import run_nanoctl
 
 # --- 9. verbosity --------------------------------------------------------------------------------
 

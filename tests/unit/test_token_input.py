@@ -208,3 +208,30 @@ def test_replace_question_is_not_asked_with_no_interaction() -> None:
 def test_eof_at_the_replace_question_cancels() -> None:
     with pytest.raises(Cancelled):
         confirmation(terminal("")).confirm_replace(credential())
+
+
+class _InterruptedAsShown(io.StringIO):
+    """A Ctrl-C that lands the moment the question reaches the terminal (in its flush)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.interrupted = False
+
+    def flush(self) -> None:
+        if not self.interrupted:
+            self.interrupted = True
+            raise KeyboardInterrupt
+        super().flush()
+
+
+def test_ctrl_c_as_the_replace_question_appears_cancels_and_ends_its_line() -> None:
+    err = _InterruptedAsShown()
+    term = Terminal(
+        stdin=io.StringIO("y\n"), stderr=err, stdin_isatty=True, interactive=True, ci=False
+    )
+
+    with pytest.raises(Cancelled):
+        confirmation(term).confirm_replace(credential())
+
+    assert err.interrupted
+    assert err.getvalue().endswith("[y/N] \n")  # "Authentication cancelled." on a line of its own

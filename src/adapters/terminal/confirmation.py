@@ -36,7 +36,8 @@ def answer_to(terminal: Terminal, question: str) -> str:
     Raises Cancelled on Ctrl-C or end of input, after ending the question's line.
     """
     err = terminal.stderr
-    try:  # a Ctrl-C as soon as the question shows still ends its line
+    try:
+        # Inside: a Ctrl-C typed as soon as the question shows can land before readline.
         err.write(question)
         err.flush()
         answer = terminal.stdin.readline()
