@@ -111,6 +111,10 @@ def _usage() -> Iterator[Example]:
     yield e.InvalidTimeout("nano_Tk9Qx2Vb7Lm4"), None
     yield h.TokenToTerminal(), None
     yield h.NoJsonOutput("token"), None
+    yield h.ConflictingMaskOptions(), None
+    yield h.InvalidMaskSetting("2"), None
+    yield h.InvalidMaskSetting("nano_Tk9Qx2Vb7Lm4"), None
+    yield h.MaskingUnsupported(), None
     yield se.SeveralProfilesForApi(URL, "environment", ("dev", "qa")), None
 
 

@@ -1,5 +1,6 @@
 """What can go wrong handing the credential to another tool, as facts: `nanoctl token`
-refused or could not write it, the program `nanoctl exec` was to run did not start. Part of
+refused or could not write it, `nanoctl exec` was asked to mask its program's output in a
+way it cannot, the program it was to run did not start. Part of
 the one hierarchy of ``nanoctl.domain.errors``; the words are in
 ``nanoctl.entrypoints.words.handover``."""
 
@@ -12,6 +13,35 @@ from nanoctl.domain.errors import NanoctlError, UsageError
 
 class TokenToTerminal(UsageError):
     """`nanoctl token` was asked to print the token on a terminal, without --reveal."""
+
+
+class ConflictingMaskOptions(UsageError):
+    """`exec --mask --no-mask`: whether to hide the token in the program's output is not
+    ours to guess."""
+
+    kind = "conflicting_mask_options"
+
+
+class InvalidMaskSetting(UsageError):
+    """NANOCTL_MASK is neither on (1) nor off (0); ``value`` is what it holds."""
+
+    kind = "invalid_mask_setting"
+
+    def __init__(self, value: str) -> None:
+        super().__init__()
+        self.value = value
+
+    def __repr__(self) -> str:  # the value may be a token set in the wrong variable
+        return "InvalidMaskSetting()"
+
+    __str__ = __repr__
+
+
+class MaskingUnsupported(UsageError):
+    """`exec` was to hide the token in its program's output where nanoctl cannot relay it
+    (Windows: no SIGCHLD, no select on pipes)."""
+
+    kind = "masking_unsupported"
 
 
 class NoJsonOutput(UsageError):

@@ -25,7 +25,8 @@ does not use:
 - ``token`` costs what ``status --offline`` costs, without even the HTTP adapter's
   modules; with ``NANOSERVICES_TOKEN`` no crypto or keyring either;
 - ``exec`` without ``--check`` sends no request: no HTTP, and with ``NANOSERVICES_TOKEN``
-  no crypto or keyring.
+  no crypto or keyring; the relay and the mask of its output only where it masks
+  (``--no-mask`` loads neither), and no other command loads them.
 
 benchmarks/startup.py measures the time; these tests keep the imports honest.
 """
@@ -83,6 +84,8 @@ LEGACY = ("nanoctl.adapters.legacy", "nanoctl.domain.legacy")
 PROMPT = ("nanoctl.adapters.terminal.prompt", "getpass")
 # cleo imports it for "Did you mean …?" only (cli/lazy_rapidfuzz.py): 5-17 ms.
 RAPIDFUZZ = ("rapidfuzz",)
+MASKING = ("nanoctl.domain.masking", "nanoctl.adapters.process")
+"""exec's program, and the relay that masks its output: loaded by exec alone."""
 HEAVY = (
     *SLOW_STDLIB,
     *HTTP,
@@ -297,7 +300,7 @@ def test_logout_with_nothing_stored_imports_no_http_crypto_or_keyring(
     assert run.returncode == 0, run.stderr
     assert "Not logged in" in run.stdout
     run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *CRYPTO, *KEYRING, *SLOW_STDLIB, *RAPIDFUZZ))
-    run.assert_not_loaded((*PROMPT, *LEGACY, *PYDANTIC))
+    run.assert_not_loaded((*PROMPT, *LEGACY, *PYDANTIC, *MASKING))
 
 
 def test_logout_of_a_stored_credential_imports_no_http_or_crypto(
@@ -348,6 +351,7 @@ def test_status_offline_imports_no_http_or_keyring(
     assert run.loaded(CRYPTO)
     # --offline asks no API: the HTTP adapter is not even built (#22)
     run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB, *RAPIDFUZZ, *PYDANTIC))
+    run.assert_not_loaded(MASKING)
 
 
 def test_status_offline_not_logged_in_imports_no_http_crypto_or_keyring(
@@ -373,7 +377,8 @@ def test_login_with_environment_token_imports_no_crypto_or_keyring(
     assert run.returncode == 0, run.stderr
     assert run.stdout == ""
     assert len(reference_server.requests_with(VALID)) == 1
-    run.assert_not_loaded((*CRYPTO, *KEYRING, "getpass"))  # requests loads importlib.metadata
+    # requests loads importlib.metadata
+    run.assert_not_loaded((*CRYPTO, *KEYRING, "getpass", *MASKING))
     run.assert_not_loaded((*PROMPT, *LEGACY, *RAPIDFUZZ, *PYDANTIC))  # pydantic_core only
 
 
@@ -407,7 +412,7 @@ def test_token_of_a_stored_credential_imports_what_status_offline_does_without_h
     assert reference_server.requests == []
     assert run.loaded(CRYPTO)  # it did decrypt the stored credential
     run.assert_not_loaded(
-        (*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB, *PYDANTIC_MODELS, *PYDANTIC)
+        (*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB, *PYDANTIC_MODELS, *PYDANTIC, *MASKING)
     )
 
 
@@ -419,7 +424,7 @@ def test_token_from_the_environment_imports_no_crypto_or_keyring(
     run = run_nanoctl("token", "--header", env=env, workdir=workdir, reveals=VALID)
 
     assert (run.returncode, run.stdout) == (0, f"Authorization: Bearer {VALID}\n")
-    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *CRYPTO, *KEYRING, *SLOW_STDLIB))
+    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *CRYPTO, *KEYRING, *SLOW_STDLIB, *MASKING))
 
 
 def test_exec_without_check_imports_no_http_crypto_or_keyring(
@@ -432,7 +437,20 @@ def test_exec_without_check_imports_no_http_crypto_or_keyring(
 
     assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
     assert reference_server.requests == []
+    assert run.loaded(MASKING)  # its output is a pipe: masked
     run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *CRYPTO, *KEYRING, *SLOW_STDLIB))
+
+
+def test_exec_no_mask_loads_neither_the_relay_nor_the_mask(
+    env: dict[str, str], workdir: Path
+) -> None:
+    env["NANOSERVICES_TOKEN"] = VALID
+
+    run = run_nanoctl("exec", "--no-mask", "--", "true", env=env, workdir=workdir)
+
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
+    assert run.loaded(("nanoctl.adapters.process.runner",))
+    run.assert_not_loaded(("nanoctl.domain.masking", "nanoctl.adapters.process.relay"))
 
 
 def test_token_help_and_exec_help_import_nothing_heavy(env: dict[str, str], workdir: Path) -> None:
@@ -440,7 +458,7 @@ def test_token_help_and_exec_help_import_nothing_heavy(env: dict[str, str], work
         run = run_nanoctl("help", name, env=env, workdir=workdir)
 
         assert run.returncode == 0, run.stderr
-        run.assert_not_loaded((*HEAVY, "nanoctl.adapters.process"))
+        run.assert_not_loaded((*HEAVY, *MASKING))
 
 
 # --- the harness itself ------------------------------------------------------------

@@ -147,7 +147,7 @@ _SUGGESTED = re.compile(r"^ {4}(\S+)$")
 
 def _sanitized_usage(message: str) -> str:
     """cleo quotes what the user typed; show it only when it looks like a command or
-    option name, never something that could be a pasted token (``shown_words``)."""
+    option name, never something that could be a pasted token (``words.shown``)."""
     first_line = message.strip().splitlines()[0] if message.strip() else "Invalid usage."
 
     def keep_or_hide(match: re.Match[str]) -> str:
