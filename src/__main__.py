@@ -1,5 +1,5 @@
 """`python -m nanoctl ...` runs the same CLI as the `nanoctl` executable."""
 
-from nanoctl.entrypoints.cli import main
+from nanoctl.entrypoints.cli.main import main
 
 raise SystemExit(main())

@@ -1,27 +1,10 @@
 """The Python API other tools use: ``from nanoctl import api``.
 
-A short, stable name for ``nanoctl.entrypoints.api``, where the functions live (the
-design card keeps every entrypoint in ``entrypoints``).
+``nanoctl.entrypoints.api`` whole, under a short, stable name (the design keeps every
+entrypoint in ``entrypoints``): whatever it exports, this exports.
 """
 
-from nanoctl.entrypoints.api import (
-    Container,
-    container,
-    current_credential,
-    explain,
-    login,
-    logout,
-    profiles,
-    token,
-)
+from nanoctl.entrypoints import api as _api
+from nanoctl.entrypoints.api import *  # noqa: F403
 
-__all__ = [
-    "Container",
-    "container",
-    "current_credential",
-    "explain",
-    "login",
-    "logout",
-    "profiles",
-    "token",
-]
+__all__ = _api.__all__

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
-from nanoctl.adapters.diagnostics import Event
 from nanoctl.domain.errors import InvalidToken
-from nanoctl.domain.model import ApiUrl, Credential, Identity, ProfileName, Token, TokenOrigin
+from nanoctl.domain.events import Event
+from nanoctl.domain.model import ApiUrl, Credential, Identity, ProfileName, Token
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.ports import OutputMasking
 from nanoctl.domain.store_errors import StorageError
 

@@ -26,9 +26,10 @@ from nanoctl.adapters.store import CREDENTIAL_FILE
 from nanoctl.adapters.store.encrypted_store import EncryptedFileStore
 from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore
 from nanoctl.domain.errors import NanoctlError
-from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.domain.model import ApiUrl, Credential, Identity, Token
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.store_errors import StorageError
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from tests import leaks
 
 NOBODY_UID = 65534

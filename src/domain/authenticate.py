@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from nanoctl.domain.current_credential import reject_if_expired, rejections_name
 from nanoctl.domain.errors import NoTokenEntered
-from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, TokenOrigin
+from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.ports import (
     Clock,
     ReplaceConfirmation,
@@ -19,8 +20,8 @@ from nanoctl.domain.ports import (
 from nanoctl.domain.replacing import Replaced, may_replace
 from nanoctl.domain.selection import Selection
 
-if TYPE_CHECKING:  # the legacy import is loaded only when a login offers it
-    from nanoctl.domain.legacy import LegacyImport
+if TYPE_CHECKING:  # the legacy import is loaded only by a login that offers it
+    from nanoctl.domain.legacy.files import LegacyImport
 
 
 class TokenSources:
@@ -37,30 +38,34 @@ class TokenSources:
         return iter((self.flag, self.environment))
 
 
-class LegacyOffer(Protocol):
-    """Offers the old Node nanoctl's token before the prompt (import_legacy.OfferLegacyImport)."""
+class BeforePrompt(Protocol):
+    """A step an interactive login with nothing stored takes before it prompts, which may
+    log in another way: the old nanoctl's token, offered for import
+    (legacy.offer.OfferLegacyImport)."""
 
-    def offer(self) -> LoginResult | None: ...
+    def offer(self) -> LoginResult | None:
+        """The login it made; None to go on to the prompt."""
+        ...
 
 
 class InteractiveLogin:
     """What only an interactive login uses: the prompt, the question before a stored
-    credential is replaced, the store the prompted token goes to, and the offer to import
-    the old nanoctl's token when nothing is stored (None: never offered)."""
+    credential is replaced, the store the prompted token goes to, and the step taken
+    before the prompt when nothing is stored (None: none)."""
 
-    __slots__ = ("confirmation", "legacy_offer", "prompt", "store")
+    __slots__ = ("before_prompt", "confirmation", "prompt", "store")
 
     def __init__(
         self,
         prompt: TokenSource,
         confirmation: ReplaceConfirmation,
         store: SecretStore,
-        legacy_offer: LegacyOffer | None = None,
+        before_prompt: BeforePrompt | None = None,
     ) -> None:
         self.prompt = prompt
         self.confirmation = confirmation
         self.store = store
-        self.legacy_offer = legacy_offer
+        self.before_prompt = before_prompt
 
 
 @dataclass(frozen=True)
@@ -101,13 +106,15 @@ class Authenticate:
     Precedence: the flag (``--token``, or stdin for ``--token -``) over
     ``NANOSERVICES_TOKEN`` over the interactive prompt. Only a prompted token is
     stored, in the selected profile: flag and environment tokens are used once and never
-    touch the store, so a broken store cannot block them.
+    touch the store, so a broken store cannot block them. ``interactive`` builds what only
+    an interactive login uses, when no source gave a token: a login with one builds no
+    prompt, no question, no store and no step before the prompt.
     """
 
     def __init__(
         self,
         sources: TokenSources,
-        interactive: InteractiveLogin,
+        interactive: Callable[[], InteractiveLogin],
         validator: TokenValidator,
         clock: Clock,
         selection: Selection,
@@ -130,17 +137,15 @@ class Authenticate:
         return self._login_interactively()
 
     def _login_interactively(self) -> LoginResult:
-        interactive = self._interactive
+        interactive = self._interactive()
         self._selection.profile_to_use()  # several profiles bound to the URL: none is guessed
         # Read the store before prompting: a store we cannot read (corrupted, unsafe,
         # written by a newer nanoctl) must be reported, never silently overwritten.
         current = interactive.store.load()
-        # --- the old nanoctl's token, offered when nothing is stored (issue #14) ---
-        if current is None and interactive.legacy_offer is not None:
-            imported = interactive.legacy_offer.offer()
-            if imported is not None:
-                return imported
-        # --- end of the legacy offer ---
+        if current is None and interactive.before_prompt is not None:
+            other_way = interactive.before_prompt.offer()
+            if other_way is not None:
+                return other_way
         replaced: Replaced | None = None
         if current is not None:
             replaced = may_replace(current, self._selection, interactive.confirmation, self._clock)

@@ -7,8 +7,6 @@ program starts.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from nanoctl.domain.current_credential import (
     CurrentCredential,
     ResolveCredential,
@@ -40,4 +38,4 @@ class CheckCredential:
                 fresh.username or known.username, fresh.expires_at or known.expires_at
             )
             reject_if_expired(identity, self._clock)
-        return CurrentCredential(replace(credential, identity=identity), current.origin)
+        return CurrentCredential(credential.knowing(identity), current.origin)

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from nanoctl.domain.errors import CredentialForOtherApi, ExpiredToken, TokenRejected, UsageError
-from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, TokenOrigin
+from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, Value
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.ports import Clock, Profiles, SecretStore, TokenSource
 from nanoctl.domain.selection import Selection, SelectProfileAndApi
 
 
-@dataclass(frozen=True)
-class CurrentCredential:
-    credential: Credential
-    origin: TokenOrigin
+class CurrentCredential(Value):
+    """The credential a command uses, and where its token came from."""
+
+    __slots__ = ("credential", "origin")
+
+    def __init__(self, credential: Credential, origin: TokenOrigin) -> None:
+        self.credential = credential
+        self.origin = origin
 
 
 class ResolveCredential:
@@ -71,14 +75,15 @@ class ResolveCredential:
                 profile.value, selection.profile_from, tuple(n.value for n in names)
             )
         if stored.api_url != selection.api_url:
-            raise CredentialForOtherApi(
+            mismatch = CredentialForOtherApi(
                 stored.api_url.value,
                 selection.api_url.value,
                 profile=profile.value,
                 profile_from=selection.profile_from,
                 url_from=selection.api_url_from,
-                bound_profile=self._profile_bound_to(selection.api_url),
             )
+            mismatch.bound_profile = self._profile_bound_to(selection.api_url)
+            raise mismatch
         return CurrentCredential(stored, TokenOrigin.STORED)
 
     def resolve(self) -> CurrentCredential:

@@ -3,52 +3,28 @@
 Each class carries a stable ``kind`` (for ``--json`` and scripts) and the facts of what
 failed: which token source, which URL, which file, which OS error number. The sentence a
 user reads and its next step are written from these facts in one place,
-``nanoctl.entrypoints.messages``; the exit code of each class is in the error boundary,
-``nanoctl.entrypoints.error_report``. No fact is ever a foreign exception's text, so none
-can carry the token. The errors of the local
-credential store are in ``nanoctl.domain.store_errors``. Reasons are ``Literal``
-names, not Enums: a Literal costs nothing at import and mypy still checks every value.
+``nanoctl.entrypoints.words``; the exit code of each class is in the error boundary,
+``nanoctl.entrypoints.cli.boundary``; docs/errors.md lists them all. No fact is ever a
+foreign exception's text, so none can carry the token. The errors of the API (exit 4) are
+in ``api_errors``, those of handing the token on (`token`, `exec`) in ``handover_errors``,
+of the local credential store in ``store_errors``, of the selection in
+``selection_errors``, of the old nanoctl's token files in ``legacy.errors``. Reasons are
+``Literal`` names, not Enums: a Literal costs nothing at import and mypy still checks every
+value.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:  # model and selection import this module: no cycle at run time
-    from nanoctl.domain.model import TokenOrigin
-    from nanoctl.domain.selection import ApiUrlFrom, ProfileFrom
+from nanoctl.domain.origins import ApiUrlFrom, ProfileFrom, ProfileNameOrigin, TokenOrigin
 
 TokenProblem = Literal["empty", "too_long", "several_lines", "bad_characters", "too_much_input"]
 TokenFileProblem = Literal[
     "empty_path", "missing", "directory", "fifo", "not_regular", "unreadable"
 ]
 ApiUrlProblem = Literal["unparseable", "not_http", "no_host", "extras"]
-NetworkFailure = Literal[
-    "timed_out",
-    "refused",
-    "host_not_found",
-    "tls_handshake",
-    "proxy",
-    "no_answer",
-    "cut",
-    "connection_failed",
-    "request_failed",
-]
-BodyProblem = Literal[
-    "not_an_object",
-    "undocumented_shape",
-    "username_too_long",
-    "username_control_characters",
-]
-FieldProblem = Literal[
-    "missing_or_not_boolean",
-    "not_a_string",
-    "not_a_number",
-    "not_iso_date",
-    "out_of_range",
-    "not_finite",
-]
 
 
 class NanoctlError(Exception):
@@ -152,18 +128,6 @@ class ConflictingTokenSources(UsageError):
         self.second = second
 
 
-class TokenToTerminal(UsageError):
-    """`nanoctl token` was asked to print the token on a terminal, without --reveal."""
-
-
-class NoJsonOutput(UsageError):
-    """--json was asked of ``command``, whose output must never sit in a JSON document."""
-
-    def __init__(self, command: str) -> None:
-        super().__init__(command)
-        self.command = command
-
-
 class NoTokenAvailable(UsageError):
     kind = "no_token"
 
@@ -207,10 +171,6 @@ class UnknownShell(UsageError):
         self.unset = unset
 
 
-ProfileNameOrigin = Literal["option", "environment", "argument"]
-"""Where a profile name came from: --profile, NANOCTL_PROFILE, or a Python API argument."""
-
-
 class InvalidProfileName(UsageError):
     """``name`` does not follow the rule of profile names; ``origin`` says who gave it.
     The name is shown only when it could not be a pasted token (the entrypoint decides)."""
@@ -245,47 +205,7 @@ class InvalidTimeout(UsageError):
         self.value = value
 
 
-class ConflictingMaskOptions(UsageError):
-    """`exec --mask --no-mask`: whether to hide the token in the program's output is not
-    ours to guess."""
-
-    kind = "conflicting_mask_options"
-
-
-class InvalidMaskSetting(UsageError):
-    """NANOCTL_MASK is neither on (1) nor off (0); ``value`` is what it holds."""
-
-    kind = "invalid_mask_setting"
-
-    def __init__(self, value: str) -> None:
-        super().__init__()
-        self.value = value
-
-    def __repr__(self) -> str:  # the value may be a token set in the wrong variable
-        return "InvalidMaskSetting()"
-
-    __str__ = __repr__
-
-
-class MaskingUnsupported(UsageError):
-    """`exec` was to hide the token in its program's output where nanoctl cannot relay it
-    (Windows: no SIGCHLD, no select on pipes)."""
-
-    kind = "masking_unsupported"
-
-
 # --- exit 1: nothing to work with -------------------------------------------
-
-
-class TokenNotWritten(NanoctlError):
-    """`nanoctl token` could not deliver the token: its standard output was closed
-    (``errno`` None) or writing failed with ``errno`` (a full disk, a reader gone)."""
-
-    kind = "token_not_written"
-
-    def __init__(self, errno: int | None) -> None:
-        super().__init__(errno)
-        self.errno = errno
 
 
 class NotLoggedIn(NanoctlError):
@@ -298,10 +218,12 @@ class NoTokenEntered(NotLoggedIn):
 
 class CredentialForOtherApi(NotLoggedIn):
     """The stored credential of ``profile`` is for ``stored_url``, not the ``current_url``
-    that ``url_from`` gave; it is never sent elsewhere. ``bound_profile``: another profile
-    whose credential is for ``current_url`` (None: there is none)."""
+    that ``url_from`` gave; it is never sent elsewhere."""
 
     kind = "api_mismatch"
+    bound_profile: str | None = None
+    """Another profile whose credential is for ``current_url`` (None: there is none): set by
+    the use case that raises the error, which looked for it."""
 
     def __init__(
         self,
@@ -311,7 +233,6 @@ class CredentialForOtherApi(NotLoggedIn):
         profile: str = "default",
         profile_from: ProfileFrom = "default",
         url_from: ApiUrlFrom = "option",
-        bound_profile: str | None = None,
     ) -> None:
         super().__init__(stored_url, current_url)
         self.stored_url = stored_url
@@ -319,7 +240,6 @@ class CredentialForOtherApi(NotLoggedIn):
         self.profile = profile
         self.profile_from: ProfileFrom = profile_from
         self.url_from: ApiUrlFrom = url_from
-        self.bound_profile = bound_profile
 
 
 # --- exit 3: the API said no --------------------------------------------------
@@ -361,136 +281,6 @@ class ExpiredToken(TokenRejected):
 
 class ForbiddenToken(TokenRejected):
     kind = "forbidden_token"
-
-
-# --- exit 4: the API could not be used ----------------------------------------
-
-
-class ApiUnavailable(NanoctlError):
-    kind = "api_unavailable"
-
-    def __init__(self, url: str) -> None:
-        super().__init__(url)
-        self.url = url
-
-
-class ApiUnreachable(ApiUnavailable):
-    kind = "unreachable"
-
-    def __init__(self, url: str, failure: NetworkFailure) -> None:
-        super().__init__(url)
-        self.failure: NetworkFailure = failure
-
-
-class MissingCaBundle(ApiUnreachable):
-    """The CA bundle an environment variable names does not exist."""
-
-    def __init__(self, url: str, path: str, variable: str) -> None:
-        super().__init__(url, "request_failed")
-        self.path = path
-        self.variable = variable
-
-
-class TlsFailure(ApiUnavailable):
-    kind = "tls"
-
-
-class RateLimited(ApiUnavailable):
-    kind = "rate_limited"
-
-    def __init__(self, url: str, retry_after: float | None) -> None:
-        super().__init__(url)
-        self.retry_after = retry_after
-
-
-class ServerError(ApiUnavailable):
-    kind = "server_error"
-
-    def __init__(self, url: str, status: int) -> None:
-        super().__init__(url)
-        self.status = status
-
-
-class UnexpectedResponse(ApiUnavailable):
-    kind = "unexpected_response"
-
-
-class UnexpectedStatus(UnexpectedResponse):
-    def __init__(self, url: str, status: int) -> None:
-        super().__init__(url)
-        self.status = status
-
-
-class RedirectNotFollowed(UnexpectedResponse):
-    """``target`` is safe to show (no credentials, query or token); None: no Location header;
-    ``parseable`` False: a Location that is not a URL."""
-
-    def __init__(self, url: str, status: int, target: str | None, parseable: bool = True) -> None:
-        super().__init__(url)
-        self.status = status
-        self.target = target
-        self.parseable = parseable
-
-
-class NotJson(UnexpectedResponse):
-    """``content_type`` (printable, short) when the server named another one."""
-
-    def __init__(self, url: str, content_type: str | None = None) -> None:
-        super().__init__(url)
-        self.content_type = content_type
-
-
-class BodyTooLarge(UnexpectedResponse):
-    def __init__(self, url: str, limit: int) -> None:
-        super().__init__(url)
-        self.limit = limit
-
-
-class UndecodableBody(UnexpectedResponse):
-    """The Content-Encoding did not decode."""
-
-
-class MalformedBody(UnexpectedResponse):
-    def __init__(self, url: str, problem: BodyProblem) -> None:
-        super().__init__(url)
-        self.problem: BodyProblem = problem
-
-
-class BadField(UnexpectedResponse):
-    def __init__(self, url: str, field: str, problem: FieldProblem) -> None:
-        super().__init__(url)
-        self.field = field
-        self.problem: FieldProblem = problem
-
-
-# --- exit 127 and 126: the command `nanoctl exec` was to run did not start ------------
-
-
-class CommandNotStarted(NanoctlError):
-    """``program`` (the first word of the command line given to exec) did not start."""
-
-    kind = "command_not_started"
-
-    def __init__(self, program: str) -> None:
-        super().__init__(program)
-        self.program = program
-
-
-class CommandNotFound(CommandNotStarted):
-    """No such file, or no such program on PATH (a shell's exit 127)."""
-
-    kind = "command_not_found"
-
-
-class CommandNotExecutable(CommandNotStarted):
-    """Found but cannot be executed (a shell's exit 126): ``errno`` says why; ENOENT for a
-    file that exists means its interpreter (the ``#!`` line) does not."""
-
-    kind = "command_not_executable"
-
-    def __init__(self, program: str, errno: int | None) -> None:
-        super().__init__(program)
-        self.errno = errno
 
 
 # --- exit 130 ------------------------------------------------------------------

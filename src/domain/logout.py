@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nanoctl.domain.current_credential import environment_token_set
-from nanoctl.domain.model import DEFAULT_PROFILE, TokenOrigin
+from nanoctl.domain.model import DEFAULT_PROFILE
+from nanoctl.domain.origins import ProfileFrom, TokenOrigin
 from nanoctl.domain.ports import Profiles, SecretStore, TokenSource
-from nanoctl.domain.selection import ProfileFrom, Selection
+from nanoctl.domain.selection import Selection
 from nanoctl.domain.store_errors import StorageError
 
 

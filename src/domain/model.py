@@ -6,9 +6,7 @@ import hmac
 import ipaddress
 import math
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
 from urllib.parse import urlsplit
 
 from nanoctl.domain.errors import (
@@ -16,9 +14,9 @@ from nanoctl.domain.errors import (
     InvalidApiUrl,
     InvalidProfileName,
     MalformedToken,
-    ProfileNameOrigin,
     TokenProblem,
 )
+from nanoctl.domain.origins import ProfileNameOrigin, TokenOrigin
 
 MAX_TOKEN_LENGTH = 4096
 MAX_TOKEN_INPUT = 1024 * 1024
@@ -58,22 +56,6 @@ class Value:
     def __repr__(self) -> str:
         facts = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
         return f"{type(self).__name__}({facts})"
-
-
-class TokenOrigin(Enum):
-    """Where a token came from; decides whether it may be stored."""
-
-    FLAG = "flag"
-    STDIN = "stdin"
-    FILE = "file"
-    """``--token-file PATH``."""
-    ENVIRONMENT = "environment"
-    ENVIRONMENT_FILE = "environment_file"
-    """The file ``NANOSERVICES_TOKEN_FILE`` names; counts as the environment's token."""
-    PROMPT = "prompt"
-    STORED = "stored"
-    LEGACY = "legacy_file"
-    """A token file of the old Node nanoctl (``login --import-legacy``)."""
 
 
 class Token:
@@ -143,11 +125,13 @@ def token_problem(value: str) -> TokenProblem | None:
     return None
 
 
-@dataclass(frozen=True)
-class ApiUrl:
+class ApiUrl(Value):
     """The base URL of the Nanoservices API; may carry a path prefix."""
 
-    value: str
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
 
     @classmethod
     def parse(cls, raw: str) -> ApiUrl:
@@ -221,12 +205,17 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-@dataclass(frozen=True, order=True)
-class ProfileName:
+class ProfileName(Value):
     """The name of a profile: a credential and the API URL it is bound to, side by side
-    with the others (``default``, ``staging``, ``dev``)."""
+    with the others (``default``, ``staging``, ``dev``). Ordered by name."""
 
-    value: str
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __lt__(self, other: ProfileName) -> bool:
+        return self.value < other.value
 
     @classmethod
     def parse(cls, raw: str, origin: ProfileNameOrigin) -> ProfileName:
@@ -245,30 +234,42 @@ class ProfileName:
 DEFAULT_PROFILE = "default"
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(Value):
     """Who a token belongs to, as the API reports it. Either part may be unknown."""
 
-    username: str | None = None
-    expires_at: datetime | None = None
+    __slots__ = ("username", "expires_at")  # noqa: RUF023 - the order its repr shows
+
+    def __init__(self, username: str | None = None, expires_at: datetime | None = None) -> None:
+        self.username = username
+        self.expires_at = expires_at
 
 
-@dataclass(frozen=True)
-class Credential:
+class Credential(Value):
     """A token with what we know about it: the API it is for and whom it identifies."""
 
-    token: Token
-    api_url: ApiUrl
-    identity: Identity
-    saved_at: datetime | None = None
+    __slots__ = ("token", "api_url", "identity", "saved_at")  # noqa: RUF023 - as above
+
+    def __init__(
+        self, token: Token, api_url: ApiUrl, identity: Identity, saved_at: datetime | None = None
+    ) -> None:
+        self.token = token
+        self.api_url = api_url
+        self.identity = identity
+        self.saved_at = saved_at
+
+    def knowing(self, identity: Identity) -> Credential:
+        """This credential with what is now known of whom it identifies."""
+        return Credential(self.token, self.api_url, identity, self.saved_at)
 
 
-@dataclass(frozen=True)
-class Expiry:
+class Expiry(Value):
     """How a known expiry relates to now."""
 
-    expires_at: datetime | None
-    now: datetime
+    __slots__ = ("expires_at", "now")
+
+    def __init__(self, expires_at: datetime | None, now: datetime) -> None:
+        self.expires_at = expires_at
+        self.now = now
 
     @property
     def known(self) -> bool:

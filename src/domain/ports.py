@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal, Protocol
 
-from nanoctl.domain.model import ApiUrl, Credential, Identity, ProfileName, Token, TokenOrigin
+from nanoctl.domain.model import ApiUrl, Credential, Identity, ProfileName, Token
+from nanoctl.domain.origins import TokenOrigin
 
 
 class TokenSource(Protocol):

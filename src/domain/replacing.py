@@ -4,7 +4,7 @@ login and the import of the old nanoctl's token follow before they store a crede
 from __future__ import annotations
 
 from nanoctl.domain.model import ApiUrl, Credential, Expiry, Value
-from nanoctl.domain.ports import Clock, ReplaceConfirmation
+from nanoctl.domain.ports import Clock, ReplaceConfirmation, SecretStore
 from nanoctl.domain.selection import Selection
 from nanoctl.domain.selection_errors import ProfileInUse
 
@@ -18,6 +18,17 @@ class Replaced(Value):
         self.username = username
         self.api_url = api_url
         self.expired = expired
+
+
+class Destination:
+    """Where a login stores the credential it checked: the selected profile's store, and the
+    confirmation asked before what it holds is replaced."""
+
+    __slots__ = ("confirmation", "store")
+
+    def __init__(self, store: SecretStore, confirmation: ReplaceConfirmation) -> None:
+        self.store = store
+        self.confirmation = confirmation
 
 
 def may_replace(

@@ -11,19 +11,10 @@ use case, so that every use case and every message reads the same choice (SPEC Â
 
 from __future__ import annotations
 
-from typing import Literal
-
-from nanoctl.domain.errors import ProfileNameOrigin
 from nanoctl.domain.model import DEFAULT_API_URL, DEFAULT_PROFILE, ApiUrl, ProfileName, Value
+from nanoctl.domain.origins import ApiUrlFrom, ApiUrlOrigin, ProfileFrom, ProfileNameOrigin
 from nanoctl.domain.ports import Profiles
 from nanoctl.domain.store_errors import StorageError
-
-ApiUrlOrigin = Literal["option", "environment", "argument"]
-"""Who gave an explicit API URL: --api-url, NANOSERVICES_API_URL, the ``api_url=`` argument."""
-ProfileFrom = Literal["option", "environment", "argument", "api_url", "default"]
-"""Who chose the profile: a name (ProfileNameOrigin), the URL it is bound to, or nobody."""
-ApiUrlFrom = Literal["option", "environment", "argument", "profile", "default"]
-"""Who chose the API URL: an explicit one (ApiUrlOrigin), the profile's stored URL, or nobody."""
 
 
 class ProfileChoice(Value):

@@ -1,15 +1,11 @@
 """What can go wrong choosing the profile and the API URL of a run, as facts: which profile,
 chosen by whom, which URL, chosen by whom. Part of the one hierarchy of
-``nanoctl.domain.errors``; the words are in ``nanoctl.entrypoints.messages.selection``."""
+``nanoctl.domain.errors``; the words are in ``nanoctl.entrypoints.words.selection``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from nanoctl.domain.errors import NotLoggedIn, UsageError
-
-if TYPE_CHECKING:  # selection imports this module
-    from nanoctl.domain.selection import ApiUrlFrom, ProfileFrom
+from nanoctl.domain.origins import ApiUrlFrom, ProfileFrom
 
 
 class SeveralProfilesForApi(UsageError):

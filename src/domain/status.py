@@ -7,20 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from nanoctl.domain.api_errors import ApiUnavailable
 from nanoctl.domain.current_credential import (
     CurrentCredential,
     ResolveCredential,
     environment_token_set,
     rejections_name,
 )
-from nanoctl.domain.errors import (
-    ApiUnavailable,
-    ExpiredToken,
-    NanoctlError,
-    NotLoggedIn,
-    TokenRejected,
-)
-from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, ProfileName, TokenOrigin
+from nanoctl.domain.errors import ExpiredToken, NanoctlError, NotLoggedIn, TokenRejected
+from nanoctl.domain.model import ApiUrl, Credential, Expiry, Identity, ProfileName, Value
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.ports import Clock, Profiles, SecretStore, TokenSource, TokenValidator
 
 T = TypeVar("T")
@@ -149,25 +145,42 @@ def report_on(
     )
 
 
-@dataclass(frozen=True)
-class ProfileStatus:
+class ProfileStatus(Value):
     """One profile in `status --all`: its report (what is known of its credential, with
-    the problem that keeps it from use, if any), or the fault that kept it from being read."""
+    the problem that keeps it from use, if any), or the fault that kept it from being read;
+    ``error``: why it cannot be used, the report's problem or the fault reading it;
+    ``api_url``: the URL the profile is bound to, when its credential could be read."""
 
-    profile: ProfileName
-    report: StatusReport | None
-    error: NanoctlError | None = None
-    """Why it cannot be used: the report's problem, or the fault reading it."""
-    api_url: ApiUrl | None = None
-    """The URL the profile is bound to, when its credential could be read."""
+    __slots__ = ("profile", "report", "error", "api_url")  # noqa: RUF023 - as its repr shows
+
+    def __init__(
+        self,
+        profile: ProfileName,
+        report: StatusReport | None,
+        error: NanoctlError | None = None,
+        api_url: ApiUrl | None = None,
+    ) -> None:
+        self.profile = profile
+        self.report = report
+        self.error = error
+        self.api_url = api_url
 
 
-@dataclass(frozen=True)
-class ProfilesStatus:
-    profiles: tuple[ProfileStatus, ...]
-    environment_token_set: bool
-    """NANOSERVICES_TOKEN (or its file) is set: commands use it, not these credentials."""
-    environment_origin: TokenOrigin = TokenOrigin.ENVIRONMENT
+class ProfilesStatus(Value):
+    """Every stored profile's status; ``environment_token_set``: NANOSERVICES_TOKEN (or its
+    file, ``environment_origin``) is set, so commands use it, not these credentials."""
+
+    __slots__ = ("profiles", "environment_token_set", "environment_origin")  # noqa: RUF023
+
+    def __init__(
+        self,
+        profiles: tuple[ProfileStatus, ...],
+        environment_token_set: bool,
+        environment_origin: TokenOrigin = TokenOrigin.ENVIRONMENT,
+    ) -> None:
+        self.profiles = profiles
+        self.environment_token_set = environment_token_set
+        self.environment_origin = environment_origin
 
 
 class StatusOfProfiles:

@@ -5,7 +5,7 @@ Future nanoctl commands (deploy, build, ...) and other tools call these to find
 errors of ``nanoctl.domain.errors`` (their facts); ``explain`` words one as the CLI
 would. Nothing here prints, prompts or exits.
 
-    from nanoctl.entrypoints import api
+    from nanoctl import api
     current = api.current_credential()      # NANOSERVICES_TOKEN, else the stored one
     token = api.token()                     # the same token, a secret: token.reveal()
     api.token(profile="staging")            # the stored credential of profile staging
@@ -22,8 +22,9 @@ from nanoctl.domain.current_credential import CurrentCredential
 from nanoctl.domain.errors import NanoctlError
 from nanoctl.domain.logout import LogoutResult
 from nanoctl.domain.model import Token
-from nanoctl.entrypoints.container import Container, Invocation, for_invocation
-from nanoctl.entrypoints.messages.errors import explain as _explain
+from nanoctl.entrypoints.container import Container, for_invocation
+from nanoctl.entrypoints.invocation import Invocation
+from nanoctl.entrypoints.words.errors import explain as _explain
 
 __all__ = [
     "Container",
@@ -61,8 +62,9 @@ def login(
     """Validate ``token`` against the API, like `nanoctl login --token`; never stores it.
     Without ``api_url``, the API is the one ``profile`` (as `--profile`) is bound to."""
     c = using or container(api_url=api_url, profile=profile)
-    # The flag source of this login gets ``token`` (dependency-injector's nested arguments).
-    return c.authenticate(sources__flag__value=token).login()
+    # The flag source of this login gets ``token`` (dependency-injector's nested arguments:
+    # Authenticate's sources, their flag, the source it announces, its value).
+    return c.authenticate(sources__flag__source__value=token).login()
 
 
 def logout(

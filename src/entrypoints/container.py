@@ -1,181 +1,88 @@
-"""The composition root: the one place where anything is built.
+"""The composition root: the one place where anything is built, and the one module of the
+entrypoints that imports adapters.
 
-Settings, the terminal, the diagnostics, the token sources, the adapters and the use cases
-are providers of ``Container``, built from one ``Invocation`` (what this run was given)
-when first asked for; nothing is built at import time. Adapters are Singletons (one per
-container, i.e. per run); use cases are Factories, so an override made in a test is always
-honoured. Commands and the Python API only call these providers.
+Every provider of ``Container`` names the class it builds, from one ``Invocation`` (what
+this run was given), when first asked for; nothing is built at import time. A class of a
+module that only some runs use is named by its import path (``Deferred``) and imported when
+first built, so each command loads what it uses and no more: `logout` no HTTP adapter,
+`login --token` no prompt and no legacy import, `status --offline` no HTTP adapter. The few
+functions left compute a value (the selection, which store, which diagnostics).
+
+Adapters are Singletons (one per container, i.e. per run); use cases are Factories, so an
+override made in a test is always honoured. What only some runs of a use case need is built
+only when used: the interactive part of a login is given to it as a provider (``.provider``,
+a call that builds it), the validator of `status` as ``ValidatorWhenAsked``. Commands and
+the Python API only call these providers.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cleo.io.io import IO
-from dependency_injector import containers, providers
-
-from nanoctl.adapters.clock import SystemClock
-from nanoctl.adapters.diagnostics import Diagnostics, Silent, Warnings
-from nanoctl.adapters.store.announced_store import AnnouncedStore
-from nanoctl.adapters.store.unsupported import UnsupportedStore
-from nanoctl.adapters.terminal.confirmation import TerminalReplaceConfirmation
-from nanoctl.adapters.terminal.prompt import PromptTokenSource
-from nanoctl.adapters.terminal.terminal import Terminal
-from nanoctl.adapters.terminal.token_sources import (
-    AnnouncedTokenSource,
-    EnvironmentTokenSource,
-    FlagTokenSource,
-)
-from nanoctl.domain.errors import NanoctlError
-from nanoctl.domain.model import ApiUrl, Credential
-from nanoctl.domain.ports import (
-    Clock,
-    CommandRunner,
-    Profiles,
-    ReplaceConfirmation,
-    SecretStore,
-    TokenSource,
-    TokenValidator,
-)
+from nanoctl.domain.events import Silent
 from nanoctl.domain.selection import Selection, SelectProfileAndApi
-from nanoctl.entrypoints.io_diagnostics import IoDiagnostics
-from nanoctl.entrypoints.messages.commands import TOKEN_PROMPT, replace_question
-from nanoctl.entrypoints.messages.context import Context, RunTokens
+from nanoctl.entrypoints.deferred import Deferred, ValidatorWhenAsked
+from nanoctl.entrypoints.di import containers, providers
+from nanoctl.entrypoints.invocation import Invocation
 from nanoctl.entrypoints.settings import Settings
+from nanoctl.entrypoints.words.context import RunTokens
+from nanoctl.entrypoints.words.questions import TOKEN_PROMPT, ReplaceQuestion, import_question
 
-if TYPE_CHECKING:  # the use cases are imported when built, below
-    from nanoctl.adapters.store.store_directory import StoreDirectory
-    from nanoctl.domain.authenticate import Authenticate, InteractiveLogin, TokenSources
-    from nanoctl.domain.check_credential import CheckCredential
-    from nanoctl.domain.current_credential import ResolveCredential
-    from nanoctl.domain.import_legacy import ImportLegacyCredential, OfferLegacyImport
-    from nanoctl.domain.legacy import LegacyTokenStore
-    from nanoctl.domain.logout import Logout, LogoutEverywhere
-    from nanoctl.domain.status import Status, StatusOfProfiles
-
-
-class Invocation:
-    """What one run was given: the environment, the options parsed from the command line
-    (``token`` is the --token value, a secret; ``token_file`` the --token-file path;
-    ``profile`` the --profile name), whether it may ask questions, and the io its -v lines
-    and warnings go to (None: silent, as a library is)."""
-
-    __slots__ = ("api_url", "environ", "interactive", "io", "profile", "token", "token_file")
-
-    def __init__(
-        self,
-        environ: Mapping[str, str],
-        *,
-        api_url: str | None = None,
-        token: str | None = None,
-        token_file: str | None = None,
-        profile: str | None = None,
-        interactive: bool = False,
-        io: IO | None = None,
-    ) -> None:
-        self.environ = environ
-        self.api_url = api_url
-        self.token = token
-        self.token_file = token_file
-        self.profile = profile
-        self.interactive = interactive
-        self.io = io
-
-    def __repr__(self) -> str:
-        return f"Invocation(api_url={self.api_url!r}, interactive={self.interactive})"
-
-    @classmethod
-    def of_command_line(cls, io: IO) -> Invocation:
-        """The run cleo parsed into ``io``: its options, -n, and -v for diagnostics."""
-        return cls(
-            os.environ,
-            api_url=_option(io, "api-url"),
-            token=_option(io, "token"),
-            token_file=_option(io, "token-file"),
-            profile=_option(io, "profile"),
-            interactive=io.is_interactive(),
-            io=io,
-        )
-
-
-def _option(io: IO, name: str) -> str | None:
-    value = io.input.option(name) if io.input.has_option(name) else None
-    return value if isinstance(value, str) else None
-
-
-# --- how each piece is made from the others ------------------------------------------------
-
-
-def _settings(invocation: Invocation) -> Settings:
-    return Settings.from_environment(
-        invocation.environ,
-        api_url=invocation.api_url,
-        profile=invocation.profile,
-        given_as="option" if invocation.io is not None else "argument",
+if TYPE_CHECKING:
+    # What the Deferred providers build, named for mypy (``Deferred["Logout"]``, which ruff
+    # does not read as a use); each is imported when first built.
+    from nanoctl.adapters.clock import SystemClock  # noqa: F401
+    from nanoctl.adapters.http.retries import RetryPolicy  # noqa: F401
+    from nanoctl.adapters.http.transport import HttpLimits  # noqa: F401
+    from nanoctl.adapters.http.validator import RequestsTokenValidator  # noqa: F401
+    from nanoctl.adapters.legacy.token_files import LegacyTokenFiles  # noqa: F401
+    from nanoctl.adapters.process.runner import ChildProcessRunner  # noqa: F401
+    from nanoctl.adapters.store.announced_store import AnnouncedStore  # noqa: F401
+    from nanoctl.adapters.store.directory_stores import DirectoryStores  # noqa: F401
+    from nanoctl.adapters.store.profile_directories import ProfileDirectories  # noqa: F401
+    from nanoctl.adapters.store.remembered_store import RememberedProfiles  # noqa: F401
+    from nanoctl.adapters.terminal.confirmation import (  # noqa: F401
+        TerminalReplaceConfirmation,
     )
+    from nanoctl.adapters.terminal.legacy_question import (  # noqa: F401
+        TerminalLegacyImportConfirmation,
+    )
+    from nanoctl.adapters.terminal.prompt import PromptTokenSource  # noqa: F401
+    from nanoctl.adapters.terminal.terminal import Terminal  # noqa: F401
+    from nanoctl.adapters.terminal.token_sources import (  # noqa: F401
+        AnnouncedTokenSource,
+        EnvironmentTokenSource,
+        FlagTokenSource,
+    )
+    from nanoctl.domain.authenticate import (  # noqa: F401
+        Authenticate,
+        InteractiveLogin,
+        TokenSources,
+    )
+    from nanoctl.domain.check_credential import CheckCredential  # noqa: F401
+    from nanoctl.domain.current_credential import ResolveCredential  # noqa: F401
+    from nanoctl.domain.legacy.importing import ImportLegacyCredential  # noqa: F401
+    from nanoctl.domain.legacy.offer import OfferLegacyImport  # noqa: F401
+    from nanoctl.domain.legacy.status import LegacyTokensLeft  # noqa: F401
+    from nanoctl.domain.logout import Logout, LogoutEverywhere  # noqa: F401
+    from nanoctl.domain.model import ApiUrl
+    from nanoctl.domain.ports import Profiles, SecretStore
+    from nanoctl.domain.replacing import Destination  # noqa: F401
+    from nanoctl.domain.status import Status, StatusOfProfiles  # noqa: F401
+    from nanoctl.entrypoints.cli.diagnostics import IoDiagnostics
 
-
-def _run_tokens(invocation: Invocation) -> RunTokens:
-    return RunTokens(invocation.environ, invocation.token)
+# --- the values computed from what a run was given -------------------------------------------
 
 
 def _diagnostics(invocation: Invocation, tokens: RunTokens) -> Silent | IoDiagnostics:
-    """Diagnostics (-v) and Warnings in one: the adapters' reports for this run."""
+    """Diagnostics (-v) and Warnings in one: on the command line's io, or silent (a library)."""
     if invocation.io is None:
         return Silent()
-    return IoDiagnostics(invocation.io, lambda: tuple(tokens))
+    from nanoctl.entrypoints.cli.diagnostics import IoDiagnostics
 
-
-def _terminal(invocation: Invocation) -> Terminal:
-    return Terminal.from_process(interactive=invocation.interactive, environ=invocation.environ)
-
-
-def _validator(settings: Settings, diagnostics: Diagnostics) -> TokenValidator:
-    # Imported here: the HTTP adapter's modules cost ~2 ms that logout never needs.
-    from nanoctl.adapters.http.retries import RetryPolicy
-    from nanoctl.adapters.http.transport import HttpLimits
-    from nanoctl.adapters.http.validator import RequestsTokenValidator
-
-    return RequestsTokenValidator(
-        settings.user_agent,
-        limits=HttpLimits(timeout=settings.http_timeout, deadline=settings.http_deadline),
-        retries=RetryPolicy(),
-        diagnostics=diagnostics,
-    )
-
-
-def _store_in(
-    settings: Settings, diagnostics: Diagnostics
-) -> Callable[[StoreDirectory], SecretStore]:
-    """How the store of one profile's directory is built."""
-
-    def store_in(directory: StoreDirectory) -> SecretStore:
-        if not settings.stores_credentials:
-            return UnsupportedStore(directory.path, settings.platform)
-        # Imported here: the store needs fcntl and dir_fd, which Windows does not have.
-        from nanoctl.adapters.store.encrypted_store import EncryptedFileStore
-        from nanoctl.adapters.store.keyring_keys import choose_key_store
-        from nanoctl.adapters.store.remembered_store import RememberedStore
-
-        keys = choose_key_store(directory, settings.use_keyring, diagnostics)
-        return RememberedStore(EncryptedFileStore(directory, keys, diagnostics))
-
-    return store_in
-
-
-def _profiles(settings: Settings, diagnostics: Diagnostics) -> Profiles:
-    """Every profile's store, each built once per run: what the selection reads, the use
-    case finds again, unread."""
-    from nanoctl.adapters.store.profile_directories import ProfileDirectories
-    from nanoctl.adapters.store.remembered_store import RememberedProfiles
-
-    return RememberedProfiles(
-        ProfileDirectories(settings.config_dir, _store_in(settings, diagnostics))
-    )
+    return IoDiagnostics(invocation.io, tokens)
 
 
 def _selection(settings: Settings, profiles: Profiles) -> Selection:
@@ -192,280 +99,195 @@ def _api_url(selection: Selection) -> ApiUrl:
     return selection.api_url
 
 
-def _confirmation(
-    terminal: Terminal, selection: Selection, clock: Clock, tokens: RunTokens
-) -> TerminalReplaceConfirmation:
-    """The question before a login replaces the selected profile's credential."""
-
-    def question(current: Credential, now: datetime) -> str:
-        context = Context.of(selection, "login", tuple(tokens))
-        return replace_question(current, now, selection, context)
-
-    return TerminalReplaceConfirmation(terminal, question, clock)
-
-
-def _environment_token(invocation: Invocation, warnings: Warnings) -> EnvironmentTokenSource:
-    return EnvironmentTokenSource(invocation.environ, warnings)
-
-
-def _command_runner(invocation: Invocation) -> CommandRunner:
-    # Imported here: only exec runs a program.
-    from nanoctl.adapters.process.runner import ChildProcessRunner
-
-    return ChildProcessRunner(invocation.environ)
-
-
-# Each use case's module is imported when the use case is first built: a command builds one,
-# and importing all four costs every command ~2.5 ms (benchmarks/startup.py: logout).
-
-
-class Watched:
-    """What the use cases read, watched: each source says with -v which one gave the token
-    (AnnouncedTokenSource; AnnouncedStore for the stored credential the current one falls
-    back to), and the run's tokens learn it (RunTokens: never shown as a name or a URL)."""
-
-    __slots__ = ("_diagnostics", "_tokens")
-
-    def __init__(self, diagnostics: Diagnostics, tokens: RunTokens) -> None:
-        self._diagnostics = diagnostics
-        self._tokens = tokens
-
-    def source(self, source: TokenSource) -> TokenSource:
-        return AnnouncedTokenSource(source, self._diagnostics, self._tokens.add)
-
-    def store(self, store: SecretStore) -> SecretStore:
-        return AnnouncedStore(store, self._diagnostics, self._tokens.add)
-
-
-def _token_sources(flag: TokenSource, environment: TokenSource, watched: Watched) -> TokenSources:
-    from nanoctl.domain.authenticate import TokenSources  # login only
-
-    return TokenSources(watched.source(flag), watched.source(environment))
-
-
-def _interactive_login(
-    prompt: TokenSource,
-    confirmation: ReplaceConfirmation,
-    store: SecretStore,
-    watched: Watched,
-    legacy_offer: OfferLegacyImport | None = None,
-) -> InteractiveLogin:
-    from nanoctl.domain.authenticate import InteractiveLogin  # login only
-
-    return InteractiveLogin(watched.source(prompt), confirmation, store, legacy_offer)
-
-
-def _authenticate(
-    sources: TokenSources,
-    interactive: InteractiveLogin,
-    validator: TokenValidator,
-    clock: Clock,
-    selection: Selection,
-) -> Authenticate:
-    from nanoctl.domain.authenticate import Authenticate  # login only
-
-    return Authenticate(sources, interactive, validator, clock, selection)
-
-
-def _logout(
-    store: SecretStore, environment: TokenSource, selection: Selection, profiles: Profiles
-) -> Logout:
-    from nanoctl.domain.logout import Logout  # logout only
-
-    return Logout(store, environment, selection, profiles)
-
-
-def _logout_everywhere(
-    profiles: Profiles, environment: TokenSource, settings: Settings
-) -> LogoutEverywhere:
-    from nanoctl.domain.logout import LogoutEverywhere  # logout --all only
-
-    return LogoutEverywhere(profiles, environment, str(settings.config_dir))
-
-
-def _resolve_credential(
-    environment: TokenSource,
-    store: SecretStore,
-    clock: Clock,
-    selection: Selection,
-    watched: Watched,
-    profiles: Profiles,
-) -> ResolveCredential:
-    from nanoctl.domain.current_credential import ResolveCredential  # status and the API
-
-    return ResolveCredential(
-        watched.source(environment), watched.store(store), clock, selection, profiles=profiles
-    )
-
-
-def _status(
-    resolve: ResolveCredential, validator: TokenValidator, store: SecretStore, clock: Clock
-) -> Status:
-    from nanoctl.domain.status import Status  # status only
-
-    return Status(resolve, validator, store, clock)
-
-
-def _status_of_profiles(
-    profiles: Profiles, validator: TokenValidator, clock: Clock, environment: TokenSource
-) -> StatusOfProfiles:
-    from nanoctl.domain.status import StatusOfProfiles  # status --all only
-
-    return StatusOfProfiles(profiles, validator, clock, environment)
-
-
-def _check_credential(
-    resolve: ResolveCredential, validator: TokenValidator, clock: Clock
-) -> CheckCredential:
-    from nanoctl.domain.check_credential import CheckCredential  # exec --check only
-
-    return CheckCredential(resolve, validator, clock)
-
-
-# --- the old Node nanoctl's token files (issue #14) ----------------------------------------
-
-
-def _legacy_token_store(invocation: Invocation) -> LegacyTokenStore:
-    from nanoctl.adapters.legacy.token_files import LegacyTokenFiles  # login and status
-
+def _home(invocation: Invocation) -> Path:
     home = invocation.environ.get("HOME")
-    return LegacyTokenFiles(Path(home) if home else Path.home())
-
-
-def _import_legacy(
-    legacy: LegacyTokenStore,
-    store: SecretStore,
-    confirmation: ReplaceConfirmation,
-    validator: TokenValidator,
-    clock: Clock,
-    selection: Selection,
-) -> ImportLegacyCredential:
-    from nanoctl.domain.import_legacy import ImportLegacyCredential  # login only
-
-    return ImportLegacyCredential(legacy, store, confirmation, validator, clock, selection)
-
-
-def _legacy_offer(
-    terminal: Terminal, legacy: LegacyTokenStore, importer: ImportLegacyCredential
-) -> OfferLegacyImport | None:
-    """None where nobody can be asked (-n, no terminal): nothing is read to offer."""
-    if not terminal.can_prompt:
-        return None
-    from nanoctl.adapters.terminal.legacy_question import TerminalLegacyImportConfirmation
-    from nanoctl.domain.import_legacy import OfferLegacyImport
-    from nanoctl.entrypoints.messages.legacy import import_question
-
-    question = TerminalLegacyImportConfirmation(terminal, import_question)
-    return OfferLegacyImport(legacy, question, importer)
+    return Path(home) if home else Path.home()
 
 
 class Container(containers.DeclarativeContainer):
     invocation = providers.Dependency(instance_of=Invocation)
 
-    # --- the outside world ---------------------------------------------------------------
-    settings = providers.Singleton(_settings, invocation)
-    run_tokens = providers.Singleton(_run_tokens, invocation)
+    # --- the outside world -----------------------------------------------------------------
+    settings = providers.Singleton(Settings.of_invocation, invocation)
+    run_tokens = providers.Singleton(
+        RunTokens, invocation.provided.environ, invocation.provided.token
+    )
     diagnostics = providers.Singleton(_diagnostics, invocation, run_tokens)
-    terminal = providers.Singleton(_terminal, invocation)
-    clock = providers.Singleton(SystemClock)
+    terminal = providers.Singleton(
+        Deferred["Terminal"]("nanoctl.adapters.terminal.terminal", "from_process"),
+        interactive=invocation.provided.interactive,
+        environ=invocation.provided.environ,
+    )
+    clock = providers.Singleton(Deferred["SystemClock"]("nanoctl.adapters.clock"))
 
     # --- adapters --------------------------------------------------------------------------
-    validator = providers.Singleton(_validator, settings, diagnostics)
-    profiles = providers.Singleton(_profiles, settings, diagnostics)
+    validator = providers.Singleton(
+        Deferred["RequestsTokenValidator"]("nanoctl.adapters.http.validator"),
+        settings.provided.user_agent,
+        limits=providers.Factory(
+            Deferred["HttpLimits"]("nanoctl.adapters.http.transport"),
+            timeout=settings.provided.http_timeout,
+            deadline=settings.provided.http_deadline,
+        ),
+        retries=providers.Factory(Deferred["RetryPolicy"]("nanoctl.adapters.http.retries")),
+        diagnostics=diagnostics,
+    )
+    validator_when_asked = providers.Factory(ValidatorWhenAsked, validator.provider)
+    # Every profile's store, each built once per run: what the selection reads, the use
+    # case finds again, unread.
+    profiles = providers.Singleton(
+        Deferred["RememberedProfiles"]("nanoctl.adapters.store.remembered_store"),
+        providers.Factory(
+            Deferred["ProfileDirectories"]("nanoctl.adapters.store.profile_directories"),
+            settings.provided.config_dir,
+            providers.Factory(
+                Deferred["DirectoryStores"]("nanoctl.adapters.store.directory_stores"),
+                settings.provided.platform,
+                settings.provided.use_keyring,
+                diagnostics,
+            ),
+        ),
+    )
     selection = providers.Singleton(_selection, settings, profiles)
-    watched = providers.Singleton(Watched, diagnostics, run_tokens)
     store = providers.Singleton(_store, selection, profiles)
     api_url = providers.Singleton(_api_url, selection)
-    environment_token = providers.Factory(_environment_token, invocation, diagnostics)
+    environment_token = providers.Factory(
+        Deferred["EnvironmentTokenSource"]("nanoctl.adapters.terminal.token_sources"),
+        invocation.provided.environ,
+        diagnostics,
+    )
     flag_token = providers.Factory(
-        FlagTokenSource,
+        Deferred["FlagTokenSource"]("nanoctl.adapters.terminal.token_sources"),
         value=invocation.provided.token,
         terminal=terminal,
         file=invocation.provided.token_file,
         warnings=diagnostics,
     )
-    command_runner = providers.Singleton(_command_runner, invocation)
-    prompt_token = providers.Factory(PromptTokenSource, terminal, TOKEN_PROMPT)
-    confirmation = providers.Factory(_confirmation, terminal, selection, clock, run_tokens)
+    prompt_token = providers.Factory(
+        Deferred["PromptTokenSource"]("nanoctl.adapters.terminal.prompt"), terminal, TOKEN_PROMPT
+    )
+    confirmation = providers.Factory(
+        Deferred["TerminalReplaceConfirmation"]("nanoctl.adapters.terminal.confirmation"),
+        terminal,
+        providers.Factory(ReplaceQuestion, selection, run_tokens),
+        clock,
+    )
+    command_runner = providers.Singleton(
+        Deferred["ChildProcessRunner"]("nanoctl.adapters.process.runner"),
+        invocation.provided.environ,
+    )
 
-    # --- use cases ---------------------------------------------------------------------------
-    # the old Node nanoctl's token files (issue #14)
-    legacy_token_store = providers.Singleton(_legacy_token_store, invocation)
+    # What the use cases read, announced: each source says with -v which one gave the
+    # token, and the run's tokens learn it (never shown as a name or a URL).
+    announced_environment_token = providers.Factory(
+        Deferred["AnnouncedTokenSource"]("nanoctl.adapters.terminal.token_sources"),
+        environment_token,
+        diagnostics,
+        run_tokens.provided.add,
+    )
+    announced_store = providers.Factory(
+        Deferred["AnnouncedStore"]("nanoctl.adapters.store.announced_store"),
+        store,
+        diagnostics,
+        run_tokens.provided.add,
+    )
+
+    # --- the old Node nanoctl's token files (issue #14) ----------------------------------------
+    legacy_token_store = providers.Singleton(
+        Deferred["LegacyTokenFiles"]("nanoctl.adapters.legacy.token_files"),
+        providers.Callable(_home, invocation),
+    )
     import_legacy = providers.Factory(
-        _import_legacy,
-        legacy=legacy_token_store,
-        store=store,
-        confirmation=confirmation,
-        validator=validator,
-        clock=clock,
-        selection=selection,
+        Deferred["ImportLegacyCredential"]("nanoctl.domain.legacy.importing"),
+        legacy_token_store,
+        providers.Factory(Deferred["Destination"]("nanoctl.domain.replacing"), store, confirmation),
+        validator,
+        clock,
+        selection,
     )
-    legacy_offer = providers.Factory(
-        _legacy_offer, terminal=terminal, legacy=legacy_token_store, importer=import_legacy
+    before_prompt = providers.Factory(
+        Deferred["OfferLegacyImport"]("nanoctl.domain.legacy.offer"),
+        legacy_token_store,
+        providers.Factory(
+            Deferred["TerminalLegacyImportConfirmation"](
+                "nanoctl.adapters.terminal.legacy_question"
+            ),
+            terminal,
+            import_question,
+        ),
+        import_legacy,
+    )
+    legacy_tokens_left = providers.Factory(
+        Deferred["LegacyTokensLeft"]("nanoctl.domain.legacy.status"), legacy_token_store
     )
 
+    # --- use cases -------------------------------------------------------------------------
     authenticate = providers.Factory(
-        _authenticate,
+        Deferred["Authenticate"]("nanoctl.domain.authenticate"),
         sources=providers.Factory(
-            _token_sources, flag=flag_token, environment=environment_token, watched=watched
+            Deferred["TokenSources"]("nanoctl.domain.authenticate"),
+            flag=providers.Factory(
+                Deferred["AnnouncedTokenSource"]("nanoctl.adapters.terminal.token_sources"),
+                source=flag_token,
+                diagnostics=diagnostics,
+                seen=run_tokens.provided.add,
+            ),
+            environment=announced_environment_token,
         ),
+        # built only by a login that no source gave a token to
         interactive=providers.Factory(
-            _interactive_login,
-            prompt=prompt_token,
-            confirmation=confirmation,
-            store=store,
-            watched=watched,
-            legacy_offer=legacy_offer,
-        ),
+            Deferred["InteractiveLogin"]("nanoctl.domain.authenticate"),
+            providers.Factory(
+                Deferred["AnnouncedTokenSource"]("nanoctl.adapters.terminal.token_sources"),
+                prompt_token,
+                diagnostics,
+                run_tokens.provided.add,
+            ),
+            confirmation,
+            store,
+            before_prompt,
+        ).provider,
         validator=validator,
         clock=clock,
         selection=selection,
     )
     logout = providers.Factory(
-        _logout,
-        store=store,
-        environment=environment_token,
-        selection=selection,
-        profiles=profiles,
+        Deferred["Logout"]("nanoctl.domain.logout"), store, environment_token, selection, profiles
     )
     logout_everywhere = providers.Factory(
-        _logout_everywhere, profiles=profiles, environment=environment_token, settings=settings
+        Deferred["LogoutEverywhere"]("nanoctl.domain.logout"),
+        profiles,
+        environment_token,
+        providers.Callable(str, settings.provided.config_dir),
     )
     resolve_credential = providers.Factory(
-        _resolve_credential,
-        environment=environment_token,
-        store=store,
-        clock=clock,
-        selection=selection,
-        watched=watched,
+        Deferred["ResolveCredential"]("nanoctl.domain.current_credential"),
+        announced_environment_token,
+        announced_store,
+        clock,
+        selection,
         profiles=profiles,
     )
     status = providers.Factory(
-        _status, resolve=resolve_credential, validator=validator, store=store, clock=clock
+        Deferred["Status"]("nanoctl.domain.status"),
+        resolve_credential,
+        validator_when_asked,
+        store,
+        clock,
     )
     status_of_profiles = providers.Factory(
-        _status_of_profiles,
-        profiles=profiles,
-        validator=validator,
-        clock=clock,
-        environment=environment_token,
+        Deferred["StatusOfProfiles"]("nanoctl.domain.status"),
+        profiles,
+        validator_when_asked,
+        clock,
+        environment_token,
     )
     check_credential = providers.Factory(
-        _check_credential, resolve=resolve_credential, validator=validator, clock=clock
+        Deferred["CheckCredential"]("nanoctl.domain.check_credential"),
+        resolve_credential,
+        validator,
+        clock,
     )
-
-
-def words_of(container: Container, command: str | None = None) -> Context:
-    """What this run's sentences may say: its selection (None when it cannot be resolved:
-    then its failure is what is being said), the command, the tokens met so far."""
-    secrets = tuple(container.run_tokens())
-    try:
-        return Context.of(container.selection(), command, secrets)
-    except NanoctlError:
-        chosen = container.settings().profile_choice
-        if chosen is None:
-            return Context(command=command, secrets=secrets)
-        return Context(chosen.name, chosen.origin, command=command, secrets=secrets)
 
 
 def for_invocation(

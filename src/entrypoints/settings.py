@@ -8,13 +8,17 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from nanoctl import __version__
-from nanoctl.domain.errors import ConflictingMaskOptions, InvalidMaskSetting, InvalidTimeout
+from nanoctl.domain.errors import InvalidTimeout
+from nanoctl.domain.handover_errors import ConflictingMaskOptions, InvalidMaskSetting
 from nanoctl.domain.model import ProfileName
 from nanoctl.domain.ports import OutputMasking
 from nanoctl.domain.selection import ApiUrlChoice, ProfileChoice
+
+if TYPE_CHECKING:
+    from nanoctl.entrypoints.invocation import Invocation
 
 API_URL_ENV = "NANOSERVICES_API_URL"
 CONFIG_DIR_ENV = "NANOCTL_CONFIG_DIR"
@@ -86,16 +90,23 @@ class Settings:
             platform=platform,
         )
 
+    @classmethod
+    def of_invocation(cls, invocation: Invocation) -> Settings:
+        """The settings of one run: its environment and options; ``--profile`` and
+        ``--api-url`` given on a command line, ``profile=`` and ``api_url=`` in the Python
+        API (a run without a terminal's io)."""
+        return cls.from_environment(
+            invocation.environ,
+            api_url=invocation.api_url,
+            profile=invocation.profile,
+            given_as="option" if invocation.io is not None else "argument",
+        )
+
     @property
     def http_deadline(self) -> float:
         """The total time of one validation, retries included: 3 timeouts (30 s by
         default), so lowering the timeout makes a stuck API fail fast too."""
         return DEADLINE_TIMEOUTS * self.http_timeout
-
-    @property
-    def stores_credentials(self) -> bool:
-        """The encrypted store relies on flock and dir_fd: POSIX (Linux, macOS) only."""
-        return self.platform != "win32"
 
 
 def running_in_ci(environ: Mapping[str, str]) -> bool:

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.domain.model import ApiUrl, Credential, Identity, Token
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.ports import SecretStore
 from tests import leaks
 

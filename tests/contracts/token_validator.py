@@ -13,17 +13,12 @@ from datetime import datetime, timedelta
 import pytest
 
 import reference_server as ref
-from nanoctl.domain.errors import (
-    ApiUnavailable,
-    ForbiddenToken,
-    InactiveToken,
-    InvalidToken,
-    NanoctlError,
-    ServerError,
-)
-from nanoctl.domain.model import ApiUrl, Identity, Token, TokenOrigin
+from nanoctl.domain.api_errors import ApiUnavailable, ServerError
+from nanoctl.domain.errors import ForbiddenToken, InactiveToken, InvalidToken, NanoctlError
+from nanoctl.domain.model import ApiUrl, Identity, Token
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.ports import TokenValidator
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from tests import leaks
 
 UNKNOWN = "nano_contract_unknown_Hq4Zt8"  # well-formed; no API has heard of it

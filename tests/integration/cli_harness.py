@@ -302,7 +302,8 @@ def store_credential(
     """
     from nanoctl.adapters.store.encrypted_store import EncryptedFileStore
     from nanoctl.adapters.store.keyring_keys import choose_key_store
-    from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+    from nanoctl.domain.model import ApiUrl, Credential, Identity, Token
+    from nanoctl.domain.origins import TokenOrigin
 
     directory = profile_dir(profile)
     store = EncryptedFileStore(directory, choose_key_store(directory, use_keyring=False))

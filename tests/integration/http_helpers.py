@@ -12,14 +12,15 @@ from typing import Any
 import pytest
 
 import reference_server as ref
-from nanoctl.adapters.diagnostics import Event
 from nanoctl.adapters.http.retries import RetryPolicy
 from nanoctl.adapters.http.transport import MAX_BODY, HttpLimits
 from nanoctl.adapters.http.validator import RequestsTokenValidator
 from nanoctl.domain.errors import NanoctlError
-from nanoctl.domain.model import ApiUrl, Token, TokenOrigin
-from nanoctl.entrypoints.messages.errors import explain
-from nanoctl.entrypoints.messages.verbose import note
+from nanoctl.domain.events import Event
+from nanoctl.domain.model import ApiUrl, Token
+from nanoctl.domain.origins import TokenOrigin
+from nanoctl.entrypoints.words.errors import explain
+from nanoctl.entrypoints.words.events import note
 
 USER_AGENT = (
     f"nanoctl/0.1.0 (python {sys.version_info.major}.{sys.version_info.minor}; "

@@ -2,7 +2,7 @@
 
 ``run_nanoctl`` here takes the arguments of ``cli_harness.run_nanoctl`` and returns the same
 ``Result``, so a test changes runner by changing an import. It calls the real entry point,
-``nanoctl.entrypoints.cli.main()``, with the real container (the store under the test's
+``nanoctl.entrypoints.cli.main.main()``, with the real container (the store under the test's
 HOME, HTTP to the test's server, the error boundary), the test's environment in
 ``os.environ``, and standard streams that stand where a child's pipes would: real files,
 not terminals, with the encodings and error handlers a child gets under the same locale
@@ -129,7 +129,7 @@ def run_main(
 ) -> tuple[int, bytes, bytes]:
     """main(args) with ``env`` as the environment and ``stdin`` (None: /dev/null) as standard
     input: its exit code and the bytes it wrote to standard output and error."""
-    from nanoctl.entrypoints import cli
+    from nanoctl.entrypoints.cli import main as cli
 
     argv = list(args)
     child = child_interpreter(interpreter_variables(env))

@@ -21,7 +21,7 @@ from nanoctl.domain.store_errors import (
     CorruptedStore,
     NewerStoreFormat,
 )
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from tests.store_helpers import (
     TOKEN_B,
     assert_decrypts_to,

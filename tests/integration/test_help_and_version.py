@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from nanoctl.entrypoints.front_page import front_page
+from nanoctl.entrypoints.cli.front_page import front_page
 from tests.integration.cli_harness import NANOCTL, environment
 from tests.integration.in_process import run_nanoctl
 

@@ -19,14 +19,10 @@ import pytest
 
 import reference_server as ref
 from nanoctl.adapters.http.transport import MAX_BODY
-from nanoctl.domain.errors import (
-    ForbiddenToken,
-    InactiveToken,
-    InvalidToken,
-    UnexpectedResponse,
-)
+from nanoctl.domain.api_errors import UnexpectedResponse
+from nanoctl.domain.errors import ForbiddenToken, InactiveToken, InvalidToken
 from nanoctl.domain.model import ApiUrl
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from reference_server import ReferenceServer
 from tests.integration.http_helpers import (
     USER_AGENT,

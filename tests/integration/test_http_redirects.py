@@ -13,10 +13,8 @@ from pathlib import Path
 import pytest
 
 import reference_server as ref
-from nanoctl.domain.errors import (
-    UnexpectedResponse,
-)
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.domain.api_errors import UnexpectedResponse
+from nanoctl.entrypoints.words.errors import explain
 from reference_server import ReferenceServer
 from tests.integration.http_helpers import (
     Recorder,

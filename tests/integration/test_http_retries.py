@@ -13,12 +13,9 @@ from email.utils import format_datetime
 
 import reference_server as ref
 from nanoctl.adapters.http.retries import retry_after_seconds
-from nanoctl.domain.errors import (
-    RateLimited,
-    ServerError,
-)
+from nanoctl.domain.api_errors import RateLimited, ServerError
 from nanoctl.domain.model import ApiUrl
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from reference_server import ReferenceServer
 from tests.integration.http_helpers import (
     Recorder,

@@ -10,11 +10,9 @@ from __future__ import annotations
 import time
 
 import reference_server as ref
-from nanoctl.domain.errors import (
-    ApiUnreachable,
-)
+from nanoctl.domain.api_errors import ApiUnreachable
 from nanoctl.domain.model import ApiUrl
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from reference_server import ReferenceServer
 from tests.integration.cli_harness import run_nanoctl, url_env
 from tests.integration.http_helpers import (

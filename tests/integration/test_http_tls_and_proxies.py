@@ -13,12 +13,9 @@ from pathlib import Path
 import pytest
 
 import reference_server as ref
-from nanoctl.domain.errors import (
-    ApiUnreachable,
-    TlsFailure,
-)
+from nanoctl.domain.api_errors import ApiUnreachable, TlsFailure
 from nanoctl.domain.model import ApiUrl
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from reference_server import ReferenceServer
 from tests.integration.cli_harness import url_env
 from tests.integration.conftest import REMOTE_NAME, ForwardingProxy

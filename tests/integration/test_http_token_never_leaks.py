@@ -12,13 +12,10 @@ import pytest
 import reference_server as ref
 from nanoctl.adapters.http.failures import classify
 from nanoctl.adapters.http.transport import BearerAuth
-from nanoctl.domain.errors import (
-    MalformedToken,
-    NanoctlError,
-    NotJson,
-)
+from nanoctl.domain.api_errors import NotJson
+from nanoctl.domain.errors import MalformedToken, NanoctlError
 from nanoctl.domain.model import ApiUrl, Token
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from reference_server import ReferenceServer
 from tests.integration.http_helpers import (
     ALL_TOKENS,

@@ -12,13 +12,16 @@ does not use:
   (so no rapidfuzz either), not even ``typing``;
 - ``help <command>``, ``<command> --help``: cleo, but no HTTP, crypto, pydantic,
   dependency-injector, keyring, platformdirs, importlib.metadata, getpass, nor the
-  container;
+  container; no command loads rapidfuzz (cleo's "did you mean") unless a name was
+  mistyped;
 - ``logout``: no HTTP, no crypto; no keyring with ``NANOCTL_KEYRING=0``;
 - ``status --offline``: no HTTP; no keyring with ``NANOCTL_KEYRING=0``;
 - ``login`` with ``NANOSERVICES_TOKEN`` or ``--token -``: never touches the store,
-  so neither cryptography nor keyring;
-- ``logout`` and ``status --offline`` build no pydantic
-  model, so they need neither ``pydantic.types`` nor ``pydantic.main``;
+  so neither cryptography nor keyring; nor the prompt, nor the legacy import;
+- ``status --offline`` not even the HTTP adapter's own modules;
+- ``logout``, ``status --offline`` and ``token`` build no pydantic model: they load no
+  pydantic at all (dependency-injector's probe for it is answered without it); ``login``
+  loads only ``pydantic_core``;
 - ``token`` costs what ``status --offline`` costs, without even the HTTP adapter's
   modules; with ``NANOSERVICES_TOKEN`` no crypto or keyring either;
 - ``exec`` without ``--check`` sends no request: no HTTP, and with ``NANOSERVICES_TOKEN``
@@ -71,9 +74,16 @@ CRYPTO = ("cryptography",)
 KEYRING = ("keyring",)
 # importlib.metadata (a version lookup) costs ~15-25 ms; getpass is for the prompt only.
 SLOW_STDLIB = ("importlib.metadata", "getpass")
-# What `from pydantic import SecretStr` or a BaseModel costs beyond `import pydantic`
-# (which dependency-injector already does): ~50-100 ms.
+# What `from pydantic import SecretStr` or a BaseModel costs beyond `import pydantic`: ~50-100 ms.
 PYDANTIC_MODELS = ("pydantic.types", "pydantic.main", "pydantic.json_schema", "annotated_types")
+# dependency-injector imports it only to read its version (entrypoints/di.py): ~20 ms.
+PYDANTIC = ("pydantic",)
+HTTP_ADAPTER = ("nanoctl.adapters.http",)
+# What only an interactive login, `login --import-legacy` and `status` use.
+LEGACY = ("nanoctl.adapters.legacy", "nanoctl.domain.legacy")
+PROMPT = ("nanoctl.adapters.terminal.prompt", "getpass")
+# cleo imports it for "Did you mean …?" only (cli/lazy_rapidfuzz.py): 5-17 ms.
+RAPIDFUZZ = ("rapidfuzz",)
 MASKING = ("nanoctl.domain.masking", "nanoctl.adapters.process")
 """exec's program, and the relay that masks its output: loaded by exec alone."""
 HEAVY = (
@@ -87,6 +97,7 @@ HEAVY = (
     "platformdirs",
     "nanoctl.entrypoints.container",
     "nanoctl.entrypoints.settings",
+    *RAPIDFUZZ,
 )
 
 
@@ -201,7 +212,7 @@ def store_credential(env: dict[str, str]) -> None:
 
 # --- the answers given before cleo is imported --------------------------------------
 
-# What `cli.main()` needs to answer --version and the front page (gc: its freeze at exit;
+# What `main.main()` needs to answer --version and the front page (gc: its freeze at exit;
 # __future__: what `from __future__ import annotations` loads, a few dozen lines).
 FAST_PATH = frozenset(
     {
@@ -209,8 +220,9 @@ FAST_PATH = frozenset(
         "nanoctl",
         "nanoctl.entrypoints",
         "nanoctl.entrypoints.cli",
-        "nanoctl.entrypoints.command_table",
-        "nanoctl.entrypoints.front_page",
+        "nanoctl.entrypoints.cli.main",
+        "nanoctl.entrypoints.cli.table",
+        "nanoctl.entrypoints.cli.front_page",
         "gc",
     }
 )
@@ -245,7 +257,7 @@ def test_version_and_front_page_load_nothing_beyond_the_interpreter(
     extra = sorted(run.modules - interpreter.modules - FAST_PATH)
     assert extra == [], (
         f"`nanoctl {' '.join(args)}` is answered before cleo, yet imported {extra[:8]}: "
-        "the fast path of cli.main() must stay at Python's own start-up cost."
+        "the fast path of main.main() must stay at Python's own start-up cost."
     )
 
 
@@ -287,7 +299,8 @@ def test_logout_with_nothing_stored_imports_no_http_crypto_or_keyring(
 
     assert run.returncode == 0, run.stderr
     assert "Not logged in" in run.stdout
-    run.assert_not_loaded((*HTTP, *CRYPTO, *KEYRING, *SLOW_STDLIB, *MASKING))
+    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *CRYPTO, *KEYRING, *SLOW_STDLIB, *RAPIDFUZZ))
+    run.assert_not_loaded((*PROMPT, *LEGACY, *PYDANTIC, *MASKING))
 
 
 def test_logout_of_a_stored_credential_imports_no_http_or_crypto(
@@ -336,7 +349,9 @@ def test_status_offline_imports_no_http_or_keyring(
     assert reference_server.requests == []
     # it did decrypt the stored credential: the check below is about a real path
     assert run.loaded(CRYPTO)
-    run.assert_not_loaded((*HTTP, *KEYRING, *SLOW_STDLIB, *MASKING))
+    # --offline asks no API: the HTTP adapter is not even built (#22)
+    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB, *RAPIDFUZZ, *PYDANTIC))
+    run.assert_not_loaded(MASKING)
 
 
 def test_status_offline_not_logged_in_imports_no_http_crypto_or_keyring(
@@ -364,6 +379,7 @@ def test_login_with_environment_token_imports_no_crypto_or_keyring(
     assert len(reference_server.requests_with(VALID)) == 1
     # requests loads importlib.metadata
     run.assert_not_loaded((*CRYPTO, *KEYRING, "getpass", *MASKING))
+    run.assert_not_loaded((*PROMPT, *LEGACY, *RAPIDFUZZ, *PYDANTIC))  # pydantic_core only
 
 
 def test_login_with_token_from_stdin_imports_no_crypto_or_keyring(
@@ -377,11 +393,11 @@ def test_login_with_token_from_stdin_imports_no_crypto_or_keyring(
     assert "Authenticated as ada" in run.stdout
     assert len(reference_server.requests_with(VALID)) == 1
     run.assert_not_loaded((*CRYPTO, *KEYRING, "getpass"))  # requests loads importlib.metadata
+    # a login given its token builds no interactive part: no prompt, no legacy offer (#22)
+    run.assert_not_loaded((*PROMPT, *LEGACY, *RAPIDFUZZ, *PYDANTIC))  # pydantic_core only
 
 
 # --- token and exec --------------------------------------------------------------------
-
-HTTP_ADAPTER = ("nanoctl.adapters.http",)
 
 
 def test_token_of_a_stored_credential_imports_what_status_offline_does_without_http(
@@ -396,7 +412,7 @@ def test_token_of_a_stored_credential_imports_what_status_offline_does_without_h
     assert reference_server.requests == []
     assert run.loaded(CRYPTO)  # it did decrypt the stored credential
     run.assert_not_loaded(
-        (*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB, *PYDANTIC_MODELS, *MASKING)
+        (*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB, *PYDANTIC_MODELS, *PYDANTIC, *MASKING)
     )
 
 
@@ -456,3 +472,14 @@ def test_the_runner_sees_what_a_command_imports(env: dict[str, str], workdir: Pa
 
     assert run.loaded(("requests",)), "the runner did not record the imports of the command"
     assert "nanoctl.entrypoints.cli" in run.modules
+
+
+def test_a_mistyped_command_loads_rapidfuzz_and_is_told_what_was_meant(
+    env: dict[str, str], workdir: Path
+) -> None:
+    """Guards the guard: the one run that needs rapidfuzz gets the real one."""
+    run = run_nanoctl("logn", env=env, workdir=workdir)
+
+    assert run.returncode == 2
+    assert "Did you mean `login`?" in run.stderr
+    assert run.loaded(("rapidfuzz.distance.Levenshtein",))

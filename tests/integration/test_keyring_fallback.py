@@ -19,18 +19,18 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
-from nanoctl.adapters.diagnostics import Event
 from nanoctl.adapters.store import CREDENTIAL_FILE
 from nanoctl.adapters.store.encrypted_store import EncryptedFileStore
 from nanoctl.adapters.store.keyring_keys import choose_key_store
 from nanoctl.adapters.store.keys import KEY_FILE, FileKeyStore
+from nanoctl.domain.events import Event
 from nanoctl.domain.store_errors import (
     CorruptedStore,
     KeyringUnavailable,
     StorageError,
 )
-from nanoctl.entrypoints.messages.errors import explain
-from nanoctl.entrypoints.messages.verbose import note
+from nanoctl.entrypoints.words.errors import explain
+from nanoctl.entrypoints.words.events import note
 from tests.store_helpers import (
     TOKEN_A,
     TOKEN_B,

@@ -99,8 +99,10 @@ def test_profile_directories_and_files_are_private_like_the_default_store(
 FIRST_SAVE = """
 import os, sys
 from datetime import UTC, datetime
-from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
-from nanoctl.entrypoints.container import Invocation, for_invocation
+from nanoctl.domain.model import ApiUrl, Credential, Identity, Token
+from nanoctl.domain.origins import TokenOrigin
+from nanoctl.entrypoints.container import for_invocation
+from nanoctl.entrypoints.invocation import Invocation
 from tests.store_helpers import TOKEN_B
 container = for_invocation(Invocation(os.environ, profile="staging"))
 store = container.store()

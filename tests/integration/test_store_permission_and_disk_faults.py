@@ -21,7 +21,7 @@ from nanoctl.adapters.store.keys import KEY_FILE
 from nanoctl.domain.store_errors import (
     StoreWriteFailed,
 )
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from tests.store_helpers import (
     NOBODY_UID,
     NOGROUP_GID,

@@ -19,7 +19,7 @@ from nanoctl.domain.store_errors import (
     StorageError,
     UnsafeStore,
 )
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from tests.store_helpers import (
     NOBODY_UID,
     NOGROUP_GID,

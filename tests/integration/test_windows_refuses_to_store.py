@@ -29,7 +29,7 @@ import sys
 import cleo.application, dependency_injector.containers, requests  # their own checks ran
 sys.platform = "win32"
 sys.modules["fcntl"] = None  # importing it fails, as on Windows
-from nanoctl.entrypoints.cli import main
+from nanoctl.entrypoints.cli.main import main
 raise SystemExit(main(sys.argv[1:]))
 """
 WINDOWS = [sys.executable, "-c", ON_WINDOWS]

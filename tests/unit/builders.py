@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from nanoctl.domain.authenticate import Authenticate, InteractiveLogin, TokenSources
 from nanoctl.domain.current_credential import ResolveCredential
 from nanoctl.domain.logout import Logout
-from nanoctl.domain.model import ApiUrl, Credential, Identity, ProfileName, Token, TokenOrigin
-from nanoctl.domain.selection import ApiUrlFrom, ProfileFrom, Selection
+from nanoctl.domain.model import ApiUrl, Credential, Identity, ProfileName, Token
+from nanoctl.domain.origins import ApiUrlFrom, ProfileFrom, TokenOrigin
+from nanoctl.domain.selection import Selection
 from nanoctl.domain.status import Status
 from tests.fakes import (
     FakeClock,
@@ -59,7 +60,7 @@ class World:
     def authenticate(self) -> Authenticate:
         return Authenticate(
             TokenSources(self.flag, self.env),
-            InteractiveLogin(self.prompt, self.confirmation, self.store),
+            lambda: InteractiveLogin(self.prompt, self.confirmation, self.store),
             self.validator,
             self.clock,
             selection(self.api),

@@ -12,9 +12,10 @@ from dependency_injector import providers
 
 from nanoctl.adapters.terminal.terminal import Terminal
 from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource
-from nanoctl.domain.errors import ApiUnreachable
-from nanoctl.domain.model import Identity, TokenOrigin
-from nanoctl.entrypoints.application import NanoctlApplication
+from nanoctl.domain.api_errors import ApiUnreachable
+from nanoctl.domain.model import Identity
+from nanoctl.domain.origins import TokenOrigin
+from nanoctl.entrypoints.cli.app import NanoctlApplication
 from nanoctl.entrypoints.container import Container
 from nanoctl.entrypoints.settings import Settings
 from tests.fakes import (

@@ -6,19 +6,20 @@ from datetime import timedelta
 
 import pytest
 
+from nanoctl.domain.api_errors import ApiUnreachable
 from nanoctl.domain.errors import (
-    ApiUnreachable,
     Cancelled,
     ExpiredToken,
     InvalidToken,
     MalformedToken,
     NoTokenAvailable,
 )
-from nanoctl.domain.model import ApiUrl, Identity, TokenOrigin
+from nanoctl.domain.model import ApiUrl, Identity
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.replacing import Replaced
 from nanoctl.domain.selection_errors import ProfileInUse
 from nanoctl.domain.store_errors import StorageError
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from tests.fakes import FakeReplaceConfirmation, FakeTokenSource, FakeTokenValidator
 from tests.unit.builders import ADA, API, NOW, OTHER_API, World, credential
 

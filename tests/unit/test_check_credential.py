@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import pytest
 
+from nanoctl.domain.api_errors import ApiUnreachable
 from nanoctl.domain.check_credential import CheckCredential
 from nanoctl.domain.current_credential import ResolveCredential
-from nanoctl.domain.errors import ApiUnreachable, ExpiredToken, InvalidToken, NotLoggedIn
-from nanoctl.domain.model import Identity, TokenOrigin
+from nanoctl.domain.errors import ExpiredToken, InvalidToken, NotLoggedIn
+from nanoctl.domain.model import Identity
+from nanoctl.domain.origins import TokenOrigin
 from tests.fakes import FakeTokenSource, FakeTokenValidator
 from tests.unit.builders import ADA, API, NOW, World, credential, selection
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from nanoctl.domain.errors import InvalidToken
-from nanoctl.domain.model import TokenOrigin
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.store_errors import StorageError
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from tests.unit.builders import credential
 from tests.unit.cli_world import API, Cli
 

@@ -11,7 +11,7 @@ from nanoctl.adapters.store.encrypted_store import LOCK_FILE
 from nanoctl.adapters.store.keys import KEY_FILE
 from nanoctl.adapters.store.private_directories import OWN_NAMES
 from nanoctl.domain.store_errors import DirectoryOrigin, ExposedToOthers, ForeignOwner
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 
 REFUSED = "nanoctl refuses to use it, like ssh refuses an exposed private key."
 ELSEWHERE = (

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from dependency_injector import providers
 
-from nanoctl.adapters.diagnostics import Silent
 from nanoctl.domain.authenticate import Authenticate
 from nanoctl.domain.errors import InvalidTimeout
-from nanoctl.domain.model import ApiUrl, Token, TokenOrigin
+from nanoctl.domain.events import Silent
+from nanoctl.domain.model import ApiUrl, Token
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.store_errors import StoreUnsupported
-from nanoctl.entrypoints.container import Container, Invocation, for_invocation
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.container import Container, for_invocation
+from nanoctl.entrypoints.deferred import Deferred
+from nanoctl.entrypoints.invocation import Invocation
 from nanoctl.entrypoints.settings import Settings
+
+if TYPE_CHECKING:
+    from tests.unit.deferred_probe import Thing  # noqa: F401 - named by Deferred["Thing"]
+from nanoctl.entrypoints.words.errors import explain
 
 URL = "https://api.example.test/base"
 
@@ -138,3 +146,32 @@ def test_on_windows_storing_a_credential_is_refused_plainly(isolated_home: Path)
         "`nanoctl login --token -`; they need no stored credential."
     )
     assert isinstance(c.authenticate(), Authenticate)
+
+
+def _deferred_classes() -> list[Deferred[object]]:
+    found: dict[int, Deferred[object]] = {}
+    provider: object
+    for provider in Container().traverse():
+        provides = getattr(provider, "provides", None)
+        if isinstance(provides, Deferred):
+            found[id(provides)] = provides
+    return list(found.values())
+
+
+def test_every_deferred_class_is_the_class_its_type_names() -> None:
+    """A provider that names a class by its module builds that very class: the name mypy
+    reads (``Deferred["Logout"]``) is the one imported, from the module given."""
+    deferred = _deferred_classes()
+    assert len(deferred) > 20
+    for each in deferred:
+        built_by = each.resolve()
+        made = getattr(built_by, "__self__", None) if each.constructor else built_by
+        assert isinstance(made, type), each
+        assert (made.__name__, made.__module__) == (each.name, each.module), each
+
+
+def test_a_deferred_class_is_imported_only_when_first_built() -> None:
+    each = Deferred["Thing"]("tests.unit.deferred_probe")
+    assert "tests.unit.deferred_probe" not in sys.modules
+    assert each(3).size == 3
+    assert "tests.unit.deferred_probe" in sys.modules

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from nanoctl.domain import errors
+from nanoctl.domain import api_errors, errors
 from nanoctl.domain import store_errors as storage
-from nanoctl.entrypoints.cli import normalize_argv
-from nanoctl.entrypoints.error_report import as_domain_error, exit_code_of, safe_traceback
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.cli.boundary import as_domain_error, exit_code_of, safe_traceback
+from nanoctl.entrypoints.cli.main import normalize_argv
+from nanoctl.entrypoints.words.errors import explain
 
 
 @pytest.mark.parametrize(
@@ -23,11 +23,11 @@ from nanoctl.entrypoints.messages.errors import explain
         (errors.InactiveToken(), 3),
         (errors.ExpiredToken(None, None), 3),
         (errors.ForbiddenToken(), 3),
-        (errors.ApiUnreachable("https://x", "refused"), 4),
-        (errors.TlsFailure("https://x"), 4),
-        (errors.RateLimited("https://x", 3600), 4),
-        (errors.ServerError("https://x", 500), 4),
-        (errors.NotJson("https://x"), 4),
+        (api_errors.ApiUnreachable("https://x", "refused"), 4),
+        (api_errors.TlsFailure("https://x"), 4),
+        (api_errors.RateLimited("https://x", 3600), 4),
+        (api_errors.ServerError("https://x", 500), 4),
+        (api_errors.NotJson("https://x"), 4),
         (storage.StorageError("x"), 5),
         (storage.DamagedCredential("x", "empty"), 5),
         (storage.ExposedToOthers("x", 0o644, directory=False), 5),

@@ -12,10 +12,10 @@ from cleo.io.outputs.stream_output import StreamOutput
 
 from nanoctl.adapters.terminal import token_sources
 from nanoctl.entrypoints import settings
-from nanoctl.entrypoints.application import NanoctlApplication
-from nanoctl.entrypoints.cli import early_answer
-from nanoctl.entrypoints.command_table import COMMANDS, GLOBAL_OPTIONS
-from nanoctl.entrypoints.front_page import front_page
+from nanoctl.entrypoints.cli.app import NanoctlApplication
+from nanoctl.entrypoints.cli.front_page import front_page
+from nanoctl.entrypoints.cli.main import early_answer
+from nanoctl.entrypoints.cli.table import COMMANDS, GLOBAL_OPTIONS
 
 FRONT_PAGE = """\
 nanoctl 0.1.0: the command-line client of the Nanoservices platform.

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nanoctl.adapters.http.login_response import parse_login_response
-from nanoctl.domain.errors import InactiveToken, NanoctlError, UnexpectedResponse
+from nanoctl.domain.api_errors import UnexpectedResponse
+from nanoctl.domain.errors import InactiveToken, NanoctlError
 from nanoctl.domain.model import Identity
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 
 URL = "http://127.0.0.1:1/base"
 

@@ -6,18 +6,19 @@ from datetime import timedelta
 
 import pytest
 
+from nanoctl.domain.api_errors import ApiUnreachable
 from nanoctl.domain.errors import (
-    ApiUnreachable,
     CredentialForOtherApi,
     ExpiredToken,
     InactiveToken,
     InvalidToken,
     NotLoggedIn,
 )
-from nanoctl.domain.model import Expiry, Identity, TokenOrigin
+from nanoctl.domain.model import Expiry, Identity
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.store_errors import StorageError
-from nanoctl.entrypoints.messages import expiry
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words import expiry
+from nanoctl.entrypoints.words.errors import explain
 from tests.fakes import FakeTokenSource, FakeTokenValidator
 from tests.unit.builders import ADA, API, NOW, OTHER_API, World, credential
 

@@ -17,7 +17,7 @@ import pytest
 
 from nanoctl.adapters.process.relay import MaskedOutput
 from nanoctl.adapters.process.runner import ChildProcessRunner
-from nanoctl.domain.errors import MaskingUnsupported
+from nanoctl.domain.handover_errors import MaskingUnsupported
 from tests.unit.builders import credential
 
 SECRET = b"relay-secret-0001"

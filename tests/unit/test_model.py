@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nanoctl.domain.errors import InsecureApiUrl, InvalidApiUrl, MalformedToken, NanoctlError
-from nanoctl.domain.model import ApiUrl, Token, TokenOrigin, masked_url
+from nanoctl.domain.model import ApiUrl, Token, masked_url
+from nanoctl.domain.origins import TokenOrigin
 
 SECRET = "nano_secret_value_1234"
 

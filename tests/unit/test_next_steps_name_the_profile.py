@@ -12,14 +12,16 @@ from datetime import UTC, datetime
 
 import pytest
 
+from nanoctl.domain import api_errors as a
 from nanoctl.domain import errors as e
-from nanoctl.domain import legacy_errors as le
+from nanoctl.domain import handover_errors as h
 from nanoctl.domain import selection_errors as se
 from nanoctl.domain import store_errors as s
-from nanoctl.domain.model import ProfileName, TokenOrigin
-from nanoctl.domain.selection import ProfileFrom
-from nanoctl.entrypoints.messages.context import Context
-from nanoctl.entrypoints.messages.errors import _SENTENCES, explain
+from nanoctl.domain.legacy import errors as le
+from nanoctl.domain.model import ProfileName
+from nanoctl.domain.origins import ProfileFrom, TokenOrigin
+from nanoctl.entrypoints.words.context import Context
+from nanoctl.entrypoints.words.errors import SENTENCES, explain
 from tests.unit.cli_world import Cli
 
 URL = "https://api.example.test/base"
@@ -35,11 +37,11 @@ EVERY_ERROR: list[e.NanoctlError] = [
     e.TokenFileUnusable("/run/token", TokenOrigin.FILE, "fifo"),
     e.TokenFileUnusable("/run/token", TokenOrigin.ENVIRONMENT_FILE, "missing"),
     e.ConflictingTokenSources(TokenOrigin.FLAG, TokenOrigin.FILE),
-    e.TokenToTerminal(),
-    e.NoJsonOutput("token"),
-    e.ConflictingMaskOptions(),
-    e.InvalidMaskSetting("maybe"),
-    e.MaskingUnsupported(),
+    h.TokenToTerminal(),
+    h.NoJsonOutput("token"),
+    h.ConflictingMaskOptions(),
+    h.InvalidMaskSetting("maybe"),
+    h.MaskingUnsupported(),
     e.NoTokenAvailable(ci=False),
     e.NoTokenAvailable(ci=True, no_interaction=True),
     e.InsecureApiUrl("http://api.example.test"),
@@ -56,18 +58,18 @@ EVERY_ERROR: list[e.NanoctlError] = [
     e.InactiveToken(origin=TokenOrigin.PROMPT),
     e.ExpiredToken("ada", datetime(2026, 1, 31, tzinfo=UTC), origin=TokenOrigin.STORED),
     e.ForbiddenToken(origin=TokenOrigin.ENVIRONMENT),
-    e.ApiUnavailable(URL),
-    e.ApiUnreachable(URL, "refused"),
-    e.TlsFailure(URL),
-    e.RateLimited(URL, 30),
-    e.ServerError(URL, 502),
-    e.UnexpectedResponse(URL),
-    e.CommandNotStarted("deploy"),
-    e.CommandNotFound("deploy"),
-    e.CommandNotExecutable("deploy", errno.EACCES),
-    e.CommandNotFound(""),
-    e.TokenNotWritten(None),
-    e.TokenNotWritten(errno.EPIPE),
+    a.ApiUnavailable(URL),
+    a.ApiUnreachable(URL, "refused"),
+    a.TlsFailure(URL),
+    a.RateLimited(URL, 30),
+    a.ServerError(URL, 502),
+    a.UnexpectedResponse(URL),
+    h.CommandNotStarted("deploy"),
+    h.CommandNotFound("deploy"),
+    h.CommandNotExecutable("deploy", errno.EACCES),
+    h.CommandNotFound(""),
+    h.TokenNotWritten(None),
+    h.TokenNotWritten(errno.EPIPE),
     e.Cancelled(),
     e.CredentialForOtherApi(OTHER, URL, profile="staging", profile_from="option"),
     s.StorageError("/c/credentials.json"),
@@ -112,7 +114,7 @@ NOT_A_PROFILES_COMMAND = re.compile(r"nanoctl (\S+ )?--help|--all|nanoctl comple
 
 
 def test_every_error_class_with_words_is_covered() -> None:
-    assert {type(error) for error in EVERY_ERROR} == set(_SENTENCES)
+    assert {type(error) for error in EVERY_ERROR} == set(SENTENCES)
 
 
 @pytest.mark.parametrize("profile", ["staging", "s", "a-b_c", "0"])

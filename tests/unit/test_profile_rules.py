@@ -8,22 +8,18 @@ import json
 import pytest
 from dependency_injector import providers
 
+from nanoctl import api
+from nanoctl.domain.api_errors import ApiUnreachable
 from nanoctl.domain.current_credential import CurrentCredential, ResolveCredential
-from nanoctl.domain.errors import (
-    ApiUnreachable,
-    CredentialForOtherApi,
-    InvalidToken,
-    NanoctlError,
-)
+from nanoctl.domain.errors import CredentialForOtherApi, InvalidToken, NanoctlError
 from nanoctl.domain.logout import Logout, LogoutEverywhere
-from nanoctl.domain.model import ProfileName, TokenOrigin
-from nanoctl.domain.selection import ApiUrlFrom
+from nanoctl.domain.model import ProfileName
+from nanoctl.domain.origins import ApiUrlFrom, TokenOrigin
 from nanoctl.domain.status import StatusOfProfiles
 from nanoctl.domain.store_errors import CorruptedStore, StorageError
-from nanoctl.entrypoints import api
-from nanoctl.entrypoints.error_report import exit_code_of_all
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.cli.boundary import exit_code_of_all
 from nanoctl.entrypoints.settings import Settings
+from nanoctl.entrypoints.words.errors import explain
 from tests.fakes import (
     FakeClock,
     FakeProfiles,

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from dependency_injector import providers
 
+from nanoctl import api
 from nanoctl.domain.errors import InvalidProfileName
 from nanoctl.domain.model import DEFAULT_API_URL, ProfileName
 from nanoctl.domain.selection import SelectProfileAndApi
 from nanoctl.domain.store_errors import StorageError
-from nanoctl.entrypoints import api
 from nanoctl.entrypoints.container import Container
-from nanoctl.entrypoints.messages.errors import explain
 from nanoctl.entrypoints.settings import Settings
+from nanoctl.entrypoints.words.errors import explain
 from tests.fakes import CountingStore, FakeProfiles, FakeSecretStore
 from tests.unit.builders import OTHER_API, credential
 from tests.unit.cli_world import Cli

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from dependency_injector import providers
 
+from nanoctl import api
 from nanoctl.domain.errors import InvalidToken, NotLoggedIn
-from nanoctl.domain.model import Token, TokenOrigin
-from nanoctl.entrypoints import api
+from nanoctl.domain.model import Token
+from nanoctl.domain.origins import TokenOrigin
 from tests.fakes import FakeClock, FakeSecretStore, FakeTokenValidator
 from tests.unit.builders import ADA, credential
 
@@ -77,3 +78,20 @@ def test_token_takes_the_profile_to_select() -> None:
     """The profile flows into the container's invocation as --profile does."""
     c = api.container(api_url=URL, environ={}, profile="staging")
     assert c.invocation().profile == "staging"
+
+
+def test_the_documented_module_is_the_api_module_whole() -> None:
+    """`from nanoctl import api` is nanoctl.entrypoints.api: every name it exports, the
+    very same objects, and nothing it lacks."""
+    from nanoctl.entrypoints import api as module
+
+    assert api.__all__ == module.__all__
+    assert {name: getattr(api, name) for name in api.__all__} == {
+        name: getattr(module, name) for name in module.__all__
+    }
+    defined = {
+        name
+        for name, value in vars(module).items()
+        if callable(value) and getattr(value, "__module__", "") == module.__name__
+    }
+    assert defined - {name for name in defined if name.startswith("_")} <= set(api.__all__)

@@ -12,7 +12,7 @@ from dependency_injector import providers
 
 from nanoctl import api
 from nanoctl.domain.errors import CredentialForOtherApi
-from nanoctl.domain.model import TokenOrigin
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.selection_errors import ProfileInUse, SeveralProfilesForApi
 from tests.fakes import FakeTokenSource, FakeTokenValidator
 from tests.store_helpers import TOKEN_A, TOKEN_B, credential, file_store

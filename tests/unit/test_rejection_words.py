@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from nanoctl.domain import errors
-from nanoctl.domain.model import TokenOrigin
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.domain.origins import TokenOrigin
+from nanoctl.entrypoints.words.errors import explain
 
 PAGE = "https://atomic.deskree.com/auth/access/token"
 NEW = f"Create a new token on {PAGE}"

@@ -12,25 +12,20 @@ from collections.abc import Mapping
 import pytest
 from dependency_injector import providers
 
+from nanoctl import api
 from nanoctl.adapters.store.remembered_store import RememberedProfiles, RememberedStore
 from nanoctl.domain.current_credential import ResolveCredential
 from nanoctl.domain.errors import InvalidApiUrl
 from nanoctl.domain.logout import Logout
-from nanoctl.domain.model import DEFAULT_API_URL, ApiUrl, ProfileName, TokenOrigin
+from nanoctl.domain.model import DEFAULT_API_URL, ApiUrl, ProfileName
+from nanoctl.domain.origins import ApiUrlOrigin, TokenOrigin
 from nanoctl.domain.ports import SecretStore
-from nanoctl.domain.selection import (
-    ApiUrlChoice,
-    ApiUrlOrigin,
-    ProfileChoice,
-    Selection,
-    SelectProfileAndApi,
-)
+from nanoctl.domain.selection import ApiUrlChoice, ProfileChoice, Selection, SelectProfileAndApi
 from nanoctl.domain.selection_errors import ProfileHoldsNothing, SeveralProfilesForApi
 from nanoctl.domain.store_errors import CorruptedStore
-from nanoctl.entrypoints import api
-from nanoctl.entrypoints.error_report import exit_code_of
-from nanoctl.entrypoints.messages.context import Context
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.cli.boundary import exit_code_of
+from nanoctl.entrypoints.words.context import Context
+from nanoctl.entrypoints.words.errors import explain
 from tests.fakes import CountingStore, FakeClock, FakeProfiles, FakeTokenSource
 from tests.unit.builders import API, OTHER_API, credential
 

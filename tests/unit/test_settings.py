@@ -6,17 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from nanoctl.domain.errors import (
-    ConflictingMaskOptions,
-    InvalidApiUrl,
-    InvalidMaskSetting,
-    InvalidProfileName,
-    UsageError,
-)
+from nanoctl.domain.errors import InvalidApiUrl, InvalidProfileName, UsageError
+from nanoctl.domain.handover_errors import ConflictingMaskOptions, InvalidMaskSetting
 from nanoctl.domain.model import DEFAULT_API_URL
 from nanoctl.domain.selection import ApiUrlChoice, SelectProfileAndApi
-from nanoctl.entrypoints.messages.errors import explain
 from nanoctl.entrypoints.settings import Settings, output_masking
+from nanoctl.entrypoints.words.errors import explain
 from tests.fakes import FakeProfiles
 
 

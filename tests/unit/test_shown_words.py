@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import reference_server
-from nanoctl.entrypoints.shown_words import shown
+from nanoctl.entrypoints.words.shown import shown
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,9 @@ import threading
 
 import pytest
 
-from nanoctl.domain.errors import ApiUnreachable
-from nanoctl.domain.model import ApiUrl, Identity, Token, TokenOrigin
+from nanoctl.domain.api_errors import ApiUnreachable
+from nanoctl.domain.model import ApiUrl, Identity, Token
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.status import StatusOfProfiles, at_once
 from tests.fakes import FakeClock, FakeProfiles, FakeSecretStore, FakeTokenSource
 from tests.unit.builders import ADA, API, OTHER_API, credential

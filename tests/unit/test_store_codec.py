@@ -19,7 +19,7 @@ from nanoctl.adapters.store.envelope import FORMAT, Envelope, decode_envelope, s
 from nanoctl.adapters.store.keys import KEY_FILE
 from nanoctl.domain.model import Credential
 from nanoctl.domain.store_errors import CorruptedStore, StorageError
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.entrypoints.words.errors import explain
 from tests.store_helpers import TOKEN_A, credential, file_store
 
 PATH = Path("/config/nanoctl/credentials.json")

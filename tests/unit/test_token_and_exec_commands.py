@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from nanoctl.domain.errors import CommandNotExecutable, CommandNotFound
+from nanoctl.domain.handover_errors import CommandNotExecutable, CommandNotFound
 from nanoctl.domain.model import Identity
 from tests.unit.builders import NOW, credential
 from tests.unit.cli_world import API, Cli

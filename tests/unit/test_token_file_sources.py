@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from nanoctl.adapters.diagnostics import TokenFileExposed
 from nanoctl.adapters.terminal.token_file import MAX_TOKEN_FILE, read_token_file
 from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource, FlagTokenSource
 from nanoctl.domain.errors import ConflictingTokenSources, MalformedToken, TokenFileUnusable
-from nanoctl.domain.model import MAX_TOKEN_INPUT, TokenOrigin
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.domain.events import TokenFileExposed
+from nanoctl.domain.model import MAX_TOKEN_INPUT
+from nanoctl.domain.origins import TokenOrigin
+from nanoctl.entrypoints.words.errors import explain
 from tests.fakes import RecordingWarnings
 from tests.unit.test_token_input import terminal
 

@@ -13,10 +13,11 @@ from nanoctl.adapters.terminal.prompt import PromptTokenSource
 from nanoctl.adapters.terminal.terminal import Terminal
 from nanoctl.adapters.terminal.token_sources import EnvironmentTokenSource, FlagTokenSource
 from nanoctl.domain.errors import Cancelled, MalformedToken, NoTokenAvailable, TokenFromTerminal
-from nanoctl.domain.model import MAX_TOKEN_INPUT, TokenOrigin
-from nanoctl.entrypoints.messages.commands import TOKEN_PROMPT, replace_question
-from nanoctl.entrypoints.messages.context import Context
-from nanoctl.entrypoints.messages.errors import explain
+from nanoctl.domain.model import MAX_TOKEN_INPUT
+from nanoctl.domain.origins import TokenOrigin
+from nanoctl.entrypoints.words.context import Context
+from nanoctl.entrypoints.words.errors import explain
+from nanoctl.entrypoints.words.questions import TOKEN_PROMPT, replace_question
 from tests.fakes import FakeClock
 from tests.unit.builders import credential, selection
 

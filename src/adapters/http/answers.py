@@ -10,21 +10,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from nanoctl.adapters.diagnostics import Diagnostics
 from nanoctl.adapters.http.failures import BodyRefused, Failure, classify
 from nanoctl.adapters.http.retries import retry_after_seconds
 from nanoctl.adapters.http.transport import Deadline, HttpLimits, read_body
-from nanoctl.domain.errors import (
+from nanoctl.domain.api_errors import (
     ApiUnreachable,
-    ForbiddenToken,
-    InvalidToken,
     NotJson,
     RateLimited,
     RedirectNotFollowed,
     ServerError,
-    TokenRejected,
     UnexpectedStatus,
 )
+from nanoctl.domain.errors import ForbiddenToken, InvalidToken, TokenRejected
+from nanoctl.domain.events import Diagnostics
 from nanoctl.domain.model import ApiUrl, Identity, Token
 
 if TYPE_CHECKING:  # requests costs ~70 ms: only validate() imports it

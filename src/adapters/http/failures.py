@@ -11,13 +11,8 @@ import socket
 import ssl
 from collections.abc import Iterator
 
-from nanoctl.domain.errors import (
-    ApiUnreachable,
-    NanoctlError,
-    NetworkFailure,
-    TlsFailure,
-    UndecodableBody,
-)
+from nanoctl.domain.api_errors import ApiUnreachable, NetworkFailure, TlsFailure, UndecodableBody
+from nanoctl.domain.errors import NanoctlError
 
 
 class Failure:

@@ -17,14 +17,14 @@ from datetime import UTC, datetime
 from pydantic_core import SchemaValidator, core_schema
 from pydantic_core import ValidationError as _PydanticValidationError
 
-from nanoctl.domain.errors import (
+from nanoctl.domain.api_errors import (
     BadField,
     FieldProblem,
-    InactiveToken,
     MalformedBody,
     NotJson,
     UnexpectedResponse,
 )
+from nanoctl.domain.errors import InactiveToken
 from nanoctl.domain.model import Identity
 
 MAX_USERNAME_LENGTH = 320
@@ -45,9 +45,8 @@ def _optional(schema: core_schema.CoreSchema) -> core_schema.TypedDictField:
 
 
 # What a 200 body may say; only ``active`` is required, unknown fields are ignored.
-# Validated by pydantic-core, pydantic's engine, directly: it is already loaded (pydantic
-# imports it), while a BaseModel costs pydantic.main, pydantic.types, annotated_types and
-# a schema build, ~100 ms on every login.
+# Validated by pydantic-core, pydantic's engine, directly: a BaseModel would cost pydantic,
+# pydantic.main, pydantic.types, annotated_types and a schema build, ~100 ms on every login.
 _STRICT_STR = core_schema.str_schema(strict=True)
 _LOGIN_RESPONSE = SchemaValidator(
     core_schema.typed_dict_schema(

@@ -28,7 +28,7 @@ from contextvars import Token as ContextToken
 from typing import TYPE_CHECKING, Any
 
 from nanoctl.adapters.http.failures import BodyRefused, Failure
-from nanoctl.domain.errors import ApiUnreachable, BodyTooLarge, MissingCaBundle
+from nanoctl.domain.api_errors import ApiUnreachable, BodyTooLarge, MissingCaBundle
 from nanoctl.domain.model import Token
 
 if TYPE_CHECKING:  # requests costs ~70 ms: only validate() imports it

@@ -19,7 +19,6 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from nanoctl.adapters.diagnostics import Diagnostics, NoAnswer, Retrying, Silent
 from nanoctl.adapters.http.answers import Exchange, answer
 from nanoctl.adapters.http.failures import Failure, classify
 from nanoctl.adapters.http.retries import RetryPolicy
@@ -31,7 +30,9 @@ from nanoctl.adapters.http.transport import (
     ca_bundle,
     open_session,
 )
-from nanoctl.domain.errors import ApiUnreachable, MalformedToken
+from nanoctl.domain.api_errors import ApiUnreachable
+from nanoctl.domain.errors import MalformedToken
+from nanoctl.domain.events import Diagnostics, NoAnswer, Retrying, Silent
 from nanoctl.domain.model import ApiUrl, Identity, Token, token_problem
 
 if TYPE_CHECKING:  # requests costs ~70 ms: only validate() imports it

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from nanoctl.adapters.legacy.machine import MachineFacts
-from nanoctl.domain.legacy_errors import LegacyFileProblem
+from nanoctl.domain.legacy.errors import LegacyFileProblem
 
 IV_BYTES = 16
 TAG_BYTES = 16

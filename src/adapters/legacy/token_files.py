@@ -15,8 +15,8 @@ import stat
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from nanoctl.adapters.legacy.machine import MachineFacts
 from nanoctl.adapters.legacy.shredder import (
     NotAFile,
     is_at,
@@ -27,9 +27,13 @@ from nanoctl.adapters.legacy.shredder import (
     unlink,
 )
 from nanoctl.domain.errors import MalformedToken
-from nanoctl.domain.legacy import LegacyFile
-from nanoctl.domain.legacy_errors import LegacyFileNotRemoved, LegacyTokenUnreadable
-from nanoctl.domain.model import Token, TokenOrigin
+from nanoctl.domain.legacy.errors import LegacyFileNotRemoved, LegacyTokenUnreadable
+from nanoctl.domain.legacy.files import LegacyFile
+from nanoctl.domain.model import Token
+from nanoctl.domain.origins import TokenOrigin
+
+if TYPE_CHECKING:  # the machine's facts (platform, socket) only to read a file
+    from nanoctl.adapters.legacy.machine import MachineFacts
 
 LEGACY_DIRECTORIES = (".nanoctl", ".blok", ".blokctl")
 """The old TypeScript nanoctl 0.1.x wrote ~/.nanoctl; its successors ~/.blok and ~/.blokctl."""
@@ -41,9 +45,8 @@ _DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O
 
 
 class LegacyTokenFiles:
-    def __init__(
-        self, home: Path, facts: Callable[[], MachineFacts] = MachineFacts.of_this_process
-    ) -> None:
+    def __init__(self, home: Path, facts: Callable[[], MachineFacts] | None = None) -> None:
+        """``facts``: the machine's facts the key is made from (None: this process's)."""
         self._home = home
         self._facts = facts
         self._key: bytes | None = None
@@ -112,7 +115,7 @@ class LegacyTokenFiles:
         if self._key is None:
             from nanoctl.adapters.legacy.cipher import legacy_key
 
-            self._key = legacy_key(self._facts())
+            self._key = legacy_key(self._facts() if self._facts else _this_machine())
         return self._key
 
     def _path(self, name: str) -> Path:
@@ -235,3 +238,9 @@ def _read_file(fd: int) -> bytes | None:
         if total > MAX_FILE_BYTES:
             return None
     return b"".join(chunks)
+
+
+def _this_machine() -> MachineFacts:
+    from nanoctl.adapters.legacy.machine import MachineFacts
+
+    return MachineFacts.of_this_process()

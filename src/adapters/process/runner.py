@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from nanoctl.adapters.process.signals import SignalForwarding
 from nanoctl.adapters.terminal.token_sources import ENV_TOKEN, ENV_TOKEN_FILE
-from nanoctl.domain.errors import (
+from nanoctl.domain.handover_errors import (
     CommandNotExecutable,
     CommandNotFound,
     CommandNotStarted,

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from nanoctl.adapters.diagnostics import Diagnostics, TokenFound
-from nanoctl.domain.model import Credential, Token, TokenOrigin
+from nanoctl.domain.events import Diagnostics, TokenFound
+from nanoctl.domain.model import Credential, Token
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.ports import SecretStore
 
 

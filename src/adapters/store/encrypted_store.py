@@ -12,15 +12,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from nanoctl.adapters.diagnostics import (
-    CredentialRead,
-    CredentialRemoved,
-    CredentialSaved,
-    Diagnostics,
-    LeftoverKeyRemoved,
-    PreviousKeyKept,
-    Silent,
-)
 from nanoctl.adapters.store import CREDENTIAL_FILE
 from nanoctl.adapters.store.envelope import decode_envelope, seal, unseal
 from nanoctl.adapters.store.file_lock import locked
@@ -34,6 +25,15 @@ from nanoctl.adapters.store.private_files import (
 )
 from nanoctl.adapters.store.store_directory import StoreDirectory, store_directory
 from nanoctl.domain.errors import NanoctlError
+from nanoctl.domain.events import (
+    CredentialRead,
+    CredentialRemoved,
+    CredentialSaved,
+    Diagnostics,
+    LeftoverKeyRemoved,
+    PreviousKeyKept,
+    Silent,
+)
 from nanoctl.domain.model import Credential
 from nanoctl.domain.store_errors import DamagedCredential, MissingKey, StorageError
 

@@ -17,14 +17,14 @@ import base64
 import binascii
 import json
 import os
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from nanoctl.adapters.store.keys import KEY_PLACES, KeyPlace
 from nanoctl.domain.errors import NanoctlError
-from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
+from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, Value
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.store_errors import Damage, DamagedCredential, NewerStoreFormat
 
 FORMAT = 1
@@ -32,14 +32,18 @@ NONCE_SIZE = 12
 TAG_SIZE = 16
 
 
-@dataclass(frozen=True)
-class Envelope:
+class Envelope(Value):
     """What the credential file holds: no secret in clear."""
 
-    key_store: KeyPlace
-    nonce: bytes
-    ciphertext: bytes
-    format: int = FORMAT
+    __slots__ = ("key_store", "nonce", "ciphertext", "format")  # noqa: RUF023 - as its repr
+
+    def __init__(
+        self, key_store: KeyPlace, nonce: bytes, ciphertext: bytes, format: int = FORMAT
+    ) -> None:
+        self.key_store: KeyPlace = key_store
+        self.nonce = nonce
+        self.ciphertext = ciphertext
+        self.format = format
 
     def encode(self) -> bytes:
         document = {

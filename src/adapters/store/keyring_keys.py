@@ -13,13 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from nanoctl.adapters.diagnostics import (
-    Diagnostics,
-    KeyKeptInKeyring,
-    KeyringKeyLeft,
-    KeyringNotUsed,
-    Silent,
-)
 from nanoctl.adapters.store.keys import (
     KEY_FILE,
     KEYRING_LOCATION,
@@ -33,6 +26,13 @@ from nanoctl.adapters.store.keys import (
     sound_key,
 )
 from nanoctl.adapters.store.store_directory import StoreDirectory, store_directory
+from nanoctl.domain.events import (
+    Diagnostics,
+    KeyKeptInKeyring,
+    KeyringKeyLeft,
+    KeyringNotUsed,
+    Silent,
+)
 from nanoctl.domain.store_errors import KeyringFault, KeyringUnavailable
 
 _T = TypeVar("_T")

@@ -13,7 +13,11 @@ class TerminalLegacyImportConfirmation:
         self._terminal = terminal
         self._question = question
 
+    @property
+    def can_ask(self) -> bool:
+        return self._terminal.can_prompt
+
     def confirm_import(self, path: str) -> bool:
-        if not self._terminal.can_prompt:  # -n or no terminal: never offered
+        if not self.can_ask:  # -n or no terminal: never offered
             return False
         return answer_to(self._terminal, self._question(path)) in ("", "y", "yes")

@@ -10,7 +10,8 @@ from typing import Any, TextIO
 
 from nanoctl.adapters.terminal.terminal import Terminal
 from nanoctl.domain.errors import Cancelled, NoTokenAvailable
-from nanoctl.domain.model import Token, TokenOrigin
+from nanoctl.domain.model import Token
+from nanoctl.domain.origins import TokenOrigin
 
 GetPass = Callable[[str, TextIO], str]
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import stat
 
-from nanoctl.adapters.diagnostics import TokenFileExposed, Warnings
 from nanoctl.domain.errors import MalformedToken, TokenFileProblem, TokenFileUnusable
-from nanoctl.domain.model import MAX_TOKEN_INPUT, Token, TokenOrigin
+from nanoctl.domain.events import TokenFileExposed, Warnings
+from nanoctl.domain.model import MAX_TOKEN_INPUT, Token
+from nanoctl.domain.origins import TokenOrigin
 
 MAX_TOKEN_FILE = MAX_TOKEN_INPUT
 """A token file holds one token and some whitespace, trimmed however much there is, as

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-from nanoctl.adapters.diagnostics import Diagnostics, Silent, TokenFound, Warnings
-from nanoctl.adapters.terminal.terminal import Terminal
 from nanoctl.domain.errors import ConflictingTokenSources, MalformedToken, TokenFromTerminal
-from nanoctl.domain.model import MAX_TOKEN_INPUT, Token, TokenOrigin
+from nanoctl.domain.events import Diagnostics, Silent, TokenFound, Warnings
+from nanoctl.domain.model import MAX_TOKEN_INPUT, Token
+from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.ports import TokenSource
+
+if TYPE_CHECKING:  # a run that reads no flag builds no terminal
+    from nanoctl.adapters.terminal.terminal import Terminal
 
 ENV_TOKEN = "NANOSERVICES_TOKEN"
 ENV_TOKEN_FILE = "NANOSERVICES_TOKEN_FILE"

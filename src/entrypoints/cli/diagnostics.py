@@ -1,0 +1,59 @@
+"""The Diagnostics of a command line run: -v and -vvv on cleo's io (decisions and wire detail
+on stderr, never on stdout), and the warnings adapters give, as the commands' own."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+
+from cleo.io.io import IO
+from cleo.io.outputs.output import Type
+
+from nanoctl.domain.events import Event
+from nanoctl.domain.model import Token
+from nanoctl.entrypoints.cli.terminal_lines import write_warning
+from nanoctl.entrypoints.words import VERBOSE
+from nanoctl.entrypoints.words.context import Context
+
+
+class IoDiagnostics:
+    """The adapters' Diagnostics and Warnings for a CLI run: events worded by
+    ``words.events``. ``secrets`` are the tokens the run has met (its RunTokens, which
+    learn more as the run goes): a path or a URL in an event never shows one (a profile
+    named by the token is in its store's path)."""
+
+    def __init__(self, io: IO, secrets: Iterable[Token] = ()) -> None:
+        self._io = io
+        self._secrets = secrets
+
+    def info(self, event: Event) -> None:
+        if self._io.is_verbose():
+            self._io.error_output.write_line(VERBOSE.format(self._words(event)), type=Type.RAW)
+
+    def debug(self, detail: str | Event) -> None:
+        if self._io.is_debug():
+            text = self._shown(detail) if isinstance(detail, str) else self._words(detail)
+            self._io.error_output.write_line(VERBOSE.format(text), type=Type.RAW)
+
+    def warn(self, event: Event) -> None:
+        # Only before `--`: what follows belongs to the program `nanoctl exec` runs.
+        write_warning(
+            self._io,
+            self._words(event),
+            as_json=self._io.input.has_parameter_option("--json", only_params=True),
+        )
+
+    def _shown(self, value: str) -> str:
+        secrets = tuple(self._secrets)
+        return Context(secrets=secrets).shown(value) if secrets else value
+
+    def _words(self, event: Event) -> str:
+        # Here: the words of every error and event cost ~1.5 ms that a run without -v never uses.
+        from nanoctl.entrypoints.words.events import note
+
+        shown = copy.copy(event)
+        for name in type(event).__slots__:
+            value = getattr(event, name)
+            if isinstance(value, str):
+                object.__setattr__(shown, name, self._shown(value))
+        return note(shown)

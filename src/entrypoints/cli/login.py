@@ -1,0 +1,255 @@
+"""`nanoctl login`: a token from the first source that has one (--token, --token-file, the
+environment, else the prompt), checked against the API; stored encrypted only after the
+prompt. `--import-legacy` imports the old nanoctl's token instead."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from cleo.helpers import option
+from cleo.io.inputs.option import Option
+
+from nanoctl.domain.errors import ConflictingTokenSources
+from nanoctl.domain.origins import TokenOrigin
+from nanoctl.entrypoints.cli.command import API_URL_OPTION, JSON_OPTION, NanoctlCommand
+from nanoctl.entrypoints.words import TOKEN_VARIABLES, esc, expiry, os_reason, source
+from nanoctl.entrypoints.words.context import Context
+
+if TYPE_CHECKING:
+    from nanoctl.domain.authenticate import LoginResult
+    from nanoctl.domain.legacy.files import KeptReason, LegacyImport
+    from nanoctl.domain.replacing import Replaced
+    from nanoctl.domain.selection import Selection
+
+HISTORY_WARNING = (
+    "a token given on the command line can end up in your shell history and is visible in "
+    "the process list. Prefer `--token -` (reads standard input) or NANOSERVICES_TOKEN."
+)
+_FROM_ENVIRONMENT = (TokenOrigin.ENVIRONMENT, TokenOrigin.ENVIRONMENT_FILE)
+"""The silent logins, whose note at a terminal says the token was used and not stored."""
+
+
+class LoginCommand(NanoctlCommand):
+    options: ClassVar[list[Option]] = [
+        option(
+            "token",
+            "t",
+            "The API token; `-` reads it from standard input. Not stored.",
+            flag=False,
+        ),
+        option(
+            "token-file",
+            None,
+            "Read the token from this file (whitespace trimmed). Not stored.",
+            flag=False,
+        ),
+        option(
+            "import-legacy",
+            None,
+            "Import the token the old Node nanoctl saved (~/.nanoctl), then destroy its copies.",
+        ),
+        API_URL_OPTION,
+        JSON_OPTION,
+    ]
+    help = """\
+The token is taken, in this order, from:
+  <info>--token VALUE</info>             checked, shown, never stored (in your shell history!)
+  <info>--token -</info>                 read from standard input: `--token - < token.txt`
+  <info>--token-file PATH</info>         read from a file (a mounted secret); never stored
+  <info>NANOSERVICES_TOKEN</info>        checked silently, never stored (for CI)
+  <info>NANOSERVICES_TOKEN_FILE</info>   the same, read from the file it names
+  the prompt                hidden input; on success the token is stored encrypted
+--token with --token-file, or both variables set, is a usage error.
+
+<info>--import-legacy</info> stores the token of the old Node nanoctl (~/.nanoctl, ~/.blok,
+~/.blokctl token/token.enc), then destroys those weakly encrypted copies. At a terminal, with
+nothing stored, `nanoctl login` offers that import before the prompt.
+
+Exit codes: 0 ok, 1 nothing to import, 2 usage, 3 token rejected, 4 API unusable,
+5 storage or an unreadable legacy file, 130 cancelled."""
+
+    def handle(self) -> int:
+        container = self.container
+        given = self.option("token") is not None
+        if given and container.flag_token().origin is TokenOrigin.FLAG:  # a literal, not `-`
+            self.warn(HISTORY_WARNING)
+        if self.option("import-legacy"):  # the old Node nanoctl's token (issue #14)
+            if given or self.option("token-file") is not None:
+                other = TokenOrigin.FLAG if given else TokenOrigin.FILE
+                raise ConflictingTokenSources(TokenOrigin.LEGACY, other)
+            self.verbose_target()
+            return self._render(container.import_legacy().import_credential())
+        authenticate = container.authenticate()
+        self.verbose_target()
+        result = authenticate.login()  # its token source says with -v where the token is from
+        return self._render(result)
+
+    def _render(self, result: LoginResult) -> int:
+        self.warn_if_expiring_soon(result.expiry)
+        legacy = result.legacy
+        if legacy is not None:
+            for path, number in ((n.path, n.errno) for n in legacy.not_removed):
+                self.warn(not_removed_warning(path, number))
+            if not self.json_output:
+                for line in imported_lines(legacy, stored=result.stored):
+                    self.say(line)
+        if self.json_output:
+            self.emit_json(login_json(result))
+            return 0
+        for line in login_lines(result, self.container.selection(), self.words):
+            self.say(line)
+        if legacy is not None:
+            for line in cleanup_lines(legacy, kept_credential=result.kept):
+                self.say(line)
+        if result.origin in _FROM_ENVIRONMENT and self.stderr_is_terminal:
+            self.note(environment_login_note(result))
+        return 0
+
+
+# --- its lines ---------------------------------------------------------------------------
+
+
+def login_lines(result: LoginResult, selection: Selection, context: Context) -> list[str]:
+    """What `nanoctl login` prints on success (nothing for the environment token); a
+    credential stored in a profile other than ``default`` says which, and one replaced
+    says what it was."""
+    who = esc(context.shown(result.identity.username or "an unknown user"))
+    until = f"expires {expiry(result.expiry)}" if result.expiry.known else "expiry unknown"
+    profile = context.profile_shown
+    if result.kept and result.api_url != selection.api_url:
+        wanted = esc(context.shown(selection.api_url.value))
+        return [
+            f"Kept the credential of <info>{who}</info> for "
+            f"{esc(context.shown(result.api_url.value))} in profile {profile} ({until}); "
+            f"nothing was stored for {wanted}.",
+            f"To log in to {wanted} as well, log in to another profile: "
+            f"`nanoctl login --api-url {wanted} --profile NAME`.",
+        ]
+    if result.kept:
+        return [
+            f"Already logged in as <info>{who}</info>, {until}. Kept the stored credential.",
+            f"Run {context.nanoctl('logout')} first to log in with another token.",
+        ]
+    if result.origin in TOKEN_VARIABLES:
+        return []  # documented: silent on success, the exit code says it all
+    if result.stored:
+        named = "" if selection.profile.is_default else f" as profile {profile}"
+        lines = [
+            f"Welcome, <info>{who}</info>! Your token {until}.",
+            f"The token is stored encrypted{named}; {context.nanoctl('logout')} removes it.",
+        ]
+        if result.replaced is not None:
+            lines.append(replaced_line(result.replaced, context))
+        return lines
+    option = "--token-file" if result.origin is TokenOrigin.FILE else "--token"
+    return [
+        f"Authenticated as <info>{who}</info> — token {until}.",
+        f"The token was not stored (run {context.nanoctl('login')} without {option} to store one).",
+    ]
+
+
+def replaced_line(replaced: Replaced, context: Context) -> str:
+    """After a login that replaced a stored credential: which one went."""
+    who = esc(context.shown(replaced.username or "an unknown user"))
+    which = "expired credential" if replaced.expired else "credential"
+    url = esc(context.shown(replaced.api_url.value))
+    return f"It replaced the {which} of {who} for {url} in profile {context.profile_shown}."
+
+
+def environment_login_note(result: LoginResult) -> str:
+    """On a terminal's stderr after a login with NANOSERVICES_TOKEN (or its file), which
+    prints nothing on stdout: the user at a keyboard sees that the environment's token was
+    used, not stored, and how to log in with the prompt instead."""
+    who = result.identity.username or "an unknown user"
+    variable = TOKEN_VARIABLES.get(result.origin, "NANOSERVICES_TOKEN")
+    token = (
+        variable
+        if result.origin is TokenOrigin.ENVIRONMENT
+        else f"The token in {source(result.origin)}"
+    )
+    return (
+        f"{token} is valid ({who}) and was used as is, not stored. "
+        "To log in with the prompt and store a token, run "
+        f"`env -u {variable} nanoctl login`."
+    )
+
+
+# --- its lines of the old nanoctl's token files (--import-legacy, the offer) -------------
+
+UNSAFE = (
+    "anyone who could read them could rebuild their key from this machine's host name and "
+    "your user name"
+)
+
+
+def imported_lines(imported: LegacyImport, *, stored: bool) -> list[str]:
+    """Before the usual login lines: where the token came from."""
+    if stored:
+        return [f"Imported the token saved by the old nanoctl at {esc(imported.source)}."]
+    if imported.removed:
+        return [
+            f"The token saved by the old nanoctl at {esc(imported.source)} is already "
+            "nanoctl's stored credential."
+        ]
+    return []
+
+
+def cleanup_lines(imported: LegacyImport, *, kept_credential: bool) -> list[str]:
+    """After the login lines: which legacy files went, and why; which stayed."""
+    lines: list[str] = []
+    if imported.removed:
+        paths = ", ".join(esc(path) for path in imported.removed)
+        lines.append(
+            f"Removed the old nanoctl's copies of the token: {paths}; they were unsafe: {UNSAFE}."
+        )
+    elif kept_credential:
+        lines.append(f"The old nanoctl's token file {esc(imported.source)} was left as it was.")
+    for kept in imported.kept:
+        why = _KEPT_BECAUSE[kept.reason].format(link=esc(kept.link or ""))
+        lines.append(f"Kept {esc(kept.path)}: {why}.")
+    return lines
+
+
+_KEPT_BECAUSE: dict[KeptReason, str] = {
+    "other_token": "it holds another token",
+    "unreadable": "it cannot be read",
+    "changed": "it was rewritten during the import and no longer holds the imported token",
+    "behind_link": (
+        "it is reached through the symbolic link {link}, which nanoctl does not follow to "
+        "destroy what it points to"
+    ),
+}
+
+
+def not_removed_warning(path: str, errno_number: int | None) -> str:
+    reason = os_reason(errno_number) if errno_number is not None else "not a regular file"
+    return (
+        f"could not remove the old nanoctl's token file {path} ({reason}); "
+        f"it is unsafe: delete it yourself (`rm {path}`)."
+    )
+
+
+# --- its JSON ----------------------------------------------------------------------------
+
+
+def login_json(result: LoginResult) -> dict[str, object]:
+    expires_at = result.identity.expires_at
+    return {
+        "authenticated": True,
+        "username": result.identity.username,
+        "source": result.origin.value,
+        "api_url": result.api_url.value,
+        "expires_at": expires_at.isoformat().replace("+00:00", "Z") if expires_at else None,
+        "days_left": result.expiry.days_left,
+        "stored": result.stored,
+        **({} if result.legacy is None else {"legacy": legacy_json(result.legacy)}),
+    }
+
+
+def legacy_json(imported: LegacyImport) -> dict[str, object]:
+    return {
+        "source": imported.source,
+        "removed": list(imported.removed),
+        "kept": [{"path": kept.path, "reason": kept.reason} for kept in imported.kept],
+        "not_removed": [gone.path for gone in imported.not_removed],
+    }

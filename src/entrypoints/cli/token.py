@@ -1,0 +1,54 @@
+"""`nanoctl token`: the current credential's token on stdout, for another tool; offline."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from cleo.helpers import option
+from cleo.io.inputs.option import Option
+from cleo.io.outputs.output import Type, Verbosity
+
+from nanoctl.domain.handover_errors import NoJsonOutput, TokenNotWritten, TokenToTerminal
+from nanoctl.entrypoints.cli.command import API_URL_OPTION, NanoctlCommand
+from nanoctl.entrypoints.cli.main import was_closed
+from nanoctl.entrypoints.cli.terminal_lines import stream_of
+
+
+class TokenCommand(NanoctlCommand):
+    options: ClassVar[list[Option]] = [
+        option("header", None, "Print `Authorization: Bearer <token>` (for `curl -H @-`)."),
+        option("reveal", None, "Print the token even when standard output is a terminal."),
+        API_URL_OPTION,
+        option("json", None, "Refused: a token never goes into a JSON document."),
+    ]
+    help = """\
+Prints the current credential's token and a newline on standard output, nothing else:
+NANOSERVICES_TOKEN (or the file NANOSERVICES_TOKEN_FILE names), else the stored one.
+Offline: the API is not asked.
+
+  <info>nanoctl token --header | curl -H @- https://…</info>
+  <info>NANOSERVICES_TOKEN="$(nanoctl token)" && export NANOSERVICES_TOKEN</info>
+
+A terminal is refused unless --reveal is given: a token on screen stays in the scrollback.
+Exit codes: 0 printed, 1 not logged in or not written (standard output closed or full),
+2 usage (a terminal, --json), 3 expired, 5 storage."""
+
+    def handle(self) -> int:
+        if self.option("json"):
+            raise NoJsonOutput(self.name)
+        container = self.container
+        if container.terminal().stdout_isatty and not self.option("reveal"):
+            raise TokenToTerminal()
+        self.verbose_target()
+        current = container.resolve_credential().resolve()
+        self.warn_if_credential_expires_soon(current.credential)
+        value = current.credential.token.reveal()
+        line = f"Authorization: Bearer {value}" if self.option("header") else value
+        if was_closed(stream_of(self.io.output)):
+            raise TokenNotWritten(None)  # `>&-`: the token would go nowhere
+        try:
+            # The token is this command's output, not chatter about it: -q prints it too.
+            self.io.output.write_line(line, type=Type.RAW, verbosity=Verbosity.QUIET)
+        except OSError as error:  # a full disk, a reader that is gone
+            raise TokenNotWritten(error.errno) from None
+        return 0

@@ -1,0 +1,128 @@
+"""The sentence and the next step of each error of reading a token (exit 2): a token that is
+not one, a token file that cannot be read, two sources given at once, no token and nobody to
+ask, and where each came from. ``errors.explain`` uses these entries."""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from nanoctl.domain import errors as e
+from nanoctl.domain.model import MAX_TOKEN_INPUT, MAX_TOKEN_LENGTH
+from nanoctl.domain.origins import TokenOrigin
+from nanoctl.entrypoints.words import os_reason, source, token_file
+from nanoctl.entrypoints.words.context import Context, sentence_commands
+
+_NO_TOKEN = "Set NANOSERVICES_TOKEN, pipe it to {login_stdin}, or run {login} in a terminal."
+
+SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
+    e.TokenFromTerminal: (
+        "`--token -` reads the token from a pipe, but standard input is a terminal.",
+        "Pipe the token in ({piped_login}), or run {login} to be prompted with hidden input.",
+    ),
+    e.MalformedToken: (
+        "The token from {source} is malformed: {what}.",
+        f"Copy the whole token again; it is 1 to {MAX_TOKEN_LENGTH} visible ASCII characters.",
+    ),
+    e.TokenFileUnusable: ("{what}", "{next}"),
+    e.ConflictingTokenSources: (
+        "Both {first} and {second} are {given}; nanoctl will not guess which token to use.",
+        "{next}",
+    ),
+    e.NoTokenAvailable: ("{what}", "{next}"),
+}
+
+
+@singledispatch
+def phrases(error: e.NanoctlError, context: Context) -> dict[str, str]:
+    """The words a token input error's sentence needs beyond its facts."""
+    return {}
+
+
+@phrases.register
+def _(error: e.MalformedToken, context: Context) -> dict[str, str]:
+    where = (
+        source(error.origin)
+        if error.path is None
+        else f"the file {token_file(error.path, error.origin)}"
+    )
+    if error.problem == "too_much_input" and error.path is not None:
+        return {"source": where, "what": f"the file holds more than {MAX_TOKEN_INPUT:,} bytes"}
+    return {"source": where, "what": _TOKEN_PROBLEMS[error.problem]}
+
+
+@phrases.register
+def _(error: e.TokenFileUnusable, context: Context) -> dict[str, str]:
+    from_env = error.origin is TokenOrigin.ENVIRONMENT_FILE
+    named_by = "NANOSERVICES_TOKEN_FILE" if from_env else "--token-file"
+    if error.problem == "empty_path":
+        what = f"{named_by} is set but empty." if from_env else f"{named_by} was given no path."
+        return {"what": what, "next": _TOKEN_FILE_FIXES["missing"].format(named_by=named_by)}
+    if error.shown_path is None:
+        file = f"named by {named_by} (not shown: it does not start with / or ./)"
+    else:
+        file = token_file(error.shown_path, error.origin)
+    problem = _TOKEN_FILE_PROBLEMS[error.problem].format(reason=os_reason(error.errno))
+    if error.problem in ("fifo", "not_regular"):
+        next_step = (
+            _NOT_A_FILE_ENV if from_env else _NOT_A_FILE_FLAG.format(**sentence_commands(context))
+        )
+    else:
+        next_step = _TOKEN_FILE_FIXES[error.problem].format(named_by=named_by)
+    return {"what": f"The token file {file} {problem}.", "next": next_step}
+
+
+@phrases.register
+def _(error: e.ConflictingTokenSources, context: Context) -> dict[str, str]:
+    from_env = error.first is TokenOrigin.ENVIRONMENT
+    return {
+        "first": _SOURCE_NAMES[error.first],
+        "second": _SOURCE_NAMES[error.second],
+        "given": "set" if from_env else "given",
+        "next": "Unset one of them." if from_env else "Pass only one of them.",
+    }
+
+
+@phrases.register
+def _(error: e.NoTokenAvailable, context: Context) -> dict[str, str]:
+    if error.no_interaction:
+        what = "No token given, and --no-interaction forbids prompting for one."
+    else:
+        what = "No token given and no terminal to prompt for one."
+    if error.ci:
+        return {
+            "what": what,
+            "next": "In CI, store the token as a secret and expose it as NANOSERVICES_TOKEN, "
+            f"or pipe it to {context.nanoctl('login', '--token', '-')}.",
+        }
+    return {"what": what, "next": _NO_TOKEN.format(**sentence_commands(context))}
+
+
+_TOKEN_PROBLEMS: dict[e.TokenProblem, str] = {
+    "empty": "it is empty",
+    "too_long": f"it is longer than {MAX_TOKEN_LENGTH} characters",
+    "several_lines": "it spans several lines",
+    "bad_characters": "it contains spaces, control or non-ASCII characters",
+    "too_much_input": f"the input goes on past {MAX_TOKEN_INPUT:,} characters",
+}
+_TOKEN_FILE_PROBLEMS: dict[e.TokenFileProblem, str] = {
+    "missing": "does not exist",
+    "directory": "is a directory",
+    "fifo": "is a named pipe; nanoctl reads a token only from a regular file",
+    "not_regular": "is not a regular file",
+    "unreadable": "cannot be read: {reason}",
+}
+_TOKEN_FILE_FIXES: dict[e.TokenFileProblem, str] = {
+    "missing": "Give {named_by} the path of the file that holds the token.",
+    "directory": "Name the file in it that holds the token.",
+    "unreadable": "Make the file readable by your user, or name another one.",
+}
+_NOT_A_FILE_ENV = "Write the token to a regular file, or pass it in NANOSERVICES_TOKEN."
+_NOT_A_FILE_FLAG = "Pipe the token to {login_stdin} instead."
+_SOURCE_NAMES: dict[TokenOrigin, str] = {
+    TokenOrigin.FLAG: "--token",
+    TokenOrigin.STDIN: "--token -",
+    TokenOrigin.FILE: "--token-file",
+    TokenOrigin.ENVIRONMENT: "NANOSERVICES_TOKEN",
+    TokenOrigin.ENVIRONMENT_FILE: "NANOSERVICES_TOKEN_FILE",
+    TokenOrigin.LEGACY: "--import-legacy",
+}
