@@ -31,7 +31,7 @@ from nanoctl.domain.handover_errors import CommandNotExecutable, CommandNotFound
 from nanoctl.domain.legacy.errors import LegacyFileBehindLink, LegacyTokenUnreadable
 from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.cli.table import GLOBAL_OPTIONS
-from nanoctl.entrypoints.cli.terminal_lines import fitted, stream_of
+from nanoctl.entrypoints.cli.terminal_lines import fitted, line_width
 from nanoctl.entrypoints.words.context import Context
 from nanoctl.entrypoints.words.errors import explain
 from nanoctl.entrypoints.words.shown import shown
@@ -113,7 +113,7 @@ def report(
         io.error_output.write(safe_traceback(error), type=Type.RAW, verbosity=Verbosity.QUIET)
     line = message if isinstance(domain_error, Cancelled) else f"Error: {message}"
     red = io.error_output.is_decorated()
-    for part in fitted(line, stream_of(io.error_output)):
+    for part in fitted(line, line_width(io, io.error_output)):
         written = f"\x1b[31m{part}\x1b[0m" if red else part
         io.error_output.write_line(written, type=Type.RAW, verbosity=Verbosity.QUIET)
     return code
