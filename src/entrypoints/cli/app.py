@@ -15,6 +15,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -156,13 +157,20 @@ class NanoctlApplication(Application):
             command = self._command_named_in(io)
             return report(error, io, command, self._words(error, command))
 
-    def _words(self, error: BaseException, command: Command | None) -> Context | None:
+    def _words(self, error: BaseException, command: Command | None) -> Context:
         """What the words of ``error`` may say of this run: its selection, when a command
-        built the container (a Ctrl-C is not the moment to resolve it)."""
-        if self._container is None or isinstance(error, KeyboardInterrupt):
-            return None
-        from nanoctl.entrypoints.words.context import context_of_run
+        built the container (a Ctrl-C is not the moment to resolve it); in any case the
+        tokens it met, which they never show."""
+        from nanoctl.entrypoints.words.context import Context, RunTokens, context_of_run
 
+        if self._container is None:
+            flag = None
+            if self._io is not None:
+                with suppress(Exception):  # a command line cleo could not read: no --token
+                    flag = _option(self._io, "token")
+            return Context(secrets=tuple(RunTokens(os.environ, flag)))
+        if isinstance(error, KeyboardInterrupt):
+            return Context(secrets=tuple(self._container.run_tokens()))
         return context_of_run(self._container, command.name if command is not None else None)
 
     def _command_named_in(self, io: IO) -> Command | None:

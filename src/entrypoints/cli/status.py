@@ -196,7 +196,7 @@ def environment_not_listed(origin: TokenOrigin) -> str:
 
 def legacy_line(files: list[LegacyFile], context: Context) -> str:
     """The one line `status` adds when the old nanoctl left a token on disk."""
-    shown = ", ".join(esc(_place(file)) for file in files)
+    shown = ", ".join(esc(context.shown(_place(file))) for file in files)
     run = context.nanoctl("login", "--import-legacy")
     return f"  Old nanoctl:  an unsafe token file at {shown}; run {run} to import it"
 
@@ -205,7 +205,7 @@ def legacy_note(files: list[LegacyFile], context: Context) -> str:
     """The same, on stderr, when status fails because nothing is logged in."""
     run = context.nanoctl("login", "--import-legacy")
     return (
-        f"the old nanoctl saved a token at {', '.join(_place(file) for file in files)}; "
+        f"the old nanoctl saved a token at {', '.join(context.shown(_place(f)) for f in files)}; "
         f"run {run} to import it and remove the unsafe copy."
     )
 
