@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
-from urllib.parse import urlsplit
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
 
 from nanoctl.domain.errors import (
     InsecureApiUrl,
@@ -180,6 +181,35 @@ class ApiUrl:
         """Append ``path`` to the base without losing its prefix."""
         return f"{self.value}/{path.lstrip('/')}"
 
+    def contains(self, url: str) -> bool:
+        """Whether the absolute ``url`` lies under this API, where its token may go."""
+        return self.difference(url) is None
+
+    def difference(self, url: str) -> UrlDifference | None:  # noqa: PLR0911 - one per part
+        """How the absolute ``url`` lies outside this API, or None when it lies under it:
+        the same scheme, host and port (a default port written or not), no user name or
+        password, and a path under this one's on a segment boundary (``/base/x``, not
+        ``/base-x``), judged after its dot segments are resolved as a server could resolve
+        them (``%2e`` as ``.``, ``%2f`` and backslashes as ``/``)."""
+        try:
+            theirs, ours = urlsplit(url.strip()), urlsplit(self.value)
+            their_port, our_port = theirs.port, ours.port
+        except ValueError:
+            return "unparseable"
+        if theirs.scheme.lower() != ours.scheme:
+            return "scheme"
+        if theirs.username is not None or theirs.password is not None:
+            return "userinfo"
+        if (theirs.hostname or "") != (ours.hostname or ""):
+            return "host"
+        if (their_port or _DEFAULT_PORTS[ours.scheme]) != (our_port or _DEFAULT_PORTS[ours.scheme]):
+            return "port"
+        prefix = ours.path.rstrip("/")
+        path = _resolved_path(theirs.path or "/")
+        if path != prefix and not path.startswith(f"{prefix}/"):
+            return "path"
+        return None
+
     def __str__(self) -> str:
         return self.value
 
@@ -210,6 +240,50 @@ def masked_url(raw: str) -> str:
     if "@" in rest[start:]:
         rest = f"{rest[:start]}***@{rest[rest.rindex('@') + 1 :]}"
     return rest + tail
+
+
+def redirect_location(url: str, location: str) -> tuple[str, str] | None:
+    """Where a redirect from ``url`` to ``location`` points: its origin
+    (``scheme://host:port``) and its path, without userinfo, query or fragment; None when
+    the Location cannot be read as a URL."""
+    try:
+        parts = urlsplit(urljoin(url, location.strip()))
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}{port}", parts.path
+
+
+UrlDifference = Literal["unparseable", "scheme", "userinfo", "host", "port", "path"]
+"""How a URL lies outside an API URL (``ApiUrl.difference``)."""
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_SERVER_SLASHES = re.compile(r"%2[eEfF]|%5[cC]|\\")
+
+
+def _resolved_path(path: str) -> str:
+    """``path`` with its dot segments removed (RFC 3986, 5.2.4), reading ``%2e`` as ``.``
+    and ``%2f``, ``%5c`` and ``\\`` as ``/``, since some servers decode them first: a path
+    that could climb out of the API's prefix on some server is judged as climbing out."""
+    plain = _SERVER_SLASHES.sub(lambda m: "." if m[0][-1] in "eE" else "/", path)
+    kept: list[str] = []
+    segments = plain.split("/")
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if segment == "..":
+            if len(kept) > 1:
+                kept.pop()
+            if last:
+                kept.append("")
+        elif segment == ".":
+            if last:
+                kept.append("")
+        else:
+            kept.append(segment)
+    resolved = "/".join(kept)
+    return resolved if resolved.startswith("/") else f"/{resolved}"
 
 
 def _is_loopback(host: str) -> bool:

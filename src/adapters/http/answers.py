@@ -8,7 +8,6 @@ reported with its target, never followed; anything else is an unexpected respons
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
 
 from nanoctl.adapters.diagnostics import Diagnostics
 from nanoctl.adapters.http.failures import BodyRefused, Failure, classify
@@ -25,7 +24,7 @@ from nanoctl.domain.errors import (
     TokenRejected,
     UnexpectedStatus,
 )
-from nanoctl.domain.model import ApiUrl, Identity, Token
+from nanoctl.domain.model import ApiUrl, Identity, Token, redirect_location
 
 if TYPE_CHECKING:  # requests costs ~70 ms: only validate() imports it
     import requests
@@ -118,16 +117,11 @@ def redirect_target(location: str | None, exchange: Exchange) -> tuple[str | Non
     the Location could be read; None for no Location header."""
     if not location:
         return None, True
-    try:
-        parts = urlsplit(urljoin(exchange.url, location.strip()))
-        host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
-    except ValueError:
+    where = redirect_location(exchange.url, location)
+    if where is None:
         return None, False
-    if ":" in host:
-        host = f"[{host}]"
-    shown = f"{parts.scheme}://{host}{port}{parts.path}"
-    return printable(exchange.redact(shown), 200), True
+    origin, path = where
+    return printable(exchange.redact(f"{origin}{path}"), 200), True
 
 
 def printable(text: str, limit: int) -> str:
