@@ -12,6 +12,8 @@ from nanoctl.entrypoints.api import (
     login,
     logout,
     profiles,
+    request,
+    session,
     token,
 )
 
@@ -23,5 +25,7 @@ __all__ = [
     "login",
     "logout",
     "profiles",
+    "request",
+    "session",
     "token",
 ]

@@ -33,6 +33,7 @@ from nanoctl.adapters.terminal.token_sources import (
 from nanoctl.domain.errors import NanoctlError
 from nanoctl.domain.model import ApiUrl, Credential
 from nanoctl.domain.ports import (
+    ApiClient,
     Clock,
     CommandRunner,
     Profiles,
@@ -48,8 +49,10 @@ from nanoctl.entrypoints.messages.context import Context, RunTokens
 from nanoctl.entrypoints.settings import Settings
 
 if TYPE_CHECKING:  # the use cases are imported when built, below
+    from nanoctl.adapters.http.api_client import RequestsApiClient
     from nanoctl.adapters.store.store_directory import StoreDirectory
     from nanoctl.domain.authenticate import Authenticate, InteractiveLogin, TokenSources
+    from nanoctl.domain.call_api import CallApi
     from nanoctl.domain.check_credential import CheckCredential
     from nanoctl.domain.current_credential import ResolveCredential
     from nanoctl.domain.import_legacy import ImportLegacyCredential, OfferLegacyImport
@@ -206,6 +209,27 @@ def _confirmation(
 
 def _environment_token(invocation: Invocation, warnings: Warnings) -> EnvironmentTokenSource:
     return EnvironmentTokenSource(invocation.environ, warnings)
+
+
+def _api_client(settings: Settings, diagnostics: Diagnostics) -> RequestsApiClient:
+    """`nanoctl api`'s requests and ``api.session()``: the validator's limits and retries."""
+    # Imported here: the HTTP adapter's modules cost ~2 ms that logout never needs.
+    from nanoctl.adapters.http.api_client import RequestsApiClient
+    from nanoctl.adapters.http.retries import RetryPolicy
+    from nanoctl.adapters.http.transport import HttpLimits
+
+    return RequestsApiClient(
+        settings.user_agent,
+        limits=HttpLimits(timeout=settings.http_timeout, deadline=settings.http_deadline),
+        retries=RetryPolicy(),
+        diagnostics=diagnostics,
+    )
+
+
+def _call_api(resolve: ResolveCredential, client: ApiClient, selection: Selection) -> CallApi:
+    from nanoctl.domain.call_api import CallApi  # api only
+
+    return CallApi(resolve, client, selection)
 
 
 def _command_runner(invocation: Invocation) -> CommandRunner:
@@ -452,6 +476,11 @@ class Container(containers.DeclarativeContainer):
     )
     check_credential = providers.Factory(
         _check_credential, resolve=resolve_credential, validator=validator, clock=clock
+    )
+    # `nanoctl api` and api.session() (issue #24)
+    api_client = providers.Singleton(_api_client, settings, diagnostics)
+    call_api = providers.Factory(
+        _call_api, resolve=resolve_credential, client=api_client, selection=selection
     )
 
 

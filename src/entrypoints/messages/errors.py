@@ -18,6 +18,7 @@ from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.messages import (
     TOKEN_PAGE,
     api_failures,
+    api_requests,
     handover,
     legacy,
     os_reason,
@@ -164,6 +165,7 @@ _SENTENCES.update(legacy.SENTENCES)  # the old Node nanoctl's token files (issue
 _SENTENCES.update(handover.SENTENCES)  # `token` and `exec`
 _SENTENCES.update(selection.SENTENCES)
 _SENTENCES.update(api_failures.SENTENCES)  # exit 4
+_SENTENCES.update(api_requests.SENTENCES)  # `nanoctl api` and api.session() (issue #24)
 
 
 @singledispatch
@@ -177,6 +179,8 @@ def _phrases(error: e.NanoctlError, context: Context) -> dict[str, str]:
         return selection.phrases(error, context)
     if isinstance(error, e.ApiUnavailable):
         return api_failures.phrases(error, context)
+    if isinstance(error, api_requests.ERRORS):
+        return api_requests.phrases(error, context)
     return legacy.phrases(error, context)
 
 
