@@ -20,7 +20,7 @@ import pytest
 from tests.integration.cli_harness import NANOCTL, environment
 from tests.integration.in_process import run_nanoctl
 
-COMMANDS = ["completions", "exec", "help", "login", "logout", "status", "token", "whoami"]
+COMMANDS = ["api", "completions", "exec", "help", "login", "logout", "status", "token", "whoami"]
 GLOBAL_SHORT = ["-h", "-q", "-V", "-n", "-v", "-vv", "-vvv"]
 SHELL_NAMES = ["bash", "zsh", "fish"]
 NEXT = (

@@ -100,9 +100,7 @@ def test_the_flaky_token_fails_once_then_is_served(server: ReferenceServer) -> N
 
 
 def test_echo_sends_the_request_back_authorization_included(server: ReferenceServer) -> None:
-    status, headers, body = ask(
-        server, "PUT", "/echo?a=1", body=b"hello", headers={"X-Mine": "yes"}
-    )
+    status, _, body = ask(server, "PUT", "/echo?a=1", body=b"hello", headers={"X-Mine": "yes"})
     echoed = json.loads(body)
     assert status == 200
     assert echoed["method"] == "PUT"
