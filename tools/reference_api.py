@@ -24,7 +24,8 @@ Endpoints (the README's reference-server section lists them too):
   (``Authorization`` too), the body, its size and SHA-256. ``?charset=`` encodes the answer
   in that charset (and declares it), ``?type=`` declares another Content-Type (``type=``:
   none), ``?header=1`` sends the Authorization back in ``X-Echoed-Authorization`` too,
-  ``?split=N`` sends it N bytes at a time (chunked, 50 ms apart).
+  ``?split=N`` sends it N bytes at a time (chunked; each piece a chunk of its own, which a
+  client reads apart), ``interval=`` seconds apart.
 - ``GET /stream?size=N``: 200, N bytes, chunked: ``kind=text`` (lines, ``text/plain``) or
   ``kind=binary`` (``application/octet-stream``); ``chunk=`` bytes per chunk (64 KiB),
   ``interval=`` seconds between chunks, ``pause=`` seconds of silence half-way,
@@ -219,7 +220,8 @@ def _echo(handler: _Handler, owner: ReferenceServer, rest: str, params: dict[str
         _send_typed(handler, payload, content_type, headers)
         return
     pieces = [payload[start : start + split] for start in range(0, len(payload), split)]
-    send_chunked(handler, owner, 200, content_type, pieces, interval=0.05, headers=headers)
+    interval = float(params.get("interval") or 0)
+    send_chunked(handler, owner, 200, content_type, pieces, interval=interval, headers=headers)
 
 
 def _send_typed(handler: _Handler, body: bytes, content_type: str, headers: dict[str, str]) -> None:

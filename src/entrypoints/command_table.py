@@ -95,6 +95,12 @@ def _exec() -> Command:
     return ExecCommand()
 
 
+def _api() -> Command:
+    from nanoctl.entrypoints.commands.api import ApiCommand
+
+    return ApiCommand()
+
+
 def _whoami() -> Command:
     from nanoctl.entrypoints.commands.status import StatusCommand
 
@@ -128,6 +134,7 @@ COMMANDS: tuple[CommandEntry, ...] = (
     CommandEntry("whoami", "Alias of `status`.", _whoami),
     CommandEntry("token", "Print the current token for another tool: `nanoctl token | …`.", _token),
     CommandEntry("exec", "Run a command with the current token in its environment.", _exec),
+    CommandEntry("api", "Call the API with the current token: `nanoctl api /login`.", _api),
     CommandEntry("help", "Show a command's help page: `nanoctl help login`.", _help),
     CommandEntry(
         "completions",

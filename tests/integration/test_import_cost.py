@@ -22,7 +22,10 @@ does not use:
 - ``token`` costs what ``status --offline`` costs, without even the HTTP adapter's
   modules; with ``NANOSERVICES_TOKEN`` no crypto or keyring either;
 - ``exec`` without ``--check`` sends no request: no HTTP, and with ``NANOSERVICES_TOKEN``
-  no crypto or keyring.
+  no crypto or keyring;
+- ``api`` loads nothing that ``status`` does not, but its own modules (the benchmark keeps
+  ``api /login`` within 5 % of ``status``); with ``NANOSERVICES_TOKEN`` no crypto or keyring;
+  its help page nothing heavy.
 
 benchmarks/startup.py measures the time; these tests keep the imports honest.
 """
@@ -437,3 +440,55 @@ def test_the_runner_sees_what_a_command_imports(env: dict[str, str], workdir: Pa
 
     assert run.loaded(("requests",)), "the runner did not record the imports of the command"
     assert "nanoctl.entrypoints.cli" in run.modules
+
+
+# --- api -------------------------------------------------------------------------------------
+
+API_OWN = frozenset(
+    {
+        "nanoctl.adapters.http.api_client",
+        "nanoctl.adapters.http.api_session",
+        "nanoctl.domain.answer_masking",
+        "nanoctl.domain.api_request",
+        "nanoctl.domain.call_api",
+        "nanoctl.domain.masking",
+        "nanoctl.domain.request_errors",
+        "nanoctl.entrypoints.commands.api",
+    }
+)
+"""nanoctl's own modules of `api` (its command, request, use case, session and masks)."""
+
+
+def test_api_imports_no_more_than_status_does_but_its_own_modules(
+    env: dict[str, str], workdir: Path, reference_server: ReferenceServer
+) -> None:
+    """The benchmark keeps `api /login` within 5 % of `status`: it may load nothing else."""
+    store_credential(env)
+    status = run_nanoctl("status", env=env, workdir=workdir)
+    api = run_nanoctl("api", "/login", env=env, workdir=workdir)
+
+    assert status.returncode == api.returncode == 0, api.stderr
+    assert json.loads(api.stdout)["username"] == "ada"
+    extra = sorted(api.modules - status.modules - API_OWN)
+    assert extra == [], f"`nanoctl api /login` imports what `status` does not: {extra[:8]}"
+    api.assert_not_loaded((*KEYRING, "getpass", *PYDANTIC_MODELS))
+
+
+def test_api_with_the_environments_token_imports_no_crypto_or_keyring(
+    env: dict[str, str], workdir: Path
+) -> None:
+    env["NANOSERVICES_TOKEN"] = VALID
+
+    run = run_nanoctl("api", "/deploy-status/web", env=env, workdir=workdir)
+
+    assert run.returncode == 0, run.stderr
+    run.assert_not_loaded((*CRYPTO, *KEYRING, "getpass", *PYDANTIC_MODELS))
+
+
+def test_api_help_imports_nothing_heavy(env: dict[str, str], workdir: Path) -> None:
+    for args in (("help", "api"), ("api", "--help")):
+        run = run_nanoctl(*args, env=env, workdir=workdir)
+
+        assert run.returncode == 0, run.stderr
+        assert "nanoctl api /deploy-status/my-service" in run.stdout
+        run.assert_not_loaded((*HEAVY, *HTTP_ADAPTER))
