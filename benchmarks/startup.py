@@ -23,8 +23,13 @@ baselines round by round in a shuffled order, so machine noise hits all alike:
 The floors pay the interpreter's teardown like the commands do, which is how a
 command can beat its floor. `nanoctl help login` (cleo's page of a command) and
 `nanoctl logout (default dir)` (no NANOCTL_CONFIG_DIR, as most users run it) and
-`nanoctl exec -- true` (env token; it also starts and waits for a child) are shown
-without a target.
+`nanoctl exec -- true` (env token; it also starts and waits for a child; its output is a
+pipe, so it is masked) and `nanoctl exec --no-mask -- true` are shown without a target.
+
+The cost of masking per MB: `nanoctl exec -- cat FILE` of a 100 MiB text file (random
+base64 lines, the token in one line of 100) read through a pipe, masked and with
+--no-mask, interleaved like the rest; their difference over the file's size is printed as
+"masked overhead" (ms per MB, of wall time and of CPU time).
 
 Each command has its own fresh temporary HOME (NANOCTL_CONFIG_DIR inside it,
 NANOCTL_KEYRING=0, a minimal environment). For `status --offline` and `token` a
@@ -49,6 +54,7 @@ misbehaved (wrong exit status or output) or the install is stale.
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -103,6 +109,9 @@ class Case:
     expect_empty_stdout: bool = False
     stdin: bytes | None = None
     """What the command reads on stdin (None: /dev/null)."""
+    drain: bool = False
+    """stdout is a large stream: read from the pipe and thrown away, its size checked
+    against ``expect_stdout`` (a byte count)."""
     samples: list[float] = field(default_factory=list)
     cpu_samples: list[float] = field(default_factory=list)
 
@@ -115,14 +124,17 @@ class Case:
         """Wall ms and CPU ms (user + system) of one run."""
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        done = subprocess.run(
-            self.argv,
-            env=self.env,
-            input=self.stdin,
-            stdin=subprocess.DEVNULL if self.stdin is None else None,
-            capture_output=True,
-            check=False,
-        )
+        if self.drain:
+            done = drained(self.argv, self.env)
+        else:
+            done = subprocess.run(
+                self.argv,
+                env=self.env,
+                input=self.stdin,
+                stdin=subprocess.DEVNULL if self.stdin is None else None,
+                capture_output=True,
+                check=False,
+            )
         elapsed = (time.perf_counter() - start) * 1000.0
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000.0
@@ -139,8 +151,68 @@ class Case:
             problem = f"stdout lacks {self.expect_stdout!r}"
         elif self.expect_empty_stdout and out.strip():
             problem = "stdout is not empty"
+        if self.drain and problem is None and out != self.expect_stdout:
+            problem = f"{out} bytes on stdout, not {self.expect_stdout}"
         if problem:
             raise Misbehaved(f"{self.name}: {problem}\n--- stdout\n{out}--- stderr\n{err}")
+
+
+def drained(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    """``argv`` with its stdout read from a pipe and thrown away: the result's stdout is
+    the number of bytes read."""
+    with (
+        tempfile.TemporaryFile() as err,
+        subprocess.Popen(
+            argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err
+        ) as process,
+    ):
+        stdout = process.stdout
+        received = 0
+        while stdout is not None and (chunk := stdout.read1(1 << 20)):
+            received += len(chunk)
+        code = process.wait()
+        err.seek(0)
+        errors = err.read()
+    return subprocess.CompletedProcess(argv, code, str(received).encode(), errors)
+
+
+STREAM_MIB = 100
+STREAM_MASKED = "nanoctl exec -- cat 100 MiB"
+STREAM_UNMASKED = "nanoctl exec --no-mask -- cat 100 MiB"
+
+
+def stream_file(directory: Path) -> tuple[Path, int, int]:
+    """A STREAM_MIB MiB text file of random base64 lines, the token in one line of 100:
+    its path, its size, and the size of what `exec` passes on masked."""
+    token = reference_server.VALID.encode()
+    rng = random.Random(25)
+    lines, tokens = [], 0
+    for number in range(STREAM_MIB * 1024 * 1024 // 128):
+        body = base64.b64encode(rng.randbytes(95))[:127]
+        if number % 100 == 0:
+            body = token + b" " + body[: 126 - len(token)]
+            tokens += 1
+        lines.append(body + b"\n")
+    path = directory / "stream.txt"
+    path.write_bytes(b"".join(lines))
+    size = path.stat().st_size
+    return path, size, size - tokens * (len(token) - len(b"***"))
+
+
+def masking_overhead(rows: Sequence[Row], stream_bytes: int) -> str | None:
+    """The masked overhead per MB from the two stream rows' medians."""
+    by_name = {row.name: row for row in rows}
+    masked, unmasked = by_name.get(STREAM_MASKED), by_name.get(STREAM_UNMASKED)
+    if masked is None or unmasked is None:
+        return None
+    mb = stream_bytes / 1e6
+    wall = (masked.median - unmasked.median) / mb
+    cpu = (masked.cpu_median - unmasked.cpu_median) / mb
+    return (
+        f"masked overhead: {wall:.2f} ms per MB of wall time, {cpu:.2f} ms per MB of CPU "
+        f"({STREAM_MIB} MiB through `exec -- cat`: {masked.median:.0f} ms ({masked.cpu_median:.0f}"
+        f" CPU) masked, {unmasked.median:.0f} ms ({unmasked.cpu_median:.0f} CPU) with --no-mask)"
+    )
 
 
 class Misbehaved(Exception):
@@ -245,6 +317,7 @@ def build_cases(stack: ExitStack, script: Path, python: Path, server_url: str) -
     seed_with_pty(script, status_env)
     login_env = env_for("login")
     login_env["NANOSERVICES_TOKEN"] = reference_server.VALID
+    stream, stream_size, masked_size = stream_file(fresh_home(stack, "stream"))
     # What a user without NANOCTL_CONFIG_DIR runs: the default config dir is looked up.
     default_dir_env = env_for("logout-default-dir")
     del default_dir_env["NANOCTL_CONFIG_DIR"]
@@ -313,6 +386,30 @@ def build_cases(stack: ExitStack, script: Path, python: Path, server_url: str) -
             "F2",
             None,
             expect_empty_stdout=True,
+        ),
+        Case(
+            "nanoctl exec --no-mask -- true",
+            [*nanoctl, "exec", "--no-mask", "--", "true"],
+            login_env,
+            "F2",
+            None,
+            expect_empty_stdout=True,
+        ),
+        Case(
+            STREAM_MASKED,
+            [*nanoctl, "exec", "--", "cat", str(stream)],
+            login_env,
+            STREAM_UNMASKED,
+            None,
+            expect_stdout=str(masked_size),
+            drain=True,
+        ),
+        Case(
+            STREAM_UNMASKED,
+            [*nanoctl, "exec", "--no-mask", "--", "cat", str(stream)],
+            login_env,
+            expect_stdout=str(stream_size),
+            drain=True,
         ),
         Case(
             "nanoctl login (env token)",
@@ -693,6 +790,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     meta["load_after"] = _load()
     rows = summarise(cases)
+    stream_bytes = next(
+        (int(case.expect_stdout or 0) for case in cases if case.name == STREAM_UNMASKED), 0
+    )
+    meta["masked_overhead"] = masking_overhead(rows, stream_bytes)
     failed = [row.name for row in rows if row.passed is False]
     if args.json:
         results = json_results(rows)
@@ -700,6 +801,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps({"meta": meta, "baselines": baselines, "results": results}, indent=2))
     else:
         print(render(rows, meta))
+        if meta["masked_overhead"]:
+            print(meta["masked_overhead"])
         print()
         if args.markdown:
             print(render_markdown(rows, meta))

@@ -9,6 +9,7 @@ from nanoctl.adapters.diagnostics import Event
 from nanoctl.domain.api_request import ApiRequest
 from nanoctl.domain.errors import InvalidToken
 from nanoctl.domain.model import ApiUrl, Credential, Identity, ProfileName, Token, TokenOrigin
+from nanoctl.domain.ports import OutputMasking
 from nanoctl.domain.store_errors import StorageError
 
 
@@ -119,18 +120,21 @@ class FakeReplaceConfirmation:
 
 
 class FakeCommandRunner:
-    """Runs nothing: records each command with the credential it was handed, and answers
-    with ``status`` (or raises ``error``, as a program that does not start)."""
+    """Runs nothing: records each command with the credential it was handed (and the
+    masking asked for, in ``maskings``), and answers with ``status`` (or raises ``error``,
+    as a program that does not start)."""
 
     def __init__(self, status: int = 0) -> None:
         self.status = status
         self.error: Exception | None = None
         self.runs: list[tuple[list[str], Credential]] = []
+        self.maskings: list[OutputMasking] = []
 
-    def run(self, command: Sequence[str], credential: Credential) -> int:
+    def run(self, command: Sequence[str], credential: Credential, masking: OutputMasking) -> int:
         if self.error is not None:
             raise self.error
         self.runs.append((list(command), credential))
+        self.maskings.append(masking)
         return self.status
 
 

@@ -245,6 +245,35 @@ class InvalidTimeout(UsageError):
         self.value = value
 
 
+class ConflictingMaskOptions(UsageError):
+    """`exec --mask --no-mask`: whether to hide the token in the program's output is not
+    ours to guess."""
+
+    kind = "conflicting_mask_options"
+
+
+class InvalidMaskSetting(UsageError):
+    """NANOCTL_MASK is neither on (1) nor off (0); ``value`` is what it holds."""
+
+    kind = "invalid_mask_setting"
+
+    def __init__(self, value: str) -> None:
+        super().__init__()
+        self.value = value
+
+    def __repr__(self) -> str:  # the value may be a token set in the wrong variable
+        return "InvalidMaskSetting()"
+
+    __str__ = __repr__
+
+
+class MaskingUnsupported(UsageError):
+    """`exec` was to hide the token in its program's output where nanoctl cannot relay it
+    (Windows: no SIGCHLD, no select on pipes)."""
+
+    kind = "masking_unsupported"
+
+
 # --- exit 1: nothing to work with -------------------------------------------
 
 

@@ -22,17 +22,25 @@ MIN_DERIVED_FORM = 8
 ordinary text; the token itself is always masked, whatever its length."""
 
 
+_HTML_SAFE_JSON = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+"""How Go's encoding/json escapes the characters HTML gives a meaning (its default)."""
+
+
 def token_forms(secret: str) -> tuple[str, ...]:
     """``secret`` and the encodings it travels in: base64 and base64url at each of the three
     byte offsets it can start at (so also inside a longer encoded text, as in
     ``printf 'x:%s' "$TOKEN" | base64``), URL-encoded (upper- and lower-case hex, with and
-    without ``/`` kept) and JSON-escaped (with ``/`` as is and as ``\\/``). Longest first."""
+    without ``/`` kept) and JSON-escaped (with ``/`` as is and as ``\\/``, as PHP writes it,
+    and with ``<``, ``>`` and ``&`` as ``\\u003c``, ``\\u003e``, ``\\u0026``, as Go's
+    encoding/json writes them). Longest first."""
+    escaped = json.dumps(secret)[1:-1]
     derived = {
         quote(secret, safe=""),
         _lower_hex(quote(secret, safe="")),
         quote(secret, safe="/"),
-        json.dumps(secret)[1:-1],
-        json.dumps(secret)[1:-1].replace("/", "\\/"),
+        escaped,
+        escaped.replace("/", "\\/"),
+        escaped.translate(_HTML_SAFE_JSON),
     }
     raw = secret.encode("utf-8")
     for offset in range(3):

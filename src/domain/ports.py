@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from nanoctl.domain.api_request import ApiRequest
 from nanoctl.domain.model import ApiUrl, Credential, Identity, ProfileName, Token, TokenOrigin
@@ -111,14 +111,22 @@ class ReplaceConfirmation(Protocol):
         ...
 
 
+OutputMasking = Literal["off", "not_at_terminal", "always"]
+"""Where the program `nanoctl exec` runs has the token hidden in its output (stdout and
+stderr): ``not_at_terminal`` (the default) in each one nobody watches at a terminal (a
+log, a pipe, a file, an agent's tool call), ``always`` at a terminal too, ``off`` in none."""
+
+
 class CommandRunner(Protocol):
     """Runs another program with a credential, the way `nanoctl exec` hands it over."""
 
-    def run(self, command: Sequence[str], credential: Credential) -> int:
+    def run(self, command: Sequence[str], credential: Credential, masking: OutputMasking) -> int:
         """Run ``command`` (a program and its arguments) with the credential's token and API
         URL in its environment, never in its arguments, on this process's standard streams;
-        wait for it. Its exit status as a shell reports it: its own code, or 128+N when
-        signal N ended it.
+        wait for it. Where ``masking`` says, its output reaches them with every form of the
+        token (``masking.token_forms``) replaced by ``***`` as it streams, none of it held
+        past the program's end. Its exit status as a shell reports it: its own code, or
+        128+N when signal N ended it.
 
         Raises CommandNotFound or CommandNotExecutable when it cannot be started.
         """

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Literal
 
 from nanoctl import __version__
-from nanoctl.domain.errors import InvalidTimeout
+from nanoctl.domain.errors import ConflictingMaskOptions, InvalidMaskSetting, InvalidTimeout
 from nanoctl.domain.model import ProfileName
+from nanoctl.domain.ports import OutputMasking
 from nanoctl.domain.selection import ApiUrlChoice, ProfileChoice
 
 API_URL_ENV = "NANOSERVICES_API_URL"
@@ -20,6 +21,9 @@ CONFIG_DIR_ENV = "NANOCTL_CONFIG_DIR"
 KEYRING_ENV = "NANOCTL_KEYRING"
 PROFILE_ENV = "NANOCTL_PROFILE"
 TIMEOUT_ENV = "NANOCTL_HTTP_TIMEOUT"
+MASK_ENV = "NANOCTL_MASK"
+_ON = ("1", "true", "yes", "on")
+_OFF = ("0", "false", "no", "off")
 DEFAULT_TIMEOUT = 10.0
 MAX_TIMEOUT = 600.0
 DEADLINE_TIMEOUTS = 3
@@ -98,6 +102,25 @@ def running_in_ci(environ: Mapping[str, str]) -> bool:
     """The CI variable is set (GitHub Actions, GitLab, CircleCI and others set CI=true):
     advice is then worded for a pipeline and its secrets."""
     return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def output_masking(environ: Mapping[str, str], *, mask: bool, no_mask: bool) -> OutputMasking:
+    """Where `exec` hides the token in its program's output: --mask (at a terminal too) or
+    --no-mask (nowhere), else NANOCTL_MASK (1 or 0, as those), else wherever the output is
+    not a terminal. Read by `exec` alone, so a bad value fails no other command."""
+    if mask and no_mask:
+        raise ConflictingMaskOptions()
+    if mask or no_mask:
+        return "always" if mask else "off"
+    raw = environ.get(MASK_ENV, "")
+    value = raw.strip().lower()
+    if not value:
+        return "not_at_terminal"
+    if value in _ON:
+        return "always"
+    if value in _OFF:
+        return "off"
+    raise InvalidMaskSetting(raw)
 
 
 def _config_dir(environ: Mapping[str, str]) -> Path:

@@ -104,7 +104,7 @@ def test_bash_offers_every_option_of_login_and_the_global_ones() -> None:
     ("command", "want"),
     [
         pytest.param("token", {"--api-url", "--header", "--json", "--reveal"}, id="token"),
-        pytest.param("exec", {"--api-url", "--check"}, id="exec"),
+        pytest.param("exec", {"--api-url", "--check", "--mask", "--no-mask"}, id="exec"),
         pytest.param(
             "api",
             API_OPTIONS,

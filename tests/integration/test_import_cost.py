@@ -22,7 +22,8 @@ does not use:
 - ``token`` costs what ``status --offline`` costs, without even the HTTP adapter's
   modules; with ``NANOSERVICES_TOKEN`` no crypto or keyring either;
 - ``exec`` without ``--check`` sends no request: no HTTP, and with ``NANOSERVICES_TOKEN``
-  no crypto or keyring;
+  no crypto or keyring; the relay and the mask of its output only where it masks
+  (``--no-mask`` loads neither), and no other command loads them;
 - ``api`` loads nothing that ``status`` does not, but its own modules (the benchmark keeps
   ``api /login`` within 5 % of ``status``); with ``NANOSERVICES_TOKEN`` no crypto or keyring;
   its help page nothing heavy.
@@ -76,6 +77,8 @@ SLOW_STDLIB = ("importlib.metadata", "getpass")
 # What `from pydantic import SecretStr` or a BaseModel costs beyond `import pydantic`
 # (which dependency-injector already does): ~50-100 ms.
 PYDANTIC_MODELS = ("pydantic.types", "pydantic.main", "pydantic.json_schema", "annotated_types")
+MASKING = ("nanoctl.domain.masking", "nanoctl.adapters.process")
+"""exec's program, and the relay that masks its output: loaded by exec alone."""
 HEAVY = (
     *SLOW_STDLIB,
     *HTTP,
@@ -287,7 +290,7 @@ def test_logout_with_nothing_stored_imports_no_http_crypto_or_keyring(
 
     assert run.returncode == 0, run.stderr
     assert "Not logged in" in run.stdout
-    run.assert_not_loaded((*HTTP, *CRYPTO, *KEYRING, *SLOW_STDLIB))
+    run.assert_not_loaded((*HTTP, *CRYPTO, *KEYRING, *SLOW_STDLIB, *MASKING))
 
 
 def test_logout_of_a_stored_credential_imports_no_http_or_crypto(
@@ -336,7 +339,7 @@ def test_status_offline_imports_no_http_or_keyring(
     assert reference_server.requests == []
     # it did decrypt the stored credential: the check below is about a real path
     assert run.loaded(CRYPTO)
-    run.assert_not_loaded((*HTTP, *KEYRING, *SLOW_STDLIB))
+    run.assert_not_loaded((*HTTP, *KEYRING, *SLOW_STDLIB, *MASKING))
 
 
 def test_status_offline_not_logged_in_imports_no_http_crypto_or_keyring(
@@ -362,7 +365,8 @@ def test_login_with_environment_token_imports_no_crypto_or_keyring(
     assert run.returncode == 0, run.stderr
     assert run.stdout == ""
     assert len(reference_server.requests_with(VALID)) == 1
-    run.assert_not_loaded((*CRYPTO, *KEYRING, "getpass"))  # requests loads importlib.metadata
+    # requests loads importlib.metadata
+    run.assert_not_loaded((*CRYPTO, *KEYRING, "getpass", *MASKING))
 
 
 def test_login_with_token_from_stdin_imports_no_crypto_or_keyring(
@@ -394,7 +398,9 @@ def test_token_of_a_stored_credential_imports_what_status_offline_does_without_h
     assert (run.returncode, run.stdout) == (0, f"{VALID}\n")
     assert reference_server.requests == []
     assert run.loaded(CRYPTO)  # it did decrypt the stored credential
-    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB, *PYDANTIC_MODELS))
+    run.assert_not_loaded(
+        (*HTTP, *HTTP_ADAPTER, *KEYRING, *SLOW_STDLIB, *PYDANTIC_MODELS, *MASKING)
+    )
 
 
 def test_token_from_the_environment_imports_no_crypto_or_keyring(
@@ -405,7 +411,7 @@ def test_token_from_the_environment_imports_no_crypto_or_keyring(
     run = run_nanoctl("token", "--header", env=env, workdir=workdir, reveals=VALID)
 
     assert (run.returncode, run.stdout) == (0, f"Authorization: Bearer {VALID}\n")
-    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *CRYPTO, *KEYRING, *SLOW_STDLIB))
+    run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *CRYPTO, *KEYRING, *SLOW_STDLIB, *MASKING))
 
 
 def test_exec_without_check_imports_no_http_crypto_or_keyring(
@@ -418,7 +424,20 @@ def test_exec_without_check_imports_no_http_crypto_or_keyring(
 
     assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
     assert reference_server.requests == []
+    assert run.loaded(MASKING)  # its output is a pipe: masked
     run.assert_not_loaded((*HTTP, *HTTP_ADAPTER, *CRYPTO, *KEYRING, *SLOW_STDLIB))
+
+
+def test_exec_no_mask_loads_neither_the_relay_nor_the_mask(
+    env: dict[str, str], workdir: Path
+) -> None:
+    env["NANOSERVICES_TOKEN"] = VALID
+
+    run = run_nanoctl("exec", "--no-mask", "--", "true", env=env, workdir=workdir)
+
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
+    assert run.loaded(("nanoctl.adapters.process.runner",))
+    run.assert_not_loaded(("nanoctl.domain.masking", "nanoctl.adapters.process.relay"))
 
 
 def test_token_help_and_exec_help_import_nothing_heavy(env: dict[str, str], workdir: Path) -> None:
@@ -426,7 +445,7 @@ def test_token_help_and_exec_help_import_nothing_heavy(env: dict[str, str], work
         run = run_nanoctl("help", name, env=env, workdir=workdir)
 
         assert run.returncode == 0, run.stderr
-        run.assert_not_loaded((*HEAVY, "nanoctl.adapters.process"))
+        run.assert_not_loaded((*HEAVY, *MASKING))
 
 
 # --- the harness itself ------------------------------------------------------------

@@ -45,6 +45,13 @@ def test_the_token_and_each_encoding_of_it_is_hidden() -> None:
         assert ODD.encode() not in out and b"***" in out
 
 
+def test_the_token_as_go_escapes_it_in_json_is_hidden() -> None:
+    """Go's encoding/json writes <, > and & as \\u003c, \\u003e and \\u0026 by default."""
+    token = "nano<tok>&en_7Kq2"
+    go_json = '"nano\\u003ctok\\u003e\\u0026en_7Kq2"'
+    assert masked(f'{{"token": {go_json}}}'.encode(), forms(token)) == b'{"token": "***"}'
+
+
 def test_base64_of_the_token_is_hidden_at_every_byte_offset() -> None:
     for prefix in (b"", b"x", b"x:", b"abc:", b"Basic "):
         for encode in (base64.b64encode, base64.urlsafe_b64encode):

@@ -6,11 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from nanoctl.domain.errors import InvalidApiUrl, InvalidProfileName, UsageError
+from nanoctl.domain.errors import (
+    ConflictingMaskOptions,
+    InvalidApiUrl,
+    InvalidMaskSetting,
+    InvalidProfileName,
+    UsageError,
+)
 from nanoctl.domain.model import DEFAULT_API_URL
 from nanoctl.domain.selection import ApiUrlChoice, SelectProfileAndApi
 from nanoctl.entrypoints.messages.errors import explain
-from nanoctl.entrypoints.settings import Settings
+from nanoctl.entrypoints.settings import Settings, output_masking
 from tests.fakes import FakeProfiles
 
 
@@ -103,3 +109,42 @@ def test_bad_http_timeout_is_a_usage_error_naming_the_variable(raw: str) -> None
     with pytest.raises(UsageError) as caught:
         Settings.from_environment({"NANOCTL_HTTP_TIMEOUT": raw})
     assert "NANOCTL_HTTP_TIMEOUT" in str(explain(caught.value))
+
+
+@pytest.mark.parametrize(
+    ("value", "want"),
+    [
+        (None, "not_at_terminal"),
+        ("", "not_at_terminal"),
+        ("  ", "not_at_terminal"),
+        ("1", "always"),
+        ("true", "always"),
+        (" Yes ", "always"),
+        ("on", "always"),
+        ("0", "off"),
+        ("false", "off"),
+        ("NO", "off"),
+        ("off", "off"),
+    ],
+)
+def test_nanoctl_mask_sets_where_exec_masks(value: str | None, want: str) -> None:
+    environ = {} if value is None else {"NANOCTL_MASK": value}
+    assert output_masking(environ, mask=False, no_mask=False) == want
+
+
+def test_the_mask_options_beat_nanoctl_mask_and_exclude_each_other() -> None:
+    assert output_masking({"NANOCTL_MASK": "0"}, mask=True, no_mask=False) == "always"
+    assert output_masking({"NANOCTL_MASK": "1"}, mask=False, no_mask=True) == "off"
+    assert output_masking({"NANOCTL_MASK": "bad"}, mask=True, no_mask=False) == "always"
+    with pytest.raises(ConflictingMaskOptions):
+        output_masking({}, mask=True, no_mask=True)
+
+
+def test_a_nanoctl_mask_that_is_neither_on_nor_off_is_refused_without_showing_a_token() -> None:
+    with pytest.raises(InvalidMaskSetting) as refused:
+        output_masking({"NANOCTL_MASK": "nano_valid_ada_7Kq2xR9mZ4"}, mask=False, no_mask=False)
+    assert "nano_valid" not in repr(refused.value)
+    assert "nano_valid" not in str(explain(refused.value))
+    with pytest.raises(InvalidMaskSetting) as mistyped:
+        output_masking({"NANOCTL_MASK": "2"}, mask=False, no_mask=False)
+    assert str(explain(mistyped.value)).startswith("NANOCTL_MASK='2' is neither 1 nor 0.")

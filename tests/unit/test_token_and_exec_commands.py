@@ -104,6 +104,41 @@ def test_exec_hands_the_current_credential_and_the_command_verbatim_to_the_runne
     assert cli.validator.seen == []
 
 
+@pytest.mark.parametrize(
+    ("options", "variable", "want"),
+    [
+        ("", None, "not_at_terminal"),
+        ("--mask ", None, "always"),
+        ("--no-mask ", None, "off"),
+        ("", "1", "always"),
+        ("", "0", "off"),
+        ("--mask ", "0", "always"),
+        ("--no-mask ", "1", "off"),
+    ],
+)
+def test_exec_hands_the_runner_where_to_mask_the_output(
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    options: str,
+    variable: str | None,
+    want: str,
+) -> None:
+    if variable is not None:
+        monkeypatch.setenv("NANOCTL_MASK", variable)
+    cli.store.credential = credential("good-token-0001")
+    assert cli.run(f"exec {options}-- deploy --mask") == (0, "", "")
+    assert cli.runner.maskings == [want]
+    assert cli.runner.runs[0][0] == ["deploy", "--mask"]  # after `--`: the program's own
+
+
+def test_exec_with_both_mask_options_runs_nothing(cli: Cli) -> None:
+    cli.store.credential = credential("good-token-0001")
+    code, out, err = cli.run("exec --mask --no-mask -- deploy")
+    assert (code, out) == (2, "")
+    assert err.startswith("Error: Both --mask and --no-mask are given;")
+    assert cli.runner.runs == []
+
+
 def test_exec_without_a_credential_runs_nothing(cli: Cli) -> None:
     assert cli.run("exec -- deploy") == (1, "", NOT_LOGGED_IN)
     assert cli.runner.runs == []

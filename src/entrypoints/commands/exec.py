@@ -19,6 +19,8 @@ class ExecCommand(NanoctlCommand):
     ]
     options: ClassVar[list[Option]] = [
         option("check", None, "Check the token with the API first (exit 3 or 4 as login)."),
+        option("mask", None, "Hide the token in the command's output at a terminal too."),
+        option("no-mask", None, "Never hide the token in the command's output."),
         API_URL_OPTION,
     ]
     help = """\
@@ -26,8 +28,14 @@ Runs the command with NANOSERVICES_TOKEN and NANOSERVICES_API_URL set in its env
 from the current credential; the token never appears in any command line. Its standard
 streams are nanoctl's (a terminal stays a terminal); everything after `--` is its own.
 
+Its output to a pipe, a file or a log passes through nanoctl, which replaces the token
+(and its base64, URL-encoded and JSON-escaped forms) with *** as it streams. At a terminal
+the command writes there itself, unmasked, unless --mask; --no-mask never masks.
+NANOCTL_MASK=1 or 0 sets the default (the options beat it).
+
   <info>nanoctl exec -- ./deploy.sh --prod</info>
   <info>nanoctl exec --check -- node scripts/release.js</info>
+  <info>nanoctl exec -- ./deploy.sh 2>&1 | tee deploy.log</info>   (the log gets ***)
 
 Offline unless --check. Signals sent to nanoctl (HUP INT QUIT TERM USR1 USR2 ALRM PIPE
 WINCH CONT TSTP) reach the command while it runs; nanoctl waits and exits with its status.
@@ -35,7 +43,15 @@ Exit codes: the command's own (128+N when signal N ended it); 1 not logged in, 2
 3 rejected or expired, 4 API unusable (--check), 5 storage, 126 not executable, 127 not found."""
 
     def handle(self) -> int:
+        # Here: `help exec` builds this command without the settings.
+        from nanoctl.entrypoints.settings import output_masking
+
         container = self.container
+        masking = output_masking(
+            container.invocation().environ,
+            mask=bool(self.option("mask")),
+            no_mask=bool(self.option("no-mask")),
+        )
         self.verbose_target()
         if self.option("check"):
             current = container.check_credential().check()
@@ -44,4 +60,4 @@ Exit codes: the command's own (128+N when signal N ended it); 1 not logged in, 2
         self.warn_if_credential_expires_soon(current.credential)
         command: list[str] = self.argument("program")
         self.verbose(running_line(current.credential.token.redact(command[0])))
-        return container.command_runner().run(command, current.credential)
+        return container.command_runner().run(command, current.credential, masking)

@@ -9,6 +9,7 @@ from functools import singledispatch
 from nanoctl.domain import errors as e
 from nanoctl.entrypoints.messages import os_reason
 from nanoctl.entrypoints.messages.context import Context
+from nanoctl.entrypoints.shown_words import shown
 
 _FIND_PROGRAM = "Check its name and PATH, or give its path ({exec_path})."
 
@@ -19,6 +20,22 @@ SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "Refusing to print the token on a terminal: it would stay in the scrollback and "
         "show in screen shares.",
         "Pipe or redirect it ({piped_token}), or pass --reveal to show it anyway.",
+    ),
+    e.ConflictingMaskOptions: (
+        "Both --mask and --no-mask are given; nanoctl will not guess whether to hide the "
+        "token in the command's output.",
+        "Give one: --mask hides it at a terminal too, --no-mask leaves the output as the "
+        "command writes it.",
+    ),
+    e.InvalidMaskSetting: (
+        "NANOCTL_MASK{shown} is neither 1 nor 0{not_shown}.",
+        "Set NANOCTL_MASK=1 to hide the token in a command's output at a terminal too, "
+        "NANOCTL_MASK=0 never to hide it, or unset it to hide it wherever the output is not "
+        "a terminal.",
+    ),
+    e.MaskingUnsupported: (
+        "Hiding the token in a command's output is not supported on Windows.",
+        "Run it with --no-mask (or NANOCTL_MASK=0) to pass its output on unmasked.",
     ),
     e.NoJsonOutput: (
         "`nanoctl {command}` has no JSON output: a token must not end up inside a logged "
@@ -69,6 +86,16 @@ def _(error: e.CommandNotExecutable, context: Context) -> dict[str, str]:
     if error.errno == errno.ENOEXEC:
         return {"what": "it is not in an executable format"}
     return {"what": os_reason(error.errno)}
+
+
+@phrases.register
+def _(error: e.InvalidMaskSetting, context: Context) -> dict[str, str]:
+    """The value is repeated only when it cannot be a token set in the wrong variable: a
+    word, or a short number (`2`, `-1`)."""
+    number = len(error.value) <= 3 and error.value.lstrip("+-").isdigit()
+    if shown(error.value) or number:
+        return {"shown": f"={error.value!r}", "not_shown": ""}
+    return {"shown": "", "not_shown": " (its value is not shown: it could be a token)"}
 
 
 @phrases.register
