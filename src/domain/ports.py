@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from nanoctl.domain.api_request import ApiRequest
 from nanoctl.domain.model import ApiUrl, Credential, Identity, ProfileName, Token, TokenOrigin
+
+if TYPE_CHECKING:  # only `nanoctl api` loads its request (every command loads the ports)
+    from nanoctl.domain.api_request import ApiRequest
 
 
 class TokenSource(Protocol):

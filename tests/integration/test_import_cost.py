@@ -511,3 +511,14 @@ def test_api_help_imports_nothing_heavy(env: dict[str, str], workdir: Path) -> N
         assert run.returncode == 0, run.stderr
         assert "nanoctl api /deploy-status/my-service" in run.stdout
         run.assert_not_loaded((*HEAVY, *HTTP_ADAPTER))
+
+
+def test_no_other_command_loads_the_modules_of_api(env: dict[str, str], workdir: Path) -> None:
+    """The ports name api's request for its type only: logout, status and login load none
+    of api's modules."""
+    env["NANOSERVICES_TOKEN"] = VALID
+    for args in (("logout",), ("status",), ("login",)):
+        run = run_nanoctl(*args, env=env, workdir=workdir)
+
+        assert run.returncode == 0, run.stderr
+        run.assert_not_loaded(sorted(API_OWN))
