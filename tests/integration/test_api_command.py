@@ -23,6 +23,7 @@ from tests.integration.cli_harness import (
     store_credential,
     url_env,
 )
+from tests.integration.conftest import ForwardingProxy
 from tests.integration.in_process import run_nanoctl
 
 MY_SERVICE = {
@@ -435,3 +436,52 @@ def test_the_help_page_shows_the_examples_and_the_options() -> None:
         "--api-url=API-URL",
     ):
         assert text in result.stdout, text
+
+
+# --- the network rules of every command ------------------------------------------------------
+
+
+def test_a_tls_api_is_verified_with_the_ca_bundle_the_environment_names(
+    tls_reference_server: ReferenceServer, ca_bundle: Path
+) -> None:
+    env = url_env(tls_reference_server, ref.VALID)
+    untrusted = run_nanoctl("api", "/deploy-status/web", env=env)
+    assert untrusted.exit_code == 4
+    assert "TLS verification failed" in one_line(untrusted)
+    assert tls_reference_server.requests == []
+
+    trusted = run_nanoctl("api", "/deploy-status/web", env={**env, "SSL_CERT_FILE": str(ca_bundle)})
+    assert (trusted.exit_code, json.loads(trusted.stdout)["serviceName"]) == (0, "web")
+
+
+def test_a_loopback_api_is_never_reached_through_a_proxy(
+    server: ReferenceServer, forwarding_proxy: ForwardingProxy
+) -> None:
+    proxies = {name: forwarding_proxy.url for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY")}
+    result = run_nanoctl("api", "/login", env={**url_env(server, ref.VALID), **proxies})
+    assert result.exit_code == 0
+    assert forwarding_proxy.seen == []
+    assert len(server.requests) == 1
+
+
+def test_plain_http_off_loopback_is_refused_before_anything(server: ReferenceServer) -> None:
+    result = run_nanoctl(
+        "api", "--api-url", "http://api.example.test/p", "/login", env=url_env(server, ref.VALID)
+    )
+    assert result.exit_code == 2
+    assert one_line(result).startswith("Error: Refusing to send the token over plain HTTP")
+
+
+def test_a_stored_token_about_to_expire_is_warned_about(server: ReferenceServer) -> None:
+    store_credential(server.url, ref.EXPIRING_SOON, server.after(days=3))
+    result = run_nanoctl("api", "/deploy-status/web", env={"NANOSERVICES_API_URL": server.url})
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["serviceName"] == "web"
+    assert one_line(result).startswith("Warning: the token expires ")
+
+
+def test_quiet_still_writes_the_answer_and_the_error(server: ReferenceServer) -> None:
+    result = run_nanoctl("-q", "api", "/deploy-status/x", env=url_env(server, ref.VALID))
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"error": "no deployment named x"}
+    assert one_line(result).startswith("Error: HTTP 404 from GET /deploy-status/x.")
