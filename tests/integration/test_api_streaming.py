@@ -124,10 +124,11 @@ def test_a_large_body_streams_through_in_flat_memory(server: ReferenceServer) ->
     assert large.digest == sha256(piece.replace(TOKEN.encode(), b"***") for piece in every)
     assert binary.digest == sha256(stream_pieces(160 * MIB, binary=True, chunk=64 * 1024))
     assert binary.size == 160 * MIB
-    # 160 MiB through it, the peak grows by less than a tenth of that: nothing is buffered
+    # 160 MiB through it, the peak grows by less than a fifth of that: nothing is buffered
+    # (a relay that held the body grew it by 330 MiB, tried)
     assert small.peak_kib > 0
     for run in (large, binary):
-        assert run.peak_kib - small.peak_kib < 16 * 1024, (small.peak_kib, run.peak_kib)
+        assert run.peak_kib - small.peak_kib < 32 * 1024, (small.peak_kib, run.peak_kib)
 
 
 def test_the_body_arrives_as_it_is_sent(server: ReferenceServer) -> None:
