@@ -26,7 +26,8 @@ from nanoctl.domain.current_credential import CurrentCredential
 from nanoctl.domain.errors import NanoctlError
 from nanoctl.domain.logout import LogoutResult
 from nanoctl.domain.model import Token
-from nanoctl.entrypoints.container import Container, Invocation, for_invocation
+from nanoctl.entrypoints.container import Container, for_invocation
+from nanoctl.entrypoints.invocation import Invocation
 from nanoctl.entrypoints.messages.errors import explain as _explain
 
 if TYPE_CHECKING:  # requests costs ~70 ms: only a session loads it

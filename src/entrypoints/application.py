@@ -99,7 +99,8 @@ class NanoctlApplication(Application):
         """This run's container, made on first use from the command line cleo parsed."""
         if self._container is None:
             # Here: the container loads dependency_injector (~60 ms) that `help` never needs.
-            from nanoctl.entrypoints.container import Container, Invocation, for_invocation
+            from nanoctl.entrypoints.container import Container, for_invocation
+            from nanoctl.entrypoints.invocation import Invocation
 
             if self._io is None:
                 raise RuntimeError("the container exists only while a command runs")

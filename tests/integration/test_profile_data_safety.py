@@ -100,7 +100,8 @@ FIRST_SAVE = """
 import os, sys
 from datetime import UTC, datetime
 from nanoctl.domain.model import ApiUrl, Credential, Identity, Token, TokenOrigin
-from nanoctl.entrypoints.container import Invocation, for_invocation
+from nanoctl.entrypoints.container import for_invocation
+from nanoctl.entrypoints.invocation import Invocation
 from tests.store_helpers import TOKEN_B
 container = for_invocation(Invocation(os.environ, profile="staging"))
 store = container.store()

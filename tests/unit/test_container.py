@@ -12,7 +12,8 @@ from nanoctl.domain.authenticate import Authenticate
 from nanoctl.domain.errors import InvalidTimeout
 from nanoctl.domain.model import ApiUrl, Token, TokenOrigin
 from nanoctl.domain.store_errors import StoreUnsupported
-from nanoctl.entrypoints.container import Container, Invocation, for_invocation
+from nanoctl.entrypoints.container import Container, for_invocation
+from nanoctl.entrypoints.invocation import Invocation
 from nanoctl.entrypoints.messages.errors import explain
 from nanoctl.entrypoints.settings import Settings
 
