@@ -25,6 +25,9 @@ from nanoctl.domain.request_errors import ForbiddenRequest, UnsuccessfulStatus
 from nanoctl.domain.selection import Selection
 
 
+NOT_MODIFIED = 304
+
+
 class ApiCall(Value):
     """A request sent to ``url`` and its ``answer``, with the ``credential`` it carried
     (its token to mask in what is shown) and where that came from (``origin``: the next
@@ -54,17 +57,18 @@ class ApiCall(Value):
 
     @property
     def redirected(self) -> bool:
-        """A redirect, which is not followed: its body is not the answer asked for."""
-        return 300 <= self.answer.status <= 399
+        """A redirect, which is not followed: its body is not the answer asked for. (A 304
+        Not Modified is not one: it answers a conditional request, and has no body.)"""
+        return 300 <= self.answer.status <= 399 and self.answer.status != NOT_MODIFIED
 
     def failure(self) -> NanoctlError | None:  # noqa: PLR0911 - one case per kind of status
-        """How the status ends the run: None for a 2xx; InvalidToken (401) or
+        """How the status ends the run: None for a 2xx (and a 304); InvalidToken (401) or
         ForbiddenRequest (403) naming the token's source; RateLimited (429), ServerError
         (5xx) or RedirectNotFollowed (3xx, naming only where it points) as the API being
         unusable; UnsuccessfulStatus for any other."""
         status = self.answer.status
         request = self.request
-        if 200 <= status <= 299:
+        if 200 <= status <= 299 or status == NOT_MODIFIED:
             return None
         if self.redirected:
             target, parseable = redirect_origin(self.url, _header(self.answer, "Location"))

@@ -485,3 +485,9 @@ def test_quiet_still_writes_the_answer_and_the_error(server: ReferenceServer) ->
     assert result.exit_code == 1
     assert json.loads(result.stdout) == {"error": "no deployment named x"}
     assert one_line(result).startswith("Error: HTTP 404 from GET /deploy-status/x.")
+
+
+def test_not_modified_is_a_success_not_a_redirect(server: ReferenceServer) -> None:
+    result = api(server, "-i", "/status/304")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout_lines[0] == "HTTP/1.1 304 Not Modified"

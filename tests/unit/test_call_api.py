@@ -98,6 +98,7 @@ def test_nothing_is_sent_without_a_credential_for_this_api(stored: object, error
         (200, None, 0),
         (201, None, 0),
         (204, None, 0),
+        (304, None, 0),  # not modified: the answer to a conditional request
         (302, RedirectNotFollowed, 4),
         (401, InvalidToken, 3),
         (403, ForbiddenRequest, 3),
