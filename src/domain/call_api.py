@@ -24,7 +24,6 @@ from nanoctl.domain.ports import ApiAnswer, ApiClient
 from nanoctl.domain.request_errors import ForbiddenRequest, UnsuccessfulStatus
 from nanoctl.domain.selection import Selection
 
-
 NOT_MODIFIED = 304
 
 
