@@ -47,7 +47,8 @@ def refused_token(variable: str) -> str:
         "Error: Refusing to print the token: nanoctl runs in agent mode "
         f"(from {variable}), and a token an agent reads stays in its transcript; --reveal "
         "does not change that. Use the token without seeing it: `nanoctl exec -- ./script …` "
-        "runs a program with it in NANOSERVICES_TOKEN, its output masked."
+        "runs a program with it in NANOSERVICES_TOKEN, its output masked; `nanoctl api /PATH` "
+        "sends a request to the API with it."
     )
 
 
@@ -267,6 +268,7 @@ EVERY_COMMAND = [
     pytest.param(["status"], 1, id="status"),
     pytest.param(["token"], 2, id="token"),
     pytest.param(["exec", "--", "true"], 1, id="exec"),
+    pytest.param(["api", "/login"], 1, id="api"),
 ]
 
 
@@ -408,3 +410,21 @@ def test_exec_with_conflicting_options_is_still_a_usage_error(server: ReferenceS
 
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: Both --mask and --no-mask are given")
+
+
+# --- api: its answer masked as always, its -v lines after agent mode's ---------------------------
+
+
+@pytest.mark.parametrize(("agent", "variable"), AGENTS)
+def test_api_masks_an_echoed_token_for_an_agent(
+    server: ReferenceServer, agent: dict[str, str], variable: str
+) -> None:
+    result = run_nanoctl("api", "-v", "-i", "/echo", env=env_with(agent, server, api.VALID))
+
+    assert result.exit_code == 0
+    head, body = result.stdout.split("\n\n", 1)
+    assert json.loads(body)["headers"]["Authorization"] == "Bearer ***"
+    assert head.startswith("HTTP/1.")
+    assert result.stderr_lines[0] == agent_line(variable)
+    assert f"nanoctl: GET {server.url}/echo" in result.stderr_lines[1:]
+    no_form_of(api.VALID, result)

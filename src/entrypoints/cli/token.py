@@ -35,7 +35,8 @@ Offline: the API is not asked.
   <info>NANOSERVICES_TOKEN="$(nanoctl token)" && export NANOSERVICES_TOKEN</info>
 
 A terminal is refused unless --reveal is given: a token on screen stays in the scrollback.
-A coding agent is always refused (agent mode): it runs `nanoctl exec -- …` instead.
+A coding agent is always refused (agent mode): `nanoctl exec -- …` and `nanoctl api …`
+use the token without showing it.
 Exit codes: 0 printed, 1 not logged in or not written (standard output closed or full),
 2 usage (a terminal, an agent, --json), 3 expired, 5 storage."""
 

@@ -142,6 +142,7 @@ def sentence_commands(context: Context) -> dict[str, str]:
         "piped_token": f"`{context.command_line('token', '--header')} | curl -H @- …`",
         "exec_path": context.nanoctl("exec", "--", "./script", "…"),
         "exec_sh": context.nanoctl("exec", "--", "sh", "script"),
+        "api_path": context.nanoctl("api", "/PATH"),
         "import_legacy": context.nanoctl("login", "--import-legacy"),
         "token_pipe": f"`{context.command_line('token')} | …`",
         "token_to_file": f"`{context.command_line('token')} > file`",
