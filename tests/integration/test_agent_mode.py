@@ -174,7 +174,7 @@ def test_login_with_a_token_works_as_usual_in_agent_mode(
     assert files_under(config_dir()) == {}
 
 
-@pytest.mark.parametrize(("agent", "variable"), OVERRIDDEN[:2])
+@pytest.mark.parametrize(("agent", "variable"), OVERRIDDEN)
 def test_login_overridden_is_the_login_without_a_terminal(
     server: ReferenceServer, agent: dict[str, str], variable: str
 ) -> None:
@@ -285,7 +285,17 @@ def test_verbose_names_who_turned_agent_mode_on_first(
     assert agent_line(variable) not in result.stdout
 
 
-@pytest.mark.parametrize(("args", "code"), EVERY_COMMAND[:3])
+OUTSIDE_AGENT_MODE = [
+    pytest.param(["login"], 2, id="login"),
+    pytest.param(["logout"], 0, id="logout"),
+    pytest.param(["status"], 1, id="status"),
+    pytest.param(["token"], 1, id="token"),  # not logged in: no refusal
+    pytest.param(["exec", "--", "true"], 1, id="exec"),
+    pytest.param(["api", "/login"], 1, id="api"),
+]
+
+
+@pytest.mark.parametrize(("args", "code"), OUTSIDE_AGENT_MODE)
 @pytest.mark.parametrize(("agent", "variable"), OVERRIDDEN)
 def test_verbose_says_when_nanoctl_agent_0_turned_it_off(
     server: ReferenceServer, agent: dict[str, str], variable: str, args: list[str], code: int
@@ -298,16 +308,17 @@ def test_verbose_says_when_nanoctl_agent_0_turned_it_off(
     )
 
 
-@pytest.mark.parametrize("command", ["login", "logout", "status", "token"])
+@pytest.mark.parametrize(("args", "code"), OUTSIDE_AGENT_MODE)
 def test_without_an_agent_verbose_says_nothing_of_agent_mode(
-    server: ReferenceServer, command: str
+    server: ReferenceServer, args: list[str], code: int
 ) -> None:
-    result = run_nanoctl(command, "-v", env=url_env(server))
+    result = run_nanoctl(args[0], "-v", *args[1:], env=url_env(server))
 
+    assert result.exit_code == code
     assert "agent mode" not in result.stderr
 
 
-@pytest.mark.parametrize(("agent", "variable"), AGENTS)
+@pytest.mark.parametrize(("agent", "variable"), AGENTS + OVERRIDDEN)
 def test_logout_and_completions_work_as_usual(
     server: ReferenceServer, agent: dict[str, str], variable: str
 ) -> None:
