@@ -119,6 +119,7 @@ class Container(containers.DeclarativeContainer):
         Deferred["Terminal"]("nanoctl.adapters.terminal.terminal", "from_process"),
         interactive=invocation.provided.interactive,
         environ=invocation.provided.environ,
+        agent=settings.provided.agent.variable,
     )
     clock = providers.Singleton(Deferred["SystemClock"]("nanoctl.adapters.clock"))
 

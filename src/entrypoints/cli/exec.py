@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
 
 from cleo.helpers import argument, option
 from cleo.io.inputs.argument import Argument
 from cleo.io.inputs.option import Option
 
 from nanoctl.entrypoints.cli.command import API_URL_OPTION, NanoctlCommand
+
+if TYPE_CHECKING:
+    from nanoctl.domain.ports import OutputMasking
 
 
 class ExecCommand(NanoctlCommand):
@@ -29,7 +33,8 @@ streams are nanoctl's (a terminal stays a terminal); everything after `--` is it
 Its output to a pipe, a file or a log passes through nanoctl, which replaces the token
 (and its base64, URL-encoded and JSON-escaped forms) with *** as it streams. At a terminal
 the command writes there itself, unmasked, unless --mask; --no-mask never masks.
-NANOCTL_MASK=1 or 0 sets the default (the options beat it).
+NANOCTL_MASK=1 or 0 sets the default (the options beat it). Run by a coding agent (agent
+mode), it always masks, at a terminal too.
 
   <info>nanoctl exec -- ./deploy.sh --prod</info>
   <info>nanoctl exec --check -- node scripts/release.js</info>
@@ -41,15 +46,8 @@ Exit codes: the command's own (128+N when signal N ended it); 1 not logged in, 2
 3 rejected or expired, 4 API unusable (--check), 5 storage, 126 not executable, 127 not found."""
 
     def handle(self) -> int:
-        # Here: `help exec` builds this command without the settings.
-        from nanoctl.entrypoints.settings import output_masking
-
         container = self.container
-        masking = output_masking(
-            container.invocation().environ,
-            mask=bool(self.option("mask")),
-            no_mask=bool(self.option("no-mask")),
-        )
+        masking = self._masking(container.invocation().environ)
         self.verbose_target()
         if self.option("check"):
             current = container.check_credential().check()
@@ -59,6 +57,25 @@ Exit codes: the command's own (128+N when signal N ended it); 1 not logged in, 2
         command: list[str] = self.argument("program")
         self.verbose(running_line(current.credential.token.redact(command[0])))
         return container.command_runner().run(command, current.credential, masking)
+
+    def _masking(self, environ: Mapping[str, str]) -> OutputMasking:
+        """Where the program's output is masked: as --mask, --no-mask or NANOCTL_MASK say,
+        and in agent mode everywhere, a terminal too (what says otherwise is ignored, with
+        a warning)."""
+        # Here: `help exec` builds this command without the settings.
+        from nanoctl.entrypoints.settings import MASK_ENV, output_masking
+
+        no_mask = bool(self.option("no-mask"))
+        masking = output_masking(environ, mask=bool(self.option("mask")), no_mask=no_mask)
+        agent = self.agent
+        if not agent.on:
+            return masking
+        if masking == "off":
+            from nanoctl.entrypoints.words.agent import mask_kept
+
+            given = "--no-mask" if no_mask else f"{MASK_ENV}={environ[MASK_ENV].strip()}"
+            self.warn(mask_kept(given, agent))
+        return "always"
 
 
 # --- its lines ---------------------------------------------------------------------------

@@ -59,7 +59,8 @@ The token is taken, in this order, from:
   <info>NANOSERVICES_TOKEN</info>        checked silently, never stored (for CI)
   <info>NANOSERVICES_TOKEN_FILE</info>   the same, read from the file it names
   the prompt                hidden input; on success the token is stored encrypted
---token with --token-file, or both variables set, is a usage error.
+--token with --token-file, or both variables set, is a usage error. Run by a coding agent
+(agent mode), login never prompts and asks nothing: it says what the user should do.
 
 <info>--import-legacy</info> stores the token of the old Node nanoctl (~/.nanoctl, ~/.blok,
 ~/.blokctl token/token.enc), then destroys those weakly encrypted copies. At a terminal, with
@@ -101,7 +102,8 @@ Exit codes: 0 ok, 1 nothing to import, 2 usage, 3 token rejected, 4 API unusable
         if legacy is not None:
             for line in cleanup_lines(legacy, kept_credential=result.kept):
                 self.say(line)
-        if result.origin in _FROM_ENVIRONMENT and self.stderr_is_terminal:
+        if result.origin in _FROM_ENVIRONMENT and self.stderr_is_terminal and not self.agent.on:
+            # (its advice, a login at the prompt, is not an agent's to take)
             self.note(environment_login_note(result))
         return 0
 

@@ -8,7 +8,12 @@ from cleo.helpers import option
 from cleo.io.inputs.option import Option
 from cleo.io.outputs.output import Type, Verbosity
 
-from nanoctl.domain.handover_errors import NoJsonOutput, TokenNotWritten, TokenToTerminal
+from nanoctl.domain.handover_errors import (
+    NoJsonOutput,
+    TokenNotWritten,
+    TokenToAgent,
+    TokenToTerminal,
+)
 from nanoctl.entrypoints.cli.command import API_URL_OPTION, NanoctlCommand
 from nanoctl.entrypoints.cli.main import was_closed
 from nanoctl.entrypoints.cli.terminal_lines import stream_of
@@ -30,13 +35,18 @@ Offline: the API is not asked.
   <info>NANOSERVICES_TOKEN="$(nanoctl token)" && export NANOSERVICES_TOKEN</info>
 
 A terminal is refused unless --reveal is given: a token on screen stays in the scrollback.
+A coding agent is always refused (agent mode): `nanoctl exec -- …` and `nanoctl api …`
+use the token without showing it.
 Exit codes: 0 printed, 1 not logged in or not written (standard output closed or full),
-2 usage (a terminal, --json), 3 expired, 5 storage."""
+2 usage (a terminal, an agent, --json), 3 expired, 5 storage."""
 
     def handle(self) -> int:
+        container = self.container
+        agent = self.agent
+        if agent.variable is not None:  # whatever the options: an agent never sees it
+            raise TokenToAgent(agent.variable)
         if self.option("json"):
             raise NoJsonOutput(self.name)
-        container = self.container
         if container.terminal().stdout_isatty and not self.option("reveal"):
             raise TokenToTerminal()
         self.verbose_target()
