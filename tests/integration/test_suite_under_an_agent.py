@@ -79,4 +79,5 @@ def test_a_sample_of_the_suite_passes_when_an_agent_runs_it(tmp_path: Path) -> N
     assert code == 0, summary
     counts = dict((word, int(n)) for n, word in re.findall(r"(\d+) (\w+)", summary))
     assert counts.get("passed", 0) >= 30, summary
-    assert set(counts) <= {"passed", "in"}, summary  # nothing skipped, failed or errored
+    # Nothing skipped, failed or errored; warnings (forkpty's on 3.12+) are not failures.
+    assert set(counts) <= {"passed", "warning", "warnings"}, summary
