@@ -32,7 +32,7 @@ from nanoctl.domain import store_errors as s
 from nanoctl.domain.legacy import errors as le
 from nanoctl.domain.model import ProfileName
 from nanoctl.domain.origins import TokenOrigin
-from nanoctl.entrypoints.cli.boundary import exit_code_of
+from nanoctl.entrypoints.cli.exit_codes import exit_code_of
 from nanoctl.entrypoints.words.context import Context
 from nanoctl.entrypoints.words.errors import explain
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from reference_server import ReferenceServer
 from tests import leaks
+from tests.documented_exits import documented
 
 NANOCTL = Path(sys.executable).parent / "nanoctl"
 TIMEOUT = 60.0
@@ -193,7 +194,7 @@ def checked(
     """``result`` echoed into pytest's capture (which the leak sweep of tests/conftest.py
     scans), once no token (but the one ``reveals`` names, on stdout) and no colour code was
     found in its output. ``how`` says how nanoctl ran, when not as a process."""
-    tokens = list(tokens)
+    tokens, args = list(tokens), list(args)
     shown_stdout = without_reveal(result.stdout, reveals)
     ran = f"exit {result.exit_code}, {result.seconds:.2f} s{f', {how}' if how else ''}"
     print(f"$ nanoctl {_shown(args, tokens)}  ({ran})")
@@ -201,6 +202,8 @@ def checked(
     assert_no_secret(shown_stdout, tokens, "stdout")
     assert_no_secret(result.stderr, tokens, "stderr")
     assert ANSI not in result.stdout + result.stderr, "colour codes written to a pipe"
+    undocumented = documented(args, result.exit_code)
+    assert undocumented is None, undocumented
     return result
 
 
@@ -241,6 +244,7 @@ class PtySession:
 
         allow_reveal(args, reveals)
         self._args = args
+        self._own = command is None  # nanoctl itself, whose exit codes its pages list
         self._reveals = reveals
         self._secrets = secrets_of(secrets)
         self._log = io.StringIO()
@@ -273,6 +277,8 @@ class PtySession:
         print(f"$ nanoctl {_shown(self._args, self._secrets)}  (pty, exit {code})")
         print(f"[terminal]\n{shown}[end]")
         assert_no_secret(shown, self._secrets, "the terminal")
+        undocumented = documented(self._args, code) if self._own and code >= 0 else None
+        assert undocumented is None, undocumented
         return PtyResult(code, transcript)
 
 

@@ -17,7 +17,7 @@ from nanoctl.domain.model import ProfileName
 from nanoctl.domain.origins import ApiUrlFrom, TokenOrigin
 from nanoctl.domain.status import StatusOfProfiles
 from nanoctl.domain.store_errors import CorruptedStore, StorageError
-from nanoctl.entrypoints.cli.boundary import exit_code_of_all
+from nanoctl.entrypoints.cli.exit_codes import exit_code_of_all
 from nanoctl.entrypoints.settings import Settings
 from nanoctl.entrypoints.words.errors import explain
 from tests.fakes import (

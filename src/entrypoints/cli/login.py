@@ -9,9 +9,25 @@ from typing import TYPE_CHECKING, ClassVar
 from cleo.helpers import option
 from cleo.io.inputs.option import Option
 
-from nanoctl.domain.errors import ConflictingTokenSources
+from nanoctl.domain.api_errors import ApiUnavailable
+from nanoctl.domain.errors import (
+    ConflictingTokenSources,
+    MalformedToken,
+    NanoctlError,
+    NoTokenAvailable,
+    TokenFileUnusable,
+    TokenFromTerminal,
+    TokenRejected,
+)
 from nanoctl.domain.origins import TokenOrigin
-from nanoctl.entrypoints.cli.command import API_URL_OPTION, JSON_OPTION, NanoctlCommand
+from nanoctl.domain.selection_errors import ProfileInUse
+from nanoctl.domain.store_errors import StorageError
+from nanoctl.entrypoints.cli.command import (
+    API_URL_OPTION,
+    JSON_OPTION,
+    SELECTION_ERRORS,
+    NanoctlCommand,
+)
 from nanoctl.entrypoints.words import TOKEN_VARIABLES, esc, expiry, os_reason, source
 from nanoctl.entrypoints.words.context import Context
 
@@ -51,22 +67,66 @@ class LoginCommand(NanoctlCommand):
         API_URL_OPTION,
         JSON_OPTION,
     ]
-    help = """\
-The token is taken, in this order, from:
-  <info>--token VALUE</info>             checked, shown, never stored (in your shell history!)
-  <info>--token -</info>                 read from standard input: `--token - < token.txt`
-  <info>--token-file PATH</info>         read from a file (a mounted secret); never stored
-  <info>NANOSERVICES_TOKEN</info>        checked silently, never stored (for CI)
-  <info>NANOSERVICES_TOKEN_FILE</info>   the same, read from the file it names
-  the prompt                hidden input; on success the token is stored encrypted
---token with --token-file, or both variables set, is a usage error.
+    about = (
+        "The token comes from the first of these that is given; it is checked with the API "
+        "at once:",
+        (
+            ("--token VALUE", "checked and shown, never stored; it stays in your shell history"),
+            ("--token -", "read from standard input: `--token - < token.txt`; never stored"),
+            ("--token-file PATH", "read from a file (a mounted secret); never stored"),
+            ("NANOSERVICES_TOKEN", "checked silently, never stored (for CI)"),
+            ("NANOSERVICES_TOKEN_FILE", "the same, read from the file it names"),
+            ("the prompt", "hidden input; on success the token is stored encrypted"),
+        ),
+        "--token with --token-file, or both variables set, is a usage error.",
+        "The prompt stores the token in the selected profile (--profile NAME, else "
+        "NANOCTL_PROFILE, else `default`), bound to the API URL it was checked with. A "
+        "credential already stored there is replaced only on a yes at a terminal.",
+        "--import-legacy stores the token of the old Node nanoctl (~/.nanoctl, ~/.blok, "
+        "~/.blokctl), then destroys those weakly encrypted copies. At a terminal with nothing "
+        "stored, `nanoctl login` offers that import before the prompt.",
+    )
+    examples = (
+        ("At a terminal: paste the token at the hidden prompt; stored encrypted", "nanoctl login"),
+        (
+            "From a file or a password manager: checked, not stored",
+            "nanoctl login -t - < token.txt",
+        ),
+        (
+            "From a mounted secret: checked, not stored",
+            "nanoctl login --token-file /run/secrets/nano",
+        ),
+        (
+            "Another API in a profile of its own (then: nanoctl --profile dev status)",
+            'nanoctl login --profile dev --api-url "$DEV_API"',
+        ),
+        (
+            "In CI: the token from a secret, checked, never stored",
+            'NANOSERVICES_TOKEN="$SECRET" nanoctl login',
+        ),
+    )
+    success = ("0", "logged in (or a stored credential kept)")
 
-<info>--import-legacy</info> stores the token of the old Node nanoctl (~/.nanoctl, ~/.blok,
-~/.blokctl token/token.enc), then destroys those weakly encrypted copies. At a terminal, with
-nothing stored, `nanoctl login` offers that import before the prompt.
+    @classmethod
+    def errors(cls) -> tuple[type[NanoctlError], ...]:
+        # Here: the old nanoctl's errors, which only --import-legacy and this page need.
+        from nanoctl.domain.legacy import errors as legacy
 
-Exit codes: 0 ok, 1 nothing to import, 2 usage, 3 token rejected, 4 API unusable,
-5 storage or an unreadable legacy file, 130 cancelled."""
+        return (
+            *SELECTION_ERRORS,
+            MalformedToken,
+            TokenFromTerminal,
+            TokenFileUnusable,
+            ConflictingTokenSources,
+            NoTokenAvailable,
+            legacy.NoLegacyToken,
+            ProfileInUse,
+            TokenRejected,
+            ApiUnavailable,
+            StorageError,
+            legacy.LegacyTokenUnreadable,
+            legacy.LegacyFileBehindLink,
+        )
 
     def handle(self) -> int:
         container = self.container

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, ClassVar
 from cleo.helpers import option
 from cleo.io.inputs.option import Option
 
+from nanoctl.domain.errors import NanoctlError
 from nanoctl.domain.model import DEFAULT_PROFILE
 from nanoctl.domain.origins import TokenOrigin
-from nanoctl.entrypoints.cli.command import JSON_OPTION, NanoctlCommand
+from nanoctl.domain.store_errors import StorageError
+from nanoctl.entrypoints.cli.command import JSON_OPTION, SELECTION_ERRORS, NanoctlCommand
 from nanoctl.entrypoints.words import TOKEN_VARIABLES, esc
 from nanoctl.entrypoints.words.context import Context, profile_origin
 
@@ -23,10 +25,23 @@ class LogoutCommand(NanoctlCommand):
         option("all", None, "Log out of every profile."),
         JSON_OPTION,
     ]
-    help = """\
-Removes the selected profile's credential and its key: --profile, else NANOCTL_PROFILE, else
-the one profile bound to NANOSERVICES_API_URL, else default. With --all, every profile's.
-Logging out with nothing stored is not an error."""
+    about = (
+        "Removes the credential and its key from the selected profile: --profile NAME, else "
+        "NANOCTL_PROFILE, else the one profile bound to NANOSERVICES_API_URL, else `default`. "
+        "With --all, from every profile. Logging out with nothing stored is not an error.",
+        "NANOSERVICES_TOKEN (or NANOSERVICES_TOKEN_FILE), which nanoctl never stores, still "
+        "authenticates commands after a logout: unset it too.",
+    )
+    examples = (
+        ("Log out of the default profile", "nanoctl logout"),
+        ("Log out of profile dev", "nanoctl logout --profile dev"),
+        ("Log out of every profile", "nanoctl logout --all"),
+    )
+    success = ("0", "logged out (also when nothing was stored)")
+
+    @classmethod
+    def errors(cls) -> tuple[type[NanoctlError], ...]:
+        return (*SELECTION_ERRORS, StorageError)
 
     def handle(self) -> int:
         everywhere = bool(self.option("all"))
