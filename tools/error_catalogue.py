@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import get_args
 
 from nanoctl.domain import api_errors as a
+from nanoctl.domain import command_line_errors as c
 from nanoctl.domain import errors as e
 from nanoctl.domain import handover_errors as h
 from nanoctl.domain import selection_errors as se
@@ -79,6 +80,18 @@ def _usage() -> Iterator[Example]:
     yield e.CommandLineError('The option "--jsn" does not exist.', suggestions=("--json",)), None
     yield e.UnknownCommand('The command "logn" does not exist.', suggestions=("login",)), None
     yield e.UnknownCommand('The command "sync" does not exist.'), None
+    yield c.MisplacedOption("--token", "logout", ("login",)), None
+    yield c.MisplacedOption("--offline", "login", ("status", "whoami")), None
+    yield c.MisplacedOption("--token", None, ("login",)), None
+    yield c.ProgramWithoutSeparator("-c", "sh"), None
+    yield c.ProgramWithoutSeparator(None, None), None
+    yield (
+        e.UnknownCommand(
+            'The command "auth" does not exist; nanoctl\'s commands are not grouped under it.',
+            suggestions=("login",),
+        ),
+        None,
+    )
     yield e.TokenFromTerminal(), None
     for problem in get_args(e.TokenProblem):
         yield e.MalformedToken(problem, TokenOrigin.STDIN), None

@@ -8,11 +8,26 @@ from pathlib import Path
 import pytest
 
 import error_catalogue
-from nanoctl.domain import api_errors, errors, handover_errors, selection_errors, store_errors
+from nanoctl.domain import (
+    api_errors,
+    command_line_errors,
+    errors,
+    handover_errors,
+    selection_errors,
+    store_errors,
+)
 from nanoctl.domain.errors import NanoctlError
 from nanoctl.domain.legacy import errors as legacy_errors
 
-MODULES = (api_errors, errors, handover_errors, selection_errors, store_errors, legacy_errors)
+MODULES = (
+    api_errors,
+    command_line_errors,
+    errors,
+    handover_errors,
+    selection_errors,
+    store_errors,
+    legacy_errors,
+)
 
 
 def every_error_class() -> set[type[NanoctlError]]:

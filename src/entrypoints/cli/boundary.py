@@ -24,7 +24,7 @@ from nanoctl.domain.errors import (
     UnknownCommand,
 )
 from nanoctl.entrypoints.cli.exit_codes import exit_code_of
-from nanoctl.entrypoints.cli.table import GLOBAL_OPTIONS
+from nanoctl.entrypoints.cli.table import COMMANDS, GLOBAL_OPTIONS
 from nanoctl.entrypoints.cli.terminal_lines import fitted, stream_of
 from nanoctl.entrypoints.words.context import Context
 from nanoctl.entrypoints.words.errors import explain
@@ -115,10 +115,20 @@ def _sanitized_usage(message: str) -> str:
 
 def _unknown_command(message: str) -> UnknownCommand:
     """cleo's 'The command "logn" does not exist.', then its suggestions, one per indented
-    line after "Did you mean ...?" (they are names of our commands: safe to show)."""
+    line after "Did you mean ...?" (they are names of our commands: safe to show); a name
+    typed in the wrong case (`LOGIN`) suggests the command it is."""
     lines = message.splitlines()
     suggestions = tuple(m.group(1) for line in lines[1:] if (m := _SUGGESTED.match(line)))
+    typed = _QUOTED.search(message)
+    if typed is not None:
+        visible = [row.name for row in COMMANDS if not row.hidden]
+        suggestions = _same_but_case(typed.group(1), visible) or suggestions
     return UnknownCommand(_sanitized_usage(message), suggestions=suggestions)
+
+
+def _same_but_case(typed: str, names: list[str]) -> tuple[str, ...]:
+    """The name ``typed`` is in another case, if there is one."""
+    return tuple(name for name in names if name != typed and name.lower() == typed.lower())
 
 
 def _similar_options(message: str, command: Command | None) -> tuple[str, ...]:
@@ -137,4 +147,5 @@ def _similar_options(message: str, command: Command | None) -> tuple[str, ...]:
     from cleo._utils import find_similar_names
 
     word = typed.group(1)
-    return tuple(s for s in find_similar_names(word, spellings) if s != word)
+    same = _same_but_case(word, spellings)
+    return same or tuple(s for s in find_similar_names(word, spellings) if s != word)
