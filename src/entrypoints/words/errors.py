@@ -86,8 +86,7 @@ _OWN: dict[type[e.NanoctlError], tuple[str, str]] = {
     c.MisplacedOption: ("{what}", "{next}"),
     c.ProgramWithoutSeparator: (
         "{what} after the program would be read as an option of `nanoctl exec`; nothing was run.",
-        "Put `--` before the program, and everything after it is the program's: "
-        "`nanoctl exec -- {program} …`.",
+        "Put `--` before the program, and everything after it is the program's: {fixed}.",
     ),
     e.InsecureApiUrl: (
         "Refusing to send the token over plain HTTP to {url}.",
@@ -164,7 +163,7 @@ def _(error: c.MisplacedOption, context: Context) -> dict[str, str]:
     if error.command is None:
         return {
             "what": f"`{error.option}` is an option of {owners}: put it after the command.",
-            "next": f"For example: `nanoctl {error.owners[0]} {error.option} …`.",
+            "next": f"For example: {context.nanoctl(error.owners[0], error.option, '…')}.",
         }
     return {
         "what": f"`{error.option}` is an option of {owners}, not of `{error.command}`.",
@@ -175,7 +174,7 @@ def _(error: c.MisplacedOption, context: Context) -> dict[str, str]:
 @_phrases.register
 def _(error: c.ProgramWithoutSeparator, context: Context) -> dict[str, str]:
     what = f"`{error.option}`" if error.option else "An option"
-    return {"what": what, "program": error.program or "PROGRAM"}
+    return {"what": what, "fixed": context.nanoctl("exec", "--", error.program or "PROGRAM", "…")}
 
 
 def _listed(names: list[str]) -> str:
