@@ -38,7 +38,7 @@ def documented(args: Sequence[str], exit_code: int) -> str | None:
     """Why ``exit_code`` is not one the help page of the command in ``args`` lists (None:
     it is, or nothing is claimed: no command, or `exec`, whose program decides)."""
     name = command_of(args)
-    if name is None:
+    if name is None or exit_code < 0:  # no command, or ended by a signal: no exit code
         return None
     module, _, cls = _ROWS[name].command.partition(":")
     command_class = getattr(importlib.import_module(f"nanoctl.entrypoints.cli.{module}"), cls)

@@ -173,6 +173,8 @@ def _api_failures() -> Iterator[Example]:
         yield a.ApiUnreachable(URL, failure), None
     yield a.ApiUnreachable(URL, "refused"), STATUS
     yield a.ApiUnreachable(URL, "timed_out"), PROFILE
+    yield a.ApiUnreachable(URL, "no_answer_in_time", 10.0), None
+    yield a.ApiUnreachable(URL, "deadline_passed", 30.0), STATUS
     yield a.MissingCaBundle(URL, "/etc/ssl/corp.pem", "REQUESTS_CA_BUNDLE"), None
     yield a.TlsFailure(URL), None
     yield a.RateLimited(URL, None), None
@@ -181,6 +183,7 @@ def _api_failures() -> Iterator[Example]:
     yield a.ServerError(URL, 502), None
     yield a.UnexpectedResponse(URL), None
     yield a.UnexpectedStatus(URL, 418), None
+    yield a.UnexpectedStatus(f"{URL}/login", 404), None
     yield a.RedirectNotFollowed(URL, 302, "https://login.example.com/"), None
     yield a.RedirectNotFollowed(URL, 302, None), None
     yield a.RedirectNotFollowed(URL, 301, None, parseable=False), None

@@ -212,8 +212,8 @@ def test_logout_all_through_the_command(cli: Cli) -> None:
     code, out, _ = cli.run("logout --all")
     assert (code, out) == (
         0,
-        "Logged out: removed the stored credential of profile default, profile dev "
-        "and profile staging.\n",
+        # #23: was "of profile default, profile dev and profile staging"
+        "Logged out: removed the stored credentials of profiles default, dev and staging.\n",
     )
     code, out, _ = cli.run("logout --all --json")
     assert code == 0

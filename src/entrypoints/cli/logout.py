@@ -91,16 +91,13 @@ def logout_line(result: LogoutResult, context: Context) -> str:
 
 
 def logout_all_line(result: LogoutResult) -> str:
-    if result.profiles_removed:
-        return f"Logged out: removed the stored credential of {_listed(result.profiles_removed)}."
+    names = result.profiles_removed
+    if len(names) == 1:
+        return f"Logged out: removed the stored credential of profile {names[0]}."
+    if names:
+        listed = f"{', '.join(names[:-1])} and {names[-1]}"
+        return f"Logged out: removed the stored credentials of profiles {listed}."
     return f"Not logged in: no profile is stored in {esc(result.location)}."
-
-
-def _listed(names: tuple[str, ...]) -> str:
-    quoted = [f"profile {name}" for name in names]
-    if len(quoted) == 1:
-        return quoted[0]
-    return f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def environment_still_set(origin: TokenOrigin) -> str:

@@ -143,12 +143,15 @@ class StatusCommand(NanoctlCommand):
 def status_lines(report: StatusReport, context: Context, *, profile_line: bool = True) -> list[str]:
     """The lines of `status`; ``profile_line`` False for a block of `status --all`, which
     names its profile first."""
-    who = esc(context.shown(report.identity.username or "an unknown user"))
+    name = report.identity.username
     checked = "" if report.validated else " <comment>(offline: not checked with the API)</comment>"
     api = esc(context.shown(report.api_url.value))
-    if report.identity.username is None and not report.validated:
+    if name is None and not report.validated:
         lines = [f"<info>✓</info> Token available for {api}{checked}"]
+    elif name is None:
+        lines = [f"<info>✓</info> Logged in to {api} (the API did not name the user)"]
     else:
+        who = esc(context.shown(name))
         lines = [f"<info>✓</info> Logged in to {api} as <info>{who}</info>{checked}"]
     lines += known_lines(report, context)
     if profile_line:
