@@ -74,6 +74,14 @@ Example = tuple[e.NanoctlError, Context | None]
 _KEYRING_DETAILS = {"timeout": "5", "raised": "KeyringLocked", "no_backend": "fail.Keyring"}
 
 
+def _values(alias: object) -> list[str]:
+    """Every value of a Literal alias, also of a union of Literals."""
+    found: list[str] = []
+    for arg in get_args(alias):
+        found += _values(arg) if get_args(arg) else [arg]
+    return found
+
+
 def _usage() -> Iterator[Example]:
     yield e.UsageError(), None
     yield e.CommandLineError('The option "--bogus" does not exist.', command="login"), None
@@ -93,11 +101,15 @@ def _usage() -> Iterator[Example]:
         None,
     )
     yield e.TokenFromTerminal(), None
-    for problem in get_args(e.TokenProblem):
-        yield e.MalformedToken(problem, TokenOrigin.STDIN), None
+    for problem in _values(e.TokenProblem):
+        yield e.MalformedToken(problem, TokenOrigin.STDIN), None  # type: ignore[arg-type]
+    yield e.MalformedToken("assignment", TokenOrigin.ENVIRONMENT, variable="API_TOKEN"), None
+    yield e.MalformedToken("quoted", TokenOrigin.FILE, "/run/secrets/token"), None
+    yield e.MalformedToken("assignment", TokenOrigin.FILE, ".env", variable="NANO_TOKEN"), None
     yield e.MalformedToken("too_much_input", TokenOrigin.FILE, "/run/secrets/token"), None
-    for problem in get_args(e.TokenFileProblem):
-        yield e.TokenFileUnusable("/run/secrets/token", TokenOrigin.FILE, problem, 13), None
+    for problem in _values(e.TokenFileProblem):
+        yield e.TokenFileUnusable("/run/secrets/token", TokenOrigin.FILE, problem, 13), None  # type: ignore[arg-type]
+    yield e.TokenFileUnusable("tokn.txt", TokenOrigin.FILE, "missing"), None
     for problem in ("empty_path", "missing", "fifo"):
         yield e.TokenFileUnusable("/run/t", TokenOrigin.ENVIRONMENT_FILE, problem), None
     yield e.TokenFileUnusable("token-or-path", TokenOrigin.FILE, "missing"), None
