@@ -18,13 +18,16 @@ baselines round by round in a shuffled order, so machine noise hits all alike:
 | `nanoctl status --offline` (stored)        | F2c           | <= 0.90 |
 | `nanoctl token` (stored)                   | F2c           | <= 0.90 |
 | `nanoctl login` (env token), `--token -`   | F3            | <= 0.95 |
+| `nanoctl api /login` (stored)              | `nanoctl status` (stored, online) | <= 1.05 |
 | first `--version` / `login` after install  | the 2nd run   | <= 1.20 |
 
 The floors pay the interpreter's teardown like the commands do, which is how a
 command can beat its floor. `nanoctl help login` (cleo's page of a command) and
 `nanoctl logout (default dir)` (no NANOCTL_CONFIG_DIR, as most users run it) and
 `nanoctl exec -- true` (env token; it also starts and waits for a child; its output is a
-pipe, so it is masked) and `nanoctl exec --no-mask -- true` are shown without a target.
+pipe, so it is masked) and `nanoctl exec --no-mask -- true` are shown without a target, and
+so is `nanoctl status` (online: it asks the reference server), the baseline of `nanoctl api
+/login` (the same credential, the same request, its body written instead of worded).
 
 The cost of masking per MB: `nanoctl exec -- cat FILE` of a 100 MiB text file (random
 base64 lines, the token in one line of 100) read through a pipe, masked and with
@@ -32,8 +35,8 @@ base64 lines, the token in one line of 100) read through a pipe, masked and with
 "masked overhead" (ms per MB, of wall time and of CPU time).
 
 Each command has its own fresh temporary HOME (NANOCTL_CONFIG_DIR inside it,
-NANOCTL_KEYRING=0, a minimal environment). For `status --offline` and `token` a
-credential is stored first by a real interactive login through a pty (pexpect), typing the
+NANOCTL_KEYRING=0, a minimal environment). For `status`, `status --offline`, `api` and
+`token` a credential is stored first by a real interactive login through a pty (pexpect), typing the
 reference server's valid token. The reference server (tools/reference_server.py)
 is started here.
 
@@ -370,6 +373,22 @@ def build_cases(stack: ExitStack, script: Path, python: Path, server_url: str) -
             "F2c",
             0.90,
             expect_stdout="Logged in",
+        ),
+        Case(
+            "nanoctl status",
+            [*nanoctl, "status"],
+            status_env,
+            "F3",
+            None,
+            expect_stdout="Logged in",
+        ),
+        Case(
+            "nanoctl api /login",
+            [*nanoctl, "api", "/login"],
+            status_env,
+            "nanoctl status",
+            1.05,
+            expect_stdout='"username": "ada"',
         ),
         Case(
             "nanoctl token",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 
+from nanoctl.domain.api_request import ApiRequest
 from nanoctl.domain.errors import InvalidToken
 from nanoctl.domain.events import Event
 from nanoctl.domain.model import ApiUrl, Credential, Identity, ProfileName, Token
@@ -162,3 +163,46 @@ class FakeProfiles:
 
     def store_of(self, name: ProfileName) -> FakeSecretStore:
         return self.stores.setdefault(name.value, FakeSecretStore())
+
+
+class FakeApiAnswer:
+    """An ApiAnswer with a fixed head and body (in ``pieces``, as it would arrive)."""
+
+    def __init__(
+        self,
+        status: int = 200,
+        headers: Sequence[tuple[str, str]] = (("Content-Type", "application/json"),),
+        pieces: Sequence[bytes] = (b"{}",),
+        *,
+        reason: str = "OK",
+        retry_after: float | None = None,
+    ) -> None:
+        self.status = status
+        self.reason = reason
+        self.version = "HTTP/1.1"
+        self.headers = tuple(headers)
+        self.retry_after = retry_after
+        self.pieces = list(pieces)
+        self.closed = False
+
+    def chunks(self) -> Iterator[bytes]:
+        yield from self.pieces
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeApiClient:
+    """Sends nothing: records each request with its URL and credential, and answers with
+    ``answer`` (or raises ``error``)."""
+
+    def __init__(self, answer: FakeApiAnswer | None = None) -> None:
+        self.answer = answer or FakeApiAnswer()
+        self.error: Exception | None = None
+        self.sent: list[tuple[ApiRequest, str, Credential]] = []
+
+    def send(self, request: ApiRequest, url: str, credential: Credential) -> FakeApiAnswer:
+        if self.error is not None:
+            raise self.error
+        self.sent.append((request, url, credential))
+        return self.answer

@@ -28,11 +28,13 @@ from nanoctl.domain import api_errors as a
 from nanoctl.domain import command_line_errors as c
 from nanoctl.domain import errors as e
 from nanoctl.domain import handover_errors as h
+from nanoctl.domain import request_errors as r
 from nanoctl.domain import selection_errors as se
 from nanoctl.domain import store_errors as s
 from nanoctl.domain.legacy import errors as le
 from nanoctl.domain.model import ProfileName
 from nanoctl.domain.origins import TokenOrigin
+from nanoctl.domain.url_scope import UrlDifference
 from nanoctl.entrypoints.cli.exit_codes import exit_code_of
 from nanoctl.entrypoints.words.context import Context
 from nanoctl.entrypoints.words.errors import explain
@@ -55,6 +57,17 @@ SOURCES = (
     TokenOrigin.PROMPT,
     TokenOrigin.STORED,
 )
+API = Context(api_url_from="option", command="api")
+"""`nanoctl api --api-url …`: the advice names the command and who chose the URL."""
+OUTSIDE: dict[UrlDifference, str] = {
+    "unparseable": "https://api.example.com:99999/base/x",
+    "scheme": "http://api.example.com/base/x",
+    "userinfo": "https://***@api.example.com/base/x",
+    "host": "https://elsewhere.example.com/base/x",
+    "port": "https://api.example.com:8443/base/x",
+    "path": "https://api.example.com/other/x",
+}
+"""A URL outside the API URL in each way `nanoctl api` tells apart."""
 STATUS = Context(command="status")
 """`status`, whose advice about an API that cannot be used names `status --offline`."""
 PROFILE = Context(ProfileName("staging"), "option", "profile", "status")
@@ -209,6 +222,32 @@ def _api_failures() -> Iterator[Example]:
         yield a.BadField(URL, "expires_at", field_problem), None
 
 
+def _requests() -> Iterator[Example]:
+    """`nanoctl api` and ``api.session()`` (issue #24)."""
+    for difference, url in OUTSIDE.items():
+        yield r.UrlOutsideApi(url, URL, difference), None
+    yield r.UrlOutsideApi(OUTSIDE["host"], URL, "host"), API
+    yield r.ForbiddenHeader("Authorization"), None
+    yield r.ForbiddenHeader("Host"), None
+    for header_problem in get_args(r.HeaderProblem):
+        yield r.MalformedHeader(header_problem), None
+    for field_problem in get_args(r.FieldProblem):
+        yield r.MalformedField(field_problem, "serviceName"), None
+    yield r.FieldsWithInput(), None
+    yield r.InvalidMethod(), None
+    yield r.InputUnusable("./body.json", "missing"), None
+    yield r.InputUnusable("body-or-token", "missing"), None
+    yield r.InputUnusable("./body", "directory"), None
+    yield r.InputUnusable("./body.json", "unreadable", errno.EACCES), None
+    yield r.ForbiddenRequest("POST", "/deploy/b-1", origin=TokenOrigin.STORED), None
+    yield r.ForbiddenRequest("POST", "/deploy/b-1", origin=TokenOrigin.ENVIRONMENT), None
+    for status in (404, 405, 409):
+        yield r.UnsuccessfulStatus(status, "GET", "/deploy-status/web", URL), None
+    yield r.AnswerNotWritten(None), None
+    yield r.AnswerNotWritten(errno.EPIPE), None
+    yield r.AnswerNotWritten(errno.ENOSPC), None
+
+
 def _storage() -> Iterator[Example]:
     yield s.StorageError(STORED), None
     for action in get_args(s.ReadAction):
@@ -263,7 +302,15 @@ def _exec() -> Iterator[Example]:
 
 def examples() -> list[Example]:
     """Every example, in the catalogue's order."""
-    kinds = (_usage, _nothing_to_work_with, _rejections, _api_failures, _storage, _exec)
+    kinds = (
+        _usage,
+        _nothing_to_work_with,
+        _rejections,
+        _api_failures,
+        _requests,
+        _storage,
+        _exec,
+    )
     return [example for kind in kinds for example in kind()]
 
 

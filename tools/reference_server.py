@@ -1,4 +1,6 @@
 """A real HTTP server implementing the Nanoservices login API (SPEC section 3), stdlib only.
+Beyond ``/login``, canned answers of a few other calls of the API and the endpoints the tests
+of `nanoctl api` need are in reference_api.py, beside this file.
 
 Every seeded token triggers one behaviour, good or hostile, so the HTTP adapter and the
 CLI can be tested against the faults a real API (or a broken network) produces::
@@ -168,7 +170,7 @@ class _Handler(BaseHTTPRequestHandler):
         owner = self.server.owner
         path = self.path.split("?", 1)[0]
         if path != f"{owner.prefix}/login":
-            self._json(404, {"error": "not found"})
+            self._api()
             return
         token = _bearer(self.headers.get("Authorization"))
         behaviour = _BEHAVIOURS.get(owner.behaviour_of(token) or "")
@@ -179,9 +181,22 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _other(self) -> None:
         self._record()
-        self._json(405, {"error": "method not allowed"}, {"Allow": "GET"})
+        if self.path.split("?", 1)[0] == f"{self.server.owner.prefix}/login":
+            self._json(405, {"error": "method not allowed"}, {"Allow": "GET"})
+            return
+        self._api()
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _other
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _other
+
+    def _api(self) -> None:
+        """The calls beyond /login (tools/reference_api.py), under the prefix."""
+        prefix = self.server.owner.prefix
+        if not self.path.startswith(f"{prefix}/"):
+            self._json(404, {"error": "not found"})
+            return
+        import reference_api  # beside this file: on sys.path as a script and in the tests
+
+        reference_api.handle(self, self.server.owner, self.path[len(prefix) :])
 
     def _record(self) -> None:
         self.server.owner._record(
@@ -449,7 +464,9 @@ class ReferenceServer:
 
     ``url`` is the base URL including the prefix. ``requests`` is a snapshot of every
     request received so far. Behaviour knobs: ``slow_seconds``, ``drip_interval``,
-    ``drip_seconds`` and ``redirect_target`` (default: the same port on 127.0.0.2).
+    ``drip_seconds``, ``redirect_target`` (where /login redirects; default: the same port on
+    127.0.0.2) and ``redirect_origin`` (where ``/redirect`` sends, e.g. another server's
+    ``origin``; default: the same port on 127.0.0.2).
     """
 
     def __init__(
@@ -466,6 +483,7 @@ class ReferenceServer:
         self.drip_interval = 0.4
         self.drip_seconds = 60.0
         self.redirect_target: str | None = None
+        self.redirect_origin: str | None = None
         self.started_at = datetime.now(UTC)
         self._requested_port = port
         self._lock = threading.Lock()

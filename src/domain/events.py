@@ -92,6 +92,30 @@ class NoAnswer(Event):
         self.milliseconds = milliseconds
 
 
+class RequestSent(Event):
+    """A request made for the user (`nanoctl api`) is sent: ``method`` to ``url`` (its
+    query masked), attempt ``attempt`` of at most ``max_attempts``."""
+
+    __slots__ = ("attempt", "max_attempts", "method", "url")
+
+    def __init__(self, method: str, url: str, attempt: int, max_attempts: int) -> None:
+        self.method = method
+        self.url = url
+        self.attempt = attempt
+        self.max_attempts = max_attempts
+
+
+class AnswerArrived(Event):
+    """Its answer's head arrived after ``milliseconds``: ``status`` and ``reason`` (masked)."""
+
+    __slots__ = ("milliseconds", "reason", "status")
+
+    def __init__(self, status: int, reason: str, milliseconds: int) -> None:
+        self.status = status
+        self.reason = reason
+        self.milliseconds = milliseconds
+
+
 # --- what the store decides --------------------------------------------------------------
 
 

@@ -60,16 +60,18 @@ def _lower_hex(quoted: str) -> str:
 
 
 class StreamMask:
-    """Replaces every occurrence of any of ``patterns`` in a stream of bytes by ``***``.
+    """Replaces every occurrence of any of ``patterns`` in a stream of bytes by ``***``
+    (``replacement``: ``***`` in the stream's encoding, for one that is not ASCII's).
 
     ``feed`` returns what may be written now; ``end`` what was held back, once the stream is
     over (an unfinished prefix of a form is not the form). Memory stays bounded by the
     longest pattern, whatever the length of the stream.
     """
 
-    __slots__ = ("_firsts", "_held", "_longest", "_patterns")
+    __slots__ = ("_firsts", "_held", "_longest", "_patterns", "_replacement")
 
-    def __init__(self, patterns: Iterable[bytes]) -> None:
+    def __init__(self, patterns: Iterable[bytes], replacement: bytes = REPLACEMENT) -> None:
+        self._replacement = replacement
         unique = {pattern for pattern in patterns if pattern}
         # Longest first: of two forms found at the same place, the longer one is hidden.
         self._patterns = tuple(sorted(unique, key=lambda p: (-len(p), p)))
@@ -102,7 +104,7 @@ class StreamMask:
             start, index = min(((at, i) for i, at in enumerate(found) if at >= 0), default=(-1, -1))
             if start < 0:
                 break
-            pieces += (data[position:start], REPLACEMENT)
+            pieces += (data[position:start], self._replacement)
             position = start + len(self._patterns[index])
             found = [
                 at if at >= position or at < 0 else data.find(pattern, position)

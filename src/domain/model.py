@@ -7,6 +7,7 @@ import ipaddress
 import math
 import re
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from nanoctl.domain.errors import (
@@ -18,6 +19,9 @@ from nanoctl.domain.errors import (
 )
 from nanoctl.domain.origins import ProfileNameOrigin, TokenOrigin
 from nanoctl.domain.token_shapes import token_shape
+
+if TYPE_CHECKING:
+    from nanoctl.domain.url_scope import UrlDifference
 
 MAX_TOKEN_LENGTH = 4096
 MAX_TOKEN_INPUT = 1024 * 1024
@@ -170,6 +174,17 @@ class ApiUrl(Value):
     def join(self, path: str) -> str:
         """Append ``path`` to the base without losing its prefix."""
         return f"{self.value}/{path.lstrip('/')}"
+
+    def contains(self, url: str) -> bool:
+        """Whether the absolute ``url`` lies under this API, where its token may go."""
+        return self.difference(url) is None
+
+    def difference(self, url: str) -> UrlDifference | None:
+        """How the absolute ``url`` lies outside this API, or None when it lies under it
+        (the rules are in ``url_scope``)."""
+        from nanoctl.domain.url_scope import difference  # only a request for the user asks
+
+        return difference(self.value, url)
 
     def __str__(self) -> str:
         return self.value

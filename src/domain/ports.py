@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from nanoctl.domain.model import ApiUrl, Credential, Identity, ProfileName, Token
 from nanoctl.domain.origins import TokenOrigin
+
+if TYPE_CHECKING:  # only `nanoctl api` loads its request (every command loads the ports)
+    from nanoctl.domain.api_request import ApiRequest
 
 
 class TokenSource(Protocol):
@@ -129,5 +132,62 @@ class CommandRunner(Protocol):
         128+N when signal N ended it.
 
         Raises CommandNotFound or CommandNotExecutable when it cannot be started.
+        """
+        ...
+
+
+class ApiAnswer(Protocol):
+    """The API's answer to a request made for the user: its head at once, its body as it
+    arrives. Closed by ``close()``, read or not."""
+
+    @property
+    def status(self) -> int: ...
+
+    @property
+    def reason(self) -> str:
+        """The reason phrase (``OK``, ``Not Found``), as the server sent it."""
+        ...
+
+    @property
+    def version(self) -> str:
+        """``HTTP/1.1``: the protocol of the status line."""
+        ...
+
+    @property
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        """Every header as received, in order, a repeated name repeated."""
+        ...
+
+    @property
+    def retry_after(self) -> float | None:
+        """The seconds its Retry-After asks to wait (None: none, or unreadable)."""
+        ...
+
+    def chunks(self) -> Iterator[bytes]:
+        """The body, decoded (gzip, deflate), as it arrives: any size, never all in memory.
+
+        Raises ApiUnreachable when the connection is cut, or silent for longer than the
+        timeout.
+        """
+        ...
+
+    def close(self) -> None:
+        """Let go of the connection (a body not read is dropped)."""
+        ...
+
+
+class ApiClient(Protocol):
+    """Sends requests made for the user to the platform's API (`nanoctl api`)."""
+
+    def send(self, request: ApiRequest, url: str, credential: Credential) -> ApiAnswer:
+        """Send ``request`` to ``url`` (under ``credential.api_url``) with the credential's
+        token, never following a redirect; its answer once its head has arrived, whatever
+        its status. A GET or HEAD is sent again as a login's request is (no answer, 429,
+        502, 503, 504; Retry-After honoured), within the deadline; the answer of the last
+        attempt is returned.
+
+        Raises ApiUnavailable when no answer came within the deadline, UrlOutsideApi for a
+        ``url`` not under the API (nothing is sent), InputUnusable when the body's file
+        cannot be read.
         """
         ...

@@ -10,12 +10,16 @@ would. Nothing here prints, prompts or exits.
     token = api.token()                     # the same token, a secret: token.reveal()
     api.token(profile="staging")            # the stored credential of profile staging
     api.profiles()                          # ["default", "staging"]: the stored profiles
+    with api.session() as s:                # a requests Session bound to the selected API
+        s.get("/deploy-status/web").json()  # its path joined to the API URL, token attached
+    api.request("GET", "/build-status/b-1") # the same, in one call
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from nanoctl.domain.authenticate import LoginResult
 from nanoctl.domain.current_credential import CurrentCredential
@@ -26,6 +30,9 @@ from nanoctl.entrypoints.container import Container, for_invocation
 from nanoctl.entrypoints.invocation import Invocation
 from nanoctl.entrypoints.words.errors import explain as _explain
 
+if TYPE_CHECKING:  # requests costs ~70 ms: only a session loads it
+    import requests
+
 __all__ = [
     "Container",
     "container",
@@ -34,6 +41,8 @@ __all__ = [
     "login",
     "logout",
     "profiles",
+    "request",
+    "session",
     "token",
 ]
 
@@ -114,6 +123,55 @@ def token(
     """
     c = using or container(api_url=api_url, profile=profile)
     return c.resolve_credential().resolve().credential.token
+
+
+def session(
+    *,
+    profile: str | None = None,
+    api_url: str | None = None,
+    max_body: int | None = None,
+    using: Container | None = None,
+) -> requests.Session:
+    """A requests ``Session`` bound to the selected API with the current credential, as
+    `nanoctl api` sends: selected as the CLI selects (``profile`` is --profile, ``api_url``
+    --api-url), offline until a request is sent.
+
+    - a relative path (``s.get("/deploy-status/web")``) is joined to the API URL, its path
+      prefix kept; an absolute URL is accepted only under it;
+    - the token goes only to URLs under the API URL: a request for any other is refused
+      with ``UrlOutsideApi`` before anything is sent;
+    - the same deadline as the CLI (NANOCTL_HTTP_TIMEOUT: the wait for the answer, and any
+      silence while its body arrives), no redirects followed (a 3xx comes back as it is),
+      and the same retries for GET and HEAD (no answer, 429, 502-504, Retry-After);
+    - ``max_body``: a cap in bytes on a decoded body read through ``content``, ``text``,
+      ``json()`` or ``iter_content`` (``BodyTooLarge`` past it);
+    - statuses come back as responses (``raise_for_status()`` decides), failures as the
+      errors of ``nanoctl.domain.errors``; its ``repr``, its errors and its logs never show
+      the token (``response.request`` is the request as sent, its header included).
+
+    Raises what ``current_credential()`` raises (NotLoggedIn, ExpiredToken, ...)."""
+    c = using or container(api_url=api_url, profile=profile)
+    current = c.resolve_credential().resolve()
+    opened: requests.Session = c.api_client().session(current.credential, max_body=max_body)
+    return opened
+
+
+def request(
+    method: str,
+    path: str,
+    *,
+    profile: str | None = None,
+    api_url: str | None = None,
+    **kwargs: Any,
+) -> requests.Response:
+    """One request through ``session()``: ``api.request("POST", "/deploy/b-1", json={...})``.
+    ``kwargs`` are those of ``requests.Session.request`` (``params``, ``json``, ``data``,
+    ``headers``, ``stream``...); the body is read before it returns unless ``stream=True``.
+    For a body cap (``max_body``) or a container of your own (``using``), open a
+    ``session()``."""
+    with session(profile=profile, api_url=api_url) as bound:
+        response: requests.Response = bound.request(method, path, **kwargs)
+        return response
 
 
 def explain(error: NanoctlError) -> str:

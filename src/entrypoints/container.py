@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     # What the Deferred providers build, named for mypy (``Deferred["Logout"]``, which ruff
     # does not read as a use); each is imported when first built.
     from nanoctl.adapters.clock import SystemClock  # noqa: F401
+    from nanoctl.adapters.http.api_client import RequestsApiClient  # noqa: F401
     from nanoctl.adapters.http.retries import RetryPolicy  # noqa: F401
     from nanoctl.adapters.http.transport import HttpLimits  # noqa: F401
     from nanoctl.adapters.http.validator import RequestsTokenValidator  # noqa: F401
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
         InteractiveLogin,
         TokenSources,
     )
+    from nanoctl.domain.call_api import CallApi  # noqa: F401
     from nanoctl.domain.check_credential import CheckCredential  # noqa: F401
     from nanoctl.domain.current_credential import ResolveCredential  # noqa: F401
     from nanoctl.domain.legacy.importing import ImportLegacyCredential  # noqa: F401
@@ -121,15 +123,25 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(Deferred["SystemClock"]("nanoctl.adapters.clock"))
 
     # --- adapters --------------------------------------------------------------------------
+    http_limits = providers.Factory(
+        Deferred["HttpLimits"]("nanoctl.adapters.http.transport"),
+        timeout=settings.provided.http_timeout,
+        deadline=settings.provided.http_deadline,
+    )
+    retries = providers.Factory(Deferred["RetryPolicy"]("nanoctl.adapters.http.retries"))
     validator = providers.Singleton(
         Deferred["RequestsTokenValidator"]("nanoctl.adapters.http.validator"),
         settings.provided.user_agent,
-        limits=providers.Factory(
-            Deferred["HttpLimits"]("nanoctl.adapters.http.transport"),
-            timeout=settings.provided.http_timeout,
-            deadline=settings.provided.http_deadline,
-        ),
-        retries=providers.Factory(Deferred["RetryPolicy"]("nanoctl.adapters.http.retries")),
+        limits=http_limits,
+        retries=retries,
+        diagnostics=diagnostics,
+    )
+    # `nanoctl api` and api.session() (issue #24): the validator's limits and retries
+    api_client = providers.Singleton(
+        Deferred["RequestsApiClient"]("nanoctl.adapters.http.api_client"),
+        settings.provided.user_agent,
+        limits=http_limits,
+        retries=retries,
         diagnostics=diagnostics,
     )
     validator_when_asked = providers.Factory(ValidatorWhenAsked, validator.provider)
@@ -287,6 +299,9 @@ class Container(containers.DeclarativeContainer):
         resolve_credential,
         validator,
         clock,
+    )
+    call_api = providers.Factory(
+        Deferred["CallApi"]("nanoctl.domain.call_api"), resolve_credential, api_client, selection
     )
 
 

@@ -160,3 +160,43 @@ def test_exec_gives_the_programs_own_status_whichever_stream_is_closed(closed: l
     )
 
     assert (result.exit_code, result.stdout, result.stderr) == (5, "", "")
+
+
+@pytest.mark.parametrize(
+    ("closed", "args", "want_exit", "want_stdout"),
+    [
+        pytest.param(
+            CLOSED_STDERR,
+            ("api", "/deploy-status/x"),
+            1,
+            '{"error": "no deployment named x"}',
+            id="api 404 2>&-",
+        ),
+        pytest.param(CLOSED_STDERR, ("api", "/deploy-status/web"), 0, None, id="api 2>&-"),
+        pytest.param(
+            CLOSED_STDIN, ("api", "--input", "-", "/echo"), 0, None, id="api --input - <&-"
+        ),
+        pytest.param(
+            CLOSED_STDIN,
+            ("api", "/deploy-status/x"),
+            1,
+            '{"error": "no deployment named x"}',
+            id="api 404 <&-",
+        ),
+    ],
+)
+def test_api_keeps_its_exit_code_with_a_stream_closed(
+    server: ReferenceServer,
+    closed: list[str],
+    args: tuple[str, ...],
+    want_exit: int,
+    want_stdout: str | None,
+) -> None:
+    result = run_nanoctl(*args, command=closed, env=url_env(server, VALID))
+
+    assert result.exit_code == want_exit
+    assert "Traceback" not in result.stdout + result.stderr
+    if want_stdout is not None:
+        assert result.stdout == want_stdout
+    if closed is CLOSED_STDIN and "--input" in args:  # a closed stdin is an empty body
+        assert '"body_size": 0' in result.stdout

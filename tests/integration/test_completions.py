@@ -20,7 +20,9 @@ import pytest
 from tests.integration.cli_harness import NANOCTL, environment
 from tests.integration.in_process import run_nanoctl
 
-COMMANDS = ["completions", "exec", "help", "login", "logout", "status", "token", "whoami"]
+API_OPTIONS = {"--api-url", "--method", "-X", "--header", "-H", "--field", "-f", "--input"}
+API_OPTIONS |= {"--include", "-i", "--silent"}
+COMMANDS = ["api", "completions", "exec", "help", "login", "logout", "status", "token", "whoami"]
 GLOBAL_SHORT = ["-h", "-q", "-V", "-n", "-v", "-vv", "-vvv"]
 SHELL_NAMES = ["bash", "zsh", "fish"]
 NEXT = (
@@ -104,13 +106,18 @@ def test_bash_offers_every_option_of_login_and_the_global_ones() -> None:
         pytest.param("token", {"--api-url", "--header", "--json", "--reveal"}, id="token"),
         pytest.param("exec", {"--api-url", "--check", "--mask", "--no-mask"}, id="exec"),
         pytest.param(
+            "api",
+            API_OPTIONS,
+            id="api",
+        ),
+        pytest.param(
             "login",
             {"--api-url", "--json", "--token", "-t", "--token-file", "--import-legacy"},
             id="login",
         ),
     ],
 )
-def test_bash_completes_the_own_options_of_token_exec_and_login(
+def test_bash_completes_the_own_options_of_token_exec_login_and_api(
     command: str, want: set[str]
 ) -> None:
     lines = run_shell(
@@ -129,9 +136,9 @@ def test_completions_are_printed_for_every_shell_and_know_the_commands(shell: st
 
     assert result.exit_code == 0
     assert result.stderr == ""
-    for command in ("login", "logout", "status", "token", "exec"):
+    for command in ("login", "logout", "status", "token", "exec", "api"):
         assert command in result.stdout
-    for option in ("--token-file", "--header", "--reveal", "--check"):
+    for option in ("--token-file", "--header", "--reveal", "--check", "--silent", "--include"):
         assert option.removeprefix("--" if shell == "fish" else "") in result.stdout
 
 
@@ -201,9 +208,14 @@ def test_zsh_offers_the_long_and_short_options_of_a_command_and_the_global_ones(
         pytest.param("token", {"--header", "--reveal", "--api-url", "--json"}, id="token"),
         pytest.param("exec", {"--check", "--api-url"}, id="exec"),
         pytest.param("login", {"--token-file"}, id="login"),
+        pytest.param(
+            "api",
+            API_OPTIONS,
+            id="api",
+        ),
     ],
 )
-def test_zsh_offers_the_options_of_token_exec_and_login(
+def test_zsh_offers_the_options_of_token_exec_login_and_api(
     command: str, want: set[str], tmp_path: Path
 ) -> None:
     lines = run_shell(
@@ -268,9 +280,14 @@ def test_fish_offers_the_long_and_short_options_of_a_command_and_the_global_ones
         pytest.param("nanoctl token --", {"--header", "--reveal", "--api-url"}, id="token"),
         pytest.param("nanoctl exec --", {"--check", "--api-url"}, id="exec"),
         pytest.param("nanoctl login --token", {"--token", "--token-file"}, id="login"),
+        pytest.param(
+            "nanoctl api --",
+            {"--method", "--header", "--field", "--input", "--include", "--silent", "--api-url"},
+            id="api",
+        ),
     ],
 )
-def test_fish_offers_the_options_of_token_exec_and_login(line: str, want: set[str]) -> None:
+def test_fish_offers_the_options_of_token_exec_login_and_api(line: str, want: set[str]) -> None:
     offered = set(fish_completes(line))
 
     assert want <= offered
@@ -395,3 +412,15 @@ def test_fish_completes_the_profile_with_the_stored_ones() -> None:
     stored_profiles("staging", "dev")
 
     assert sorted(fish_completes("nanoctl --profile ")) == ["dev", "staging"]
+
+
+def test_fish_completes_file_names_after_input_and_none_after_method(tmp_path: Path) -> None:
+    (tmp_path / "body.json").write_text("{}")
+    lines = run_shell(
+        [shell_path("fish"), "--no-config", "-c"],
+        f"cd {str(tmp_path)!r}; nanoctl completions fish | source; "
+        "complete -C 'nanoctl api --input b'; echo END; complete -C 'nanoctl api --method b'",
+    )
+    at = lines.index("END")
+    assert [entry.split("\t")[0] for entry in lines[:at]] == ["body.json"]
+    assert lines[at + 1 :] == []

@@ -450,11 +450,13 @@ REPORT = (
     "import base64, os, sys; "
     "print([os.isatty(fd) for fd in (0, 1, 2)], flush=True); "
     "form = base64.b64encode(('x:' + os.environ['NANOSERVICES_TOKEN']).encode()).decode(); "
-    "print('form', form, flush=True); print('form', form, file=sys.stderr, flush=True); "
+    "print('form', form, flush=True); sys.stderr.write('form ' + form + chr(10)); "
     "print('ready', flush=True); sys.stdin.readline(); print('bye', flush=True)"
 )
 """Says which of its descriptors are terminals, writes the token's base64 form (which the
-mask hides, and the leak sweep lets pass) to stdout and stderr, then waits for a line."""
+mask hides, and the leak sweep lets pass) to stdout and stderr, then waits for a line.
+Each line is one write: stderr writes through, so a print() there is one write per piece,
+and another process's line (stdout through `cat`) could land between them."""
 
 
 def test_a_terminal_gets_the_program_itself_unmasked_and_unbuffered() -> None:

@@ -17,7 +17,18 @@ from pathlib import Path
 from tests.integration.in_process import run_nanoctl
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "pages.txt"
-COMMANDS = ("login", "logout", "status", "whoami", "token", "exec", "help", "completions", "list")
+COMMANDS = (
+    "login",
+    "logout",
+    "status",
+    "whoami",
+    "token",
+    "exec",
+    "api",
+    "help",
+    "completions",
+    "list",
+)
 LINES: tuple[tuple[str, ...], ...] = (
     (),
     ("--help",),
@@ -48,6 +59,10 @@ LINES: tuple[tuple[str, ...], ...] = (
     ("exec",),
     ("exec", "--", ""),
     ("--profile=", "status"),
+    ("api",),
+    ("api", "https://elsewhere.example.com/x"),
+    ("api", "-H", "Authorization: Bearer x", "/login"),
+    ("api", "-f", "serviceName=web", "--input", "-", "/deploy/b-1"),
 )
 
 

@@ -128,8 +128,8 @@ def test_a_lower_timeout_makes_nanoctl_give_up_on_a_dripping_api_sooner(
     assert result.exit_code == 4
     assert result.stderr_lines == [
         f"Error: The API at {reference_server.url} did not finish answering within 3 s. "
-        "Try again later, or give it longer with NANOCTL_HTTP_TIMEOUT (seconds per read; a "
-        "login or a status gives up after 3 times that)."
+        "Try again later, or give it longer with NANOCTL_HTTP_TIMEOUT (the seconds each read "
+        "may wait; nanoctl gives up after 3 times that)."
     ]
 
 

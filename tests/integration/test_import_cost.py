@@ -26,7 +26,10 @@ does not use:
   modules; with ``NANOSERVICES_TOKEN`` no crypto or keyring either;
 - ``exec`` without ``--check`` sends no request: no HTTP, and with ``NANOSERVICES_TOKEN``
   no crypto or keyring; the relay and the mask of its output only where it masks
-  (``--no-mask`` loads neither), and no other command loads them.
+  (``--no-mask`` loads neither), and no other command loads them;
+- ``api`` loads nothing that ``status`` does not, but its own modules (the benchmark keeps
+  ``api /login`` within 5 % of ``status``); with ``NANOSERVICES_TOKEN`` no crypto or keyring;
+  its help page nothing heavy.
 
 benchmarks/startup.py measures the time; these tests keep the imports honest.
 """

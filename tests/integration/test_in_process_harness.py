@@ -124,6 +124,14 @@ CASES = {
     "NO_COLOR empty": Case(("status",), 0, env={"NO_COLOR": ""}, setup=stored),
     "-q": Case(("-q", "login", "-t", UNKNOWN), 3),
     "-vvv, a rejected token": Case(("-vvv", "login", "-t", UNKNOWN), 3),
+    "api, stored": Case(("api", "/deploy-status/web"), 0, setup=stored),
+    "api -v, a POST of fields echoed": Case(
+        ("api", "-v", "-X", "POST", "/echo", "-f", "a=b"), 0, token=api.VALID
+    ),
+    "api, a 404": Case(("api", "/deploy-status/x"), 1, token=api.VALID),
+    "api, elsewhere": Case(("api", "http://127.0.0.2:9/x"), 2, token=api.VALID),
+    "api, a rejected token": Case(("api", "/login"), 3, token=UNKNOWN),
+    "api, rate limited for an hour": Case(("api", "/login"), 4, token=api.RATE_LIMITED_LONG),
 }
 
 
@@ -167,8 +175,8 @@ def arrange(case: Case, server: ReferenceServer, tmp_path: Path) -> None:
 
 def shown(result: Result) -> tuple[int, str, str]:
     """Exit code, stdout and stderr; only the time a -v line gives the API's answer (`HTTP
-    401 in 3 ms`) varies from one run to the next."""
-    took = re.compile(r"(< HTTP \d+ in) \d+ ms$", re.MULTILINE)
+    401 in 3 ms`, `HTTP 200 OK in 3 ms`) varies from one run to the next."""
+    took = re.compile(r"(HTTP \d+(?: [^\n]*)? in) \d+ ms$", re.MULTILINE)
     return result.exit_code, result.stdout, took.sub(r"\1 N ms", result.stderr)
 
 
@@ -190,7 +198,16 @@ def test_the_sample_has_every_command_and_every_exit_code_a_pipe_can_give() -> N
     """130 (cancelled) needs a terminal: tests/integration/test_prompt_pty.py has it; `exec`
     runs only as a process (tests/integration/test_exec_command.py)."""
     commands = {next((a for a in c.args if not a.startswith("-")), "") for c in CASES.values()}
-    assert {"login", "logout", "status", "whoami", "token", "completions", "help"} <= commands
+    assert {
+        "login",
+        "logout",
+        "status",
+        "whoami",
+        "token",
+        "completions",
+        "help",
+        "api",
+    } <= commands
     assert {case.exit_code for case in CASES.values()} == {0, 1, 2, 3, 4, 5}
 
 

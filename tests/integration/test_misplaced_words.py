@@ -87,8 +87,8 @@ def test_a_flag_of_the_command_before_it_still_works(server: ReferenceServer) ->
         ),
         pytest.param(
             ["--api-url", "https://api.example.com", "logout"],
-            "`--api-url` is an option of `login`, `status`, `whoami`, `token` and `exec`, "
-            "not of `logout`. Run `nanoctl logout --help` for its options.",
+            "`--api-url` is an option of `login`, `status`, `whoami`, `token`, `exec` and "
+            "`api`, not of `logout`. Run `nanoctl logout --help` for its options.",
             id="--api-url URL logout",
         ),
         pytest.param(

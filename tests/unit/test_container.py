@@ -58,6 +58,8 @@ def test_every_provider_builds_the_adapter_or_use_case_it_names(isolated_home: P
             "status",
             "check_credential",
             "command_runner",
+            "api_client",
+            "call_api",
         )
     }
     assert kinds == {
@@ -78,6 +80,8 @@ def test_every_provider_builds_the_adapter_or_use_case_it_names(isolated_home: P
         "status": "Status",
         "check_credential": "CheckCredential",
         "command_runner": "ChildProcessRunner",
+        "api_client": "RequestsApiClient",
+        "call_api": "CallApi",
     }
 
 

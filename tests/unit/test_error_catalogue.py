@@ -13,6 +13,7 @@ from nanoctl.domain import (
     command_line_errors,
     errors,
     handover_errors,
+    request_errors,
     selection_errors,
     store_errors,
 )
@@ -24,6 +25,7 @@ MODULES = (
     command_line_errors,
     errors,
     handover_errors,
+    request_errors,
     selection_errors,
     store_errors,
     legacy_errors,

@@ -29,6 +29,7 @@ Commands:
   whoami       Alias of `status`.
   token        Print the current token for another tool: `nanoctl token | …`.
   exec         Run a command with the current token in its environment.
+  api          Call the API with the current token: `nanoctl api /login`.
   help         Show a command's help page: `nanoctl help login`.
   completions  Print the completion script of bash, zsh or fish.
 

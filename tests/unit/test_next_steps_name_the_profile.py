@@ -16,6 +16,7 @@ from nanoctl.domain import api_errors as a
 from nanoctl.domain import command_line_errors as c
 from nanoctl.domain import errors as e
 from nanoctl.domain import handover_errors as h
+from nanoctl.domain import request_errors as r
 from nanoctl.domain import selection_errors as se
 from nanoctl.domain import store_errors as s
 from nanoctl.domain.legacy import errors as le
@@ -109,6 +110,16 @@ EVERY_ERROR: list[e.NanoctlError] = [
     se.ProfileHoldsNothing("staging", "option", ("default", "stagin")),
     se.ProfileInUse("staging", "ada", OTHER, URL, "option"),
     se.SeveralProfilesForApi(URL, "environment", ("dev", "qa")),
+    r.UrlOutsideApi("https://evil.test/x", URL, "host"),
+    r.ForbiddenHeader("Authorization"),
+    r.MalformedHeader("no_colon"),
+    r.MalformedField("repeated_key", "serviceName"),
+    r.FieldsWithInput(),
+    r.InvalidMethod(),
+    r.InputUnusable("./body.json", "missing"),
+    r.ForbiddenRequest("POST", "/deploy/b-1", origin=TokenOrigin.STORED),
+    r.UnsuccessfulStatus(404, "GET", "/deploy-status/x", URL),
+    r.AnswerNotWritten(errno.EPIPE),
 ]
 
 COMMAND = re.compile(r"`(?:\.\.\. \| )?(nanoctl [^`]*)`")

@@ -8,7 +8,6 @@ reported with its target, never followed; anything else is an unexpected respons
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
 
 from nanoctl.adapters.http.failures import BodyRefused, Failure, classify
 from nanoctl.adapters.http.retries import retry_after_seconds
@@ -24,6 +23,7 @@ from nanoctl.domain.api_errors import (
 from nanoctl.domain.errors import ForbiddenToken, InvalidToken, TokenRejected
 from nanoctl.domain.events import Diagnostics
 from nanoctl.domain.model import ApiUrl, Identity, Token
+from nanoctl.domain.url_scope import redirect_location
 
 if TYPE_CHECKING:  # requests costs ~70 ms: only validate() imports it
     import requests
@@ -116,16 +116,11 @@ def redirect_target(location: str | None, exchange: Exchange) -> tuple[str | Non
     the Location could be read; None for no Location header."""
     if not location:
         return None, True
-    try:
-        parts = urlsplit(urljoin(exchange.url, location.strip()))
-        host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
-    except ValueError:
+    where = redirect_location(exchange.url, location)
+    if where is None:
         return None, False
-    if ":" in host:
-        host = f"[{host}]"
-    shown = f"{parts.scheme}://{host}{port}{parts.path}"
-    return printable(exchange.redact(shown), 200), True
+    origin, path = where
+    return printable(exchange.redact(f"{origin}{path}"), 200), True
 
 
 def printable(text: str, limit: int) -> str:

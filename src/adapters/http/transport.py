@@ -152,9 +152,13 @@ def open_session(*, direct: bool = False) -> requests.Session:
     """A session that follows no redirect, retries nothing itself and lets the watchdog
     see its connections; proxies from the environment apply unless ``direct`` (an API
     on this machine, which is never contacted through a proxy)."""
+    return configured(no_redirect_session()(), direct=direct)
+
+
+def configured(session: requests.Session, *, direct: bool) -> requests.Session:
+    """``session`` (a NoRedirectSession) set up as open_session() sets up its own."""
     from urllib3.util.retry import Retry  # with requests (~70 ms): only when a request is sent
 
-    session = _session_class()()
     # trust_env is what makes requests read HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY
     # (and ~/.netrc, which auth= overrides; the CA variables are read by ca_bundle()).
     # Off for a loopback API: no proxy variable, of any spelling, can then apply.
@@ -176,7 +180,7 @@ def open_session(*, direct: bool = False) -> requests.Session:
 
 
 @functools.cache
-def _session_class() -> type[requests.Session]:
+def no_redirect_session() -> type[requests.Session]:
     """A Session that never looks at a redirect.
 
     Even with ``allow_redirects=False``, requests prepares ``Response.next`` for a 3xx,
@@ -237,7 +241,7 @@ class Watchdog:
 
 def _register(connection: object) -> None:
     connections = _CONNECTIONS.get()
-    if connections is not None:
+    if connections is not None and not any(known is connection for known in connections):
         connections.append(connection)
 
 
@@ -255,15 +259,26 @@ def _tracking_adapter() -> type[requests.adapters.HTTPAdapter]:
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
     from urllib3.poolmanager import PoolManager, ProxyManager
 
+    # A connection registers when it connects, and again for each request it carries: one
+    # kept alive by a session (`api.session()`) may serve a later call, with a watchdog of
+    # its own.
     class TrackedHTTPConnection(HTTPConnection):
         def connect(self) -> None:
             _register(self)
             super().connect()
 
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            _register(self)
+            super().request(*args, **kwargs)
+
     class TrackedHTTPSConnection(HTTPSConnection):
         def connect(self) -> None:
             _register(self)
             super().connect()
+
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            _register(self)
+            super().request(*args, **kwargs)
 
     class TrackedHTTPPool(HTTPConnectionPool):
         ConnectionCls = TrackedHTTPConnection

@@ -185,6 +185,10 @@ def _fish_quote(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+_PATH_NAMES = ("-file", "-path", "-dir", "input")
+"""Options whose value is a path (`--token-file`, `api --input`): completed with file names."""
+
+
 def _fish_option(option: CompletedOption, condition: str | None) -> str:
     parts = ["complete", "-c", PROGRAM]
     if condition:
@@ -195,7 +199,7 @@ def _fish_option(option: CompletedOption, condition: str | None) -> str:
         parts += ["-s" if len(short) == 1 else "-o", short]
     if option.takes_value:
         # A value follows; only a path's is completed with file names.
-        parts += ["-r", "-F"] if option.name.endswith(("-file", "-path", "-dir")) else ["-x"]
+        parts += ["-r", "-F"] if option.name.endswith(_PATH_NAMES) else ["-x"]
     if f"--{option.name}" == PROFILE_OPTION:
         parts += ["-a", _fish_quote(f"({PROFILE_NAMES})")]
     parts += ["-d", _fish_quote(option.description)]

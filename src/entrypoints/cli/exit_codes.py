@@ -18,6 +18,7 @@ from nanoctl.domain.errors import (
 )
 from nanoctl.domain.handover_errors import CommandNotExecutable, CommandNotFound, TokenNotWritten
 from nanoctl.domain.legacy.errors import LegacyFileBehindLink, LegacyTokenUnreadable
+from nanoctl.domain.request_errors import AnswerNotWritten, UnsuccessfulStatus
 from nanoctl.domain.store_errors import StorageError
 
 EXIT_OK = 0
@@ -33,6 +34,8 @@ EXIT_CODES: tuple[tuple[type[NanoctlError], int], ...] = (
     (Cancelled, 130),
     (InternalError, 1),
     (TokenNotWritten, 1),  # as `cat` and `echo` fail on a closed or full standard output
+    (AnswerNotWritten, 1),  # `nanoctl api`, alike
+    (UnsuccessfulStatus, 1),  # `nanoctl api`: the API answered, not with 2xx (as `curl -f`)
     # exec's program did not start: a shell's codes, so scripts read them alike
     (CommandNotFound, 127),
     (CommandNotExecutable, 126),

@@ -32,7 +32,7 @@ Example = tuple[str, str]
 
 EVERY_COMMAND: tuple[type[NanoctlError], ...] = (CommandLineError, InternalError, Cancelled)
 """What any command line can meet: a bad option, a bug, a Ctrl-C."""
-VALUE_NAMES = {"token-file": "PATH", "api-url": "URL"}
+VALUE_NAMES = {"token-file": "PATH", "api-url": "URL", "input": "PATH"}
 """How an option's value is named on a page, where its own name in capitals would not say
 what it is (``--token-file=TOKEN-FILE``)."""
 _GLOBAL_NAMES = frozenset(option.name for option in GLOBAL_OPTIONS)

@@ -25,11 +25,12 @@ if TYPE_CHECKING:
 
 # Options whose value may be a lone "-" (read from stdin). cleo 2.1's argv parser
 # takes "-" for an option and fails with "requires a value"; "--token=-" works.
-_STDIN_OPTIONS = ("--token", "-t")
+_STDIN_OPTIONS = {"--token": "--token", "-t": "--token", "--input": "--input"}
 
 
 def normalize_argv(argv: Sequence[str]) -> list[str]:
-    """Rewrite `--token -` / `-t -` as `--token=-` so both spellings work."""
+    """Rewrite `--token -` / `-t -` as `--token=-` (and `--input -` as `--input=-`) so both
+    spellings work."""
     out: list[str] = []
     args = list(argv)
     i = 0
@@ -39,7 +40,7 @@ def normalize_argv(argv: Sequence[str]) -> list[str]:
             out.extend(args[i:])
             break
         if arg in _STDIN_OPTIONS and i + 1 < len(args) and args[i + 1] == "-":
-            out.append("--token=-")
+            out.append(f"{_STDIN_OPTIONS[arg]}=-")
             i += 2
             continue
         if arg == "-t-":

@@ -86,6 +86,9 @@ COMMANDS: tuple[CommandRow, ...] = (
     CommandRow(
         "exec", "Run a command with the current token in its environment.", "exec:ExecCommand"
     ),
+    CommandRow(
+        "api", "Call the API with the current token: `nanoctl api /login`.", "api:ApiCommand"
+    ),
     CommandRow("help", "Show a command's help page: `nanoctl help login`.", "help:HelpCommand"),
     CommandRow(
         "completions",

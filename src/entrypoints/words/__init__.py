@@ -9,7 +9,7 @@ the words carry: option names, environment variables, commands to run next.
 
 - ``errors``: ``explain``, the sentence and next step of every domain error, from the
   entries of ``token_input``, ``rejections``, ``api_failures``, ``storage``, ``selection``,
-  ``handover`` and ``legacy`` (docs/errors.md lists them all);
+  ``handover``, ``api_requests`` and ``legacy`` (docs/errors.md lists them all);
 - ``context``: what a sentence may say of its run (its selection, the tokens never shown);
 - ``events``: the -v and -vvv lines of what the adapters report;
 - ``questions``: the hidden prompt and the questions before a credential is replaced or

@@ -60,12 +60,13 @@ def _(error: a.ApiUnreachable) -> dict[str, str]:
     if isinstance(error, a.MissingCaBundle):
         what = f"the CA bundle {error.path} named by {error.variable} does not exist"
         return {"cause": f"Could not reach the API at {error.url}: {what}."}
-    if error.failure in _TOO_SLOW and error.seconds is not None:
+    if error.failure in _TOO_SLOW:
         # It was reached (or may have been): its answer was late, not the network down.
+        within = "in time" if error.seconds is None else f"within {error.seconds:g} s"
         return {
-            "cause": _TOO_SLOW[error.failure].format(url=error.url, seconds=f"{error.seconds:g}"),
-            "check": f"Try again later, or give it longer with {TIMEOUT_ENV} (seconds per "
-            f"read; a login or a status gives up after {DEADLINE_TIMEOUTS} times that).",
+            "cause": _TOO_SLOW[error.failure].format(url=error.url, within=within),
+            "check": f"Try again later, or give it longer with {TIMEOUT_ENV} (the seconds each "
+            f"read may wait; nanoctl gives up after {DEADLINE_TIMEOUTS} times that).",
         }
     what = _NETWORK_FAILURES[error.failure]
     return {"cause": f"Could not reach the API at {error.url}: {what}."}
@@ -134,13 +135,11 @@ def _(error: a.BadField) -> dict[str, str]:
 LOGIN_PATH = "/login"
 """What nanoctl appends to the API URL to check a token (SPEC §3)."""
 _TOO_SLOW: dict[a.NetworkFailure, str] = {
-    "no_answer_in_time": "The API at {url} was reached but did not answer within {seconds} s.",
-    "deadline_passed": "The API at {url} did not finish answering within {seconds} s.",
+    "no_answer_in_time": "The API at {url} was reached but did not answer {within}.",
+    "deadline_passed": "The API at {url} did not finish answering {within}.",
 }
 _NETWORK_FAILURES: dict[a.NetworkFailure, str] = {
     "timed_out": "the connection timed out",
-    "no_answer_in_time": "no answer in time",
-    "deadline_passed": "no answer in time",
     "refused": "connection refused",
     "host_not_found": "host not found",
     "tls_handshake": "the TLS handshake failed",

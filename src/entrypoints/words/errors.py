@@ -5,7 +5,8 @@ commands a next step names (aimed at the run's profile) and the phrases the entr
 derives from them; a class without an entry uses its parent's. The entries of the usage
 errors and of the exits 1 and 130 are here; the others are in the module of their kind:
 ``token_input`` and ``rejections``, ``api_failures``, ``storage``, ``selection``,
-``handover`` and ``legacy``. docs/errors.md lists every one (tools/error_catalogue.py).
+``handover``, ``api_requests`` and ``legacy``. docs/errors.md lists every one
+(tools/error_catalogue.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from nanoctl.domain import errors as e
 from nanoctl.entrypoints.settings import DEFAULT_TIMEOUT, MAX_TIMEOUT, PROFILE_ENV, TIMEOUT_ENV
 from nanoctl.entrypoints.words import (
     api_failures,
+    api_requests,
     handover,
     legacy,
     rejections,
@@ -243,6 +245,7 @@ _KINDS: tuple[ModuleType, ...] = (
     handover,  # `token` and `exec`
     selection,
     api_failures,  # exit 4
+    api_requests,  # `nanoctl api` and api.session() (issue #24)
 )
 SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
     **_OWN,

@@ -36,6 +36,13 @@ def note(event: events.Event) -> str:  # noqa: PLR0911, PLR0912 - one case per e
                 f"{explain(event.error).cause} Retrying in {event.delay:.1f} s "
                 f"(attempt {event.attempt + 1} of {event.max_attempts})."
             )
+        case events.RequestSent(attempt=1):
+            return f"{event.method} {event.url}"
+        case events.RequestSent():
+            return f"{event.method} {event.url} (attempt {event.attempt} of {event.max_attempts})"
+        case events.AnswerArrived():
+            reason = f" {event.reason}" if event.reason else ""
+            return f"HTTP {event.status}{reason} in {event.milliseconds} ms"
         case events.NoAnswer():
             return f"! no answer after {event.milliseconds} ms: {explain(event.error).cause}"
         case events.CredentialSaved():

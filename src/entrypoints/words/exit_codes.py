@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from nanoctl.domain import api_errors as a
 from nanoctl.domain import errors as e
 from nanoctl.domain import handover_errors as h
+from nanoctl.domain import request_errors as r
 from nanoctl.domain import selection_errors as se
 from nanoctl.domain import store_errors as s
 from nanoctl.domain.legacy import errors as le
@@ -34,8 +35,17 @@ MEANINGS: dict[type[e.NanoctlError], str] = {
     h.ConflictingMaskOptions: "--mask with --no-mask, or a bad NANOCTL_MASK",
     h.InvalidMaskSetting: "--mask with --no-mask, or a bad NANOCTL_MASK",
     h.MaskingUnsupported: "masking where it cannot be done (Windows)",
+    r.UrlOutsideApi: "a URL outside the API",
+    r.ForbiddenHeader: "an Authorization or Host header",
+    r.MalformedHeader: "a header that is not `Name: value`",
+    r.MalformedField: "a field that is not `key=value`",
+    r.FieldsWithInput: "fields with --input",
+    r.InvalidMethod: "a method that is not one",
+    r.InputUnusable: "an --input file that cannot be read",
     # exit 1
     e.NotLoggedIn: "not logged in",
+    r.UnsuccessfulStatus: "an answer other than 2xx (its body still written)",
+    r.AnswerNotWritten: "the answer could not be written (standard output closed or full)",
     se.ProfileHoldsNothing: "the profile holds no credential",
     e.CredentialForOtherApi: "the stored credential is for another API",
     se.ProfileInUse: "another API's credential is stored and nobody can be asked to replace it",
