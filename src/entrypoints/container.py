@@ -74,6 +74,7 @@ if TYPE_CHECKING:
     from nanoctl.domain.replacing import Destination  # noqa: F401
     from nanoctl.domain.status import Status, StatusOfProfiles  # noqa: F401
     from nanoctl.entrypoints.cli.diagnostics import IoDiagnostics
+    from nanoctl.entrypoints.cli.progress import CheckingLine  # noqa: F401
 
 # --- the values computed from what a run was given -------------------------------------------
 
@@ -129,12 +130,19 @@ class Container(containers.DeclarativeContainer):
         deadline=settings.provided.http_deadline,
     )
     retries = providers.Factory(Deferred["RetryPolicy"]("nanoctl.adapters.http.retries"))
-    validator = providers.Singleton(
+    http_validator = providers.Singleton(
         Deferred["RequestsTokenValidator"]("nanoctl.adapters.http.validator"),
         settings.provided.user_agent,
         limits=http_limits,
         retries=retries,
         diagnostics=diagnostics,
+    )
+    # on a watched terminal, saying which API it asks while it asks (cli/progress.py)
+    validator = providers.Singleton(
+        Deferred["CheckingLine"]("nanoctl.entrypoints.cli.progress", "for_run"),
+        http_validator,
+        invocation,
+        run_tokens,
     )
     # `nanoctl api` and api.session() (issue #24): the validator's limits and retries
     api_client = providers.Singleton(

@@ -215,8 +215,27 @@ class PtyResult:
 
     @property
     def lines(self) -> list[str]:
-        """The transcript's lines without colour codes."""
-        return _SGR.sub("", self.transcript).splitlines()
+        """The lines the terminal shows at the end, without colour codes: a carriage return
+        starts its line again and what follows overwrites it (the transient line of
+        cli/progress.py, erased, is gone), as on the screen."""
+        return screen(self.transcript)
+
+
+def screen(transcript: str) -> list[str]:
+    """The rows a terminal shows after ``transcript`` (colours aside)."""
+    rows: list[str] = []
+    for raw in _SGR.sub("", transcript).split("\n"):
+        row: list[str] = []
+        column = 0
+        for char in raw:
+            if char == "\r":
+                column = 0
+                continue
+            row[column : column + 1] = [char]
+            column += 1
+        # the spaces an erased line left behind are no part of what is shown
+        rows.append("".join(row).rstrip(" ") if "\r" in raw else "".join(row))
+    return rows[:-1] if rows and not rows[-1] else rows
 
 
 class PtySession:
