@@ -13,8 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from nanoctl.entrypoints.agent import AGENT_ENV, AGENT_VARIABLES
 from tests import alone, leaks
 
+AGENT_ENVIRONMENT = (*AGENT_VARIABLES, AGENT_ENV)
+"""What puts nanoctl in agent mode: scrubbed, so the suite passes when an agent runs it
+(a test that wants agent mode sets one of them itself)."""
 _SCRUBBED = (
     "NANOSERVICES_TOKEN",
     "NANOSERVICES_TOKEN_FILE",
@@ -39,6 +43,7 @@ _SCRUBBED = (
     "XDG_CONFIG_HOME",
     "SHELL_VERBOSITY",
     "COLUMNS",  # the width help pages are laid out for (80 unless a test sets it)
+    *AGENT_ENVIRONMENT,
 )
 
 

@@ -72,6 +72,8 @@ STATUS = Context(command="status")
 """`status`, whose advice about an API that cannot be used names `status --offline`."""
 PROFILE = Context(ProfileName("staging"), "option", "profile", "status")
 """`status --profile staging`, bound to its own URL."""
+LOGIN_STAGING = Context(ProfileName("staging"), "option", "profile", "login")
+"""`login --profile staging`."""
 GROUPS = {
     2: "Exit 2: the command line asks for something nanoctl cannot do",
     1: "Exit 1: nothing to work with, or nothing delivered",
@@ -132,6 +134,8 @@ def _usage() -> Iterator[Example]:
     yield e.NoTokenAvailable(ci=False), None
     yield e.NoTokenAvailable(ci=False, no_interaction=True), None
     yield e.NoTokenAvailable(ci=True), None
+    yield e.NoTokenAvailable(ci=False, agent="CLAUDECODE"), None
+    yield e.NoTokenAvailable(ci=False, agent="NANOCTL_AGENT"), LOGIN_STAGING
     yield e.InsecureApiUrl("http://api.example.com"), None
     for problem in get_args(e.ApiUrlProblem):
         yield e.InvalidApiUrl("ftp://api.example.com", problem), None
@@ -148,6 +152,7 @@ def _usage() -> Iterator[Example]:
     yield e.InvalidTimeout("10s"), None
     yield e.InvalidTimeout("nano_Tk9Qx2Vb7Lm4"), None
     yield h.TokenToTerminal(), None
+    yield h.TokenToAgent("CLAUDECODE"), None
     yield h.NoJsonOutput("token"), None
     yield h.ConflictingMaskOptions(), None
     yield h.InvalidMaskSetting("2"), None

@@ -148,12 +148,17 @@ class ConflictingTokenSources(UsageError):
 
 
 class NoTokenAvailable(UsageError):
+    """No token given, and nobody to prompt: no terminal, -n (``no_interaction``), or a
+    coding agent runs nanoctl (``agent``: the variable that says so), whose transcript
+    must never receive a token typed in."""
+
     kind = "no_token"
 
-    def __init__(self, *, ci: bool, no_interaction: bool = False) -> None:
-        super().__init__(ci, no_interaction)
+    def __init__(self, *, ci: bool, no_interaction: bool = False, agent: str | None = None) -> None:
+        super().__init__(ci, no_interaction, agent)
         self.ci = ci
         self.no_interaction = no_interaction
+        self.agent = agent
 
 
 class InsecureApiUrl(UsageError):

@@ -15,6 +15,17 @@ class TokenToTerminal(UsageError):
     """`nanoctl token` was asked to print the token on a terminal, without --reveal."""
 
 
+class TokenToAgent(UsageError):
+    """`nanoctl token` was run by a coding agent (agent mode, turned on by ``variable``):
+    the token would land in the agent's transcript. --reveal does not change that."""
+
+    kind = "token_to_agent"
+
+    def __init__(self, variable: str) -> None:
+        super().__init__(variable)
+        self.variable = variable
+
+
 class ConflictingMaskOptions(UsageError):
     """`exec --mask --no-mask`: whether to hide the token in the program's output is not
     ours to guess."""

@@ -16,6 +16,7 @@ from nanoctl.domain.handover_errors import ConflictingMaskOptions, InvalidMaskSe
 from nanoctl.domain.model import ProfileName
 from nanoctl.domain.ports import OutputMasking
 from nanoctl.domain.selection import ApiUrlChoice, ProfileChoice
+from nanoctl.entrypoints.agent import OFF, AgentMode, agent_mode, switch
 
 if TYPE_CHECKING:
     from nanoctl.entrypoints.invocation import Invocation
@@ -26,8 +27,6 @@ KEYRING_ENV = "NANOCTL_KEYRING"
 PROFILE_ENV = "NANOCTL_PROFILE"
 TIMEOUT_ENV = "NANOCTL_HTTP_TIMEOUT"
 MASK_ENV = "NANOCTL_MASK"
-_ON = ("1", "true", "yes", "on")
-_OFF = ("0", "false", "no", "off")
 DEFAULT_TIMEOUT = 10.0
 MAX_TIMEOUT = 600.0
 DEADLINE_TIMEOUTS = 3
@@ -59,6 +58,8 @@ class Settings:
     """The API URL someone gave: --api-url (or ``api_url=``), else NANOSERVICES_API_URL."""
     empty_variables: tuple[str, ...] = field(default=())
     """The variables of EMPTY_COUNTS_AS_UNSET that are set but empty, in that order."""
+    agent: AgentMode = OFF
+    """Whether a coding agent runs nanoctl (``nanoctl.entrypoints.agent``), and why."""
 
     @classmethod
     def from_environment(
@@ -88,6 +89,7 @@ class Settings:
                 f"(python {sys.version_info.major}.{sys.version_info.minor}; {sys.platform})"
             ),
             platform=platform,
+            agent=agent_mode(environ),
         )
 
     @classmethod
@@ -124,14 +126,13 @@ def output_masking(environ: Mapping[str, str], *, mask: bool, no_mask: bool) -> 
     if mask or no_mask:
         return "always" if mask else "off"
     raw = environ.get(MASK_ENV, "")
-    value = raw.strip().lower()
-    if not value:
+    try:
+        value = switch(raw)
+    except ValueError:
+        raise InvalidMaskSetting(raw) from None
+    if value is None:
         return "not_at_terminal"
-    if value in _ON:
-        return "always"
-    if value in _OFF:
-        return "off"
-    raise InvalidMaskSetting(raw)
+    return "always" if value else "off"
 
 
 def _config_dir(environ: Mapping[str, str]) -> Path:

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from nanoctl.entrypoints.agent import AGENT_ENV, AGENT_VARIABLES
 from reference_server import ReferenceServer
 from tests import leaks
 from tests.documented_exits import documented
@@ -93,8 +94,12 @@ class Result:
 
 
 def environment(overrides: Env | None = None) -> dict[str, str]:
-    """The test's environment with ``overrides`` applied (``None`` removes a variable)."""
-    env = dict(os.environ)
+    """The test's environment with ``overrides`` applied (``None`` removes a variable).
+
+    Never an agent's variable the test did not set itself (tests/conftest.py scrubs them
+    too): the suite passes when a coding agent runs it."""
+    agents = (*AGENT_VARIABLES, AGENT_ENV)
+    env = {name: value for name, value in os.environ.items() if name not in agents}
     env.setdefault("LANG", "C.UTF-8")
     for name, value in (overrides or {}).items():
         if value is None:

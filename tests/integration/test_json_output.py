@@ -94,6 +94,7 @@ STATUS_KEYS = {
     "validated",
     "saved_at",
     "legacy_files",
+    "agent",
 }
 
 
@@ -126,6 +127,7 @@ def test_status_json_of_a_stored_credential_has_the_documented_keys_and_types(
     assert document["validated"] is True
     assert isinstance(document["saved_at"], str)
     assert ISO_UTC.fullmatch(document["saved_at"])
+    assert document["agent"] is False  # no agent's variable reaches nanoctl in the tests
 
 
 def test_status_json_of_an_environment_token_has_no_location(server: ReferenceServer) -> None:

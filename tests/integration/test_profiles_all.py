@@ -22,7 +22,9 @@ from tests.integration.in_process import run_nanoctl
 from tests.integration.test_json_output import STATUS_KEYS
 
 NO_URL = {"NANOSERVICES_API_URL": None}
-PROFILE_KEYS = STATUS_KEYS - {"legacy_files"}
+PROFILE_KEYS = STATUS_KEYS - {"legacy_files", "agent"}
+"""A profile's object in `status --all --json`: agent mode is the run's, said once beside
+the list."""
 
 
 def two_profiles(staging: ReferenceServer, dev: ReferenceServer, dev_token: str = "") -> None:
@@ -86,7 +88,8 @@ def test_status_all_json_has_the_fields_of_status_json_per_profile(
 
     assert result.exit_code == 0
     document = json.loads(result.stdout)
-    assert list(document) == ["profiles"]
+    assert list(document) == ["profiles", "agent"]
+    assert document["agent"] is False
     dev, staging = document["profiles"]
     assert set(dev) == set(staging) == PROFILE_KEYS
     assert (dev["profile"], dev["username"], dev["api_url"]) == (
@@ -192,7 +195,7 @@ def test_status_all_with_nothing_stored_is_not_logged_in(server: ReferenceServer
     assert (text.exit_code, text.stdout) == (1, "")
     assert one_line(text).startswith("Error: You are not logged in.")
     assert as_json.exit_code == 1
-    assert json.loads(as_json.stdout) == {"profiles": []}
+    assert json.loads(as_json.stdout) == {"profiles": [], "agent": False}
     assert files_under(config_dir()) == {}
 
 
@@ -256,7 +259,7 @@ def test_logout_all_removes_every_profile_and_is_idempotent(
         "profiles_removed": ["default", "dev", "staging"],
     }
     assert again.stdout_lines == [f"Not logged in: no profile is stored in {config_dir()}."]
-    assert json.loads(status.stdout) == {"profiles": []}
+    assert json.loads(status.stdout) == {"profiles": [], "agent": False}
     assert [n for n in files_under(config_dir()) if n.endswith((".json", ".key"))] == []
 
 

@@ -165,6 +165,7 @@ def test_status_json_schema(cli: Cli) -> None:
         "validated": True,
         "saved_at": "2026-11-28T12:00:00Z",
         "legacy_files": [],
+        "agent": False,
     }
 
 

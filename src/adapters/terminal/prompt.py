@@ -40,10 +40,12 @@ class PromptTokenSource:
         self._getpass = getpass
 
     def read(self) -> Token:
-        if not self._terminal.can_prompt:
+        terminal = self._terminal
+        if not terminal.can_prompt:
             raise NoTokenAvailable(
-                ci=self._terminal.ci,
-                no_interaction=self._terminal.stdin_isatty and not self._terminal.interactive,
+                ci=terminal.ci,
+                no_interaction=terminal.stdin_isatty and not terminal.interactive,
+                agent=terminal.agent,
             )
         try:
             with ending_signals_restore_the_terminal(self._terminal.stderr):

@@ -24,14 +24,23 @@ class Terminal:
     """Running in CI (the CI variable is set): hints are written for pipelines."""
     stdout_isatty: bool = False
     """Standard output is a terminal: what is printed there stays in its scrollback."""
+    agent: str | None = None
+    """The variable that says a coding agent runs nanoctl (agent mode), None when none
+    does: whoever sits at this terminal, nothing is asked (no prompt, no question), and no
+    line meant only for a person watching (a progress line) is drawn."""
 
     @property
     def can_prompt(self) -> bool:
-        return self.interactive and self.stdin_isatty
+        """A person may be asked: a terminal, not -n, not an agent (whose transcript would
+        get the answer: a token typed there is a token disclosed)."""
+        return self.interactive and self.stdin_isatty and self.agent is None
 
     @classmethod
     def from_process(
-        cls, interactive: bool = True, environ: Mapping[str, str] = os.environ
+        cls,
+        interactive: bool = True,
+        environ: Mapping[str, str] = os.environ,
+        agent: str | None = None,
     ) -> Terminal:
         return cls(
             stdin=sys.stdin,
@@ -40,6 +49,7 @@ class Terminal:
             interactive=interactive,
             ci=environ.get("CI", "").lower() not in ("", "0", "false", "no"),
             stdout_isatty=_isatty(sys.stdout),
+            agent=agent,
         )
 
 

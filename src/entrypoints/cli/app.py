@@ -15,6 +15,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -31,10 +32,11 @@ from cleo.io.outputs.stream_output import StreamOutput
 from cleo.loaders.factory_command_loader import FactoryCommandLoader
 
 from nanoctl import __version__
+from nanoctl.entrypoints.agent import agent_mode
 from nanoctl.entrypoints.cli.front_page import version_line
 from nanoctl.entrypoints.cli.placement import placed
 from nanoctl.entrypoints.cli.table import COMMANDS, GLOBAL_OPTIONS, CommandRow
-from nanoctl.entrypoints.cli.terminal_lines import terminal_width
+from nanoctl.entrypoints.cli.terminal_lines import RunIO, agent_of, terminal_width
 from nanoctl.entrypoints.invocation import Invocation
 
 if TYPE_CHECKING:  # the container loads dependency_injector (~60 ms): only commands that run
@@ -109,13 +111,21 @@ class NanoctlApplication(Application):
         error_output: Output | None = None,
     ) -> IO:
         """cleo's io, with colours by the NO_COLOR rule: off when it is present and not
-        empty (no-color.org); cleo also turns them off for an empty one."""
+        empty (no-color.org); cleo also turns them off for an empty one. It knows the
+        run's agent mode (``RunIO``)."""
         io = super().create_io(input, output, error_output)
         if os.environ.get("NO_COLOR") == "":
             for stream_output in (io.output, io.error_output):
                 if isinstance(stream_output, StreamOutput):
                     stream_output.decorated(terminal_width(stream_output.stream) is not None)
-        return io
+        return RunIO(io.input, io.output, io.error_output, agent_mode(os.environ))
+
+    def _configure_io(self, io: IO) -> None:
+        """cleo's options (--ansi, -n, -q, -v…); then, in agent mode, no colour at all, not
+        even with --ansi: an agent reads the escape codes as text."""
+        super()._configure_io(io)
+        if agent_of(io).on:
+            io.decorated(False)
 
     def container_of_run(self) -> Container:
         """This run's container, made on first use from the command line cleo parsed."""
@@ -184,13 +194,20 @@ class NanoctlApplication(Application):
                     spellings[f"-{short}"] = option.accepts_value()
         return spellings
 
-    def _words(self, error: BaseException, command: Command | None) -> Context | None:
+    def _words(self, error: BaseException, command: Command | None) -> Context:
         """What the words of ``error`` may say of this run: its selection, when a command
-        built the container (a Ctrl-C is not the moment to resolve it)."""
-        if self._container is None or isinstance(error, KeyboardInterrupt):
-            return None
-        from nanoctl.entrypoints.words.context import context_of_run
+        built the container (a Ctrl-C is not the moment to resolve it); in any case the
+        tokens it met, which they never show."""
+        from nanoctl.entrypoints.words.context import Context, RunTokens, context_of_run
 
+        if self._container is None:
+            flag = None
+            if self._io is not None:
+                with suppress(Exception):  # a command line cleo could not read: no --token
+                    flag = _option(self._io, "token")
+            return Context(secrets=tuple(RunTokens(os.environ, flag)))
+        if isinstance(error, KeyboardInterrupt):
+            return Context(secrets=tuple(self._container.run_tokens()))
         return context_of_run(self._container, command.name if command is not None else None)
 
     def _command_named_in(self, io: IO) -> Command | None:

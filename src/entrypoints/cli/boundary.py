@@ -25,7 +25,7 @@ from nanoctl.domain.errors import (
 )
 from nanoctl.entrypoints.cli.exit_codes import exit_code_of
 from nanoctl.entrypoints.cli.table import COMMANDS, GLOBAL_OPTIONS
-from nanoctl.entrypoints.cli.terminal_lines import fitted, stream_of
+from nanoctl.entrypoints.cli.terminal_lines import fitted, line_width
 from nanoctl.entrypoints.words.context import Context
 from nanoctl.entrypoints.words.errors import explain
 from nanoctl.entrypoints.words.shown import shown
@@ -65,18 +65,19 @@ def report(
         io.error_output.write_line(json.dumps(payload), type=Type.RAW, verbosity=Verbosity.QUIET)
         return code
     if io.is_debug():
-        io.error_output.write(safe_traceback(error), type=Type.RAW, verbosity=Verbosity.QUIET)
+        trace = safe_traceback(error, context)
+        io.error_output.write(trace, type=Type.RAW, verbosity=Verbosity.QUIET)
     line = message if isinstance(domain_error, Cancelled) else f"Error: {message}"
     red = io.error_output.is_decorated()
-    for part in fitted(line, stream_of(io.error_output)):
+    for part in fitted(line, line_width(io, io.error_output)):
         written = f"\x1b[31m{part}\x1b[0m" if red else part
         io.error_output.write_line(written, type=Type.RAW, verbosity=Verbosity.QUIET)
     return code
 
 
-def safe_traceback(error: BaseException) -> str:
+def safe_traceback(error: BaseException, context: Context | None = None) -> str:
     """Frames (code locations, never values) of the exception chain, with messages
-    only for our own errors."""
+    only for our own errors (worded for ``context``: never a token of the run)."""
     chain: list[BaseException] = []
     current: BaseException | None = error
     while current is not None and current not in chain:
@@ -91,7 +92,7 @@ def safe_traceback(error: BaseException) -> str:
     for exc in reversed(chain):
         parts.append("Traceback (most recent call last):\n")
         parts.extend(traceback.format_tb(exc.__traceback__))
-        text = str(explain(exc)) if isinstance(exc, NanoctlError) else "(message withheld)"
+        text = str(explain(exc, context)) if isinstance(exc, NanoctlError) else "(message withheld)"
         parts.append(f"{type(exc).__module__}.{type(exc).__qualname__}: {text}\n\n")
     return "".join(parts)
 

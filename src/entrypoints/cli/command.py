@@ -16,7 +16,9 @@ from nanoctl.domain import errors as e
 from nanoctl.domain.model import Credential, Expiry
 from nanoctl.domain.selection_errors import ProfileHoldsNothing, SeveralProfilesForApi
 from nanoctl.domain.store_errors import StorageError
+from nanoctl.entrypoints.agent import AgentMode
 from nanoctl.entrypoints.cli.terminal_lines import (
+    agent_of,
     stream_of,
     terminal_width,
     write_note,
@@ -106,7 +108,29 @@ class NanoctlCommand(Loaded):
         # cleo's Command.execute turns KeyboardInterrupt into a silent exit 1; let it
         # reach the application's error boundary (Cancelled, exit 130).
         self._io = io
+        self._say_agent_mode()
         return self.handle()
+
+    def _say_agent_mode(self) -> None:
+        """Before anything else: a NANOCTL_AGENT nanoctl cannot read (agent mode is then
+        on), and with -v whether agent mode is on and who turned it on."""
+        mode = agent_of(self.io)
+        worded = mode.on or mode.detected is not None
+        if mode.unreadable is None and not (worded and self.io.is_verbose()):
+            return
+        # Here: the words of agent mode, only for a run they are said in.
+        from nanoctl.entrypoints.words import agent
+
+        if mode.unreadable is not None:
+            self.warn(agent.unreadable_setting(mode))
+        line = agent.verbose_line(mode)
+        if line is not None:
+            self.verbose(line)
+
+    @property
+    def agent(self) -> AgentMode:
+        """This run's agent mode (``nanoctl.entrypoints.agent``), from its settings."""
+        return self.container.settings().agent
 
     @property
     def stderr_is_terminal(self) -> bool:

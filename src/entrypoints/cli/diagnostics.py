@@ -52,4 +52,4 @@ class IoDiagnostics:
             value = getattr(event, name)
             if isinstance(value, str):
                 object.__setattr__(shown, name, self._shown(value))
-        return note(shown)
+        return self._shown(note(shown))  # and in what the line derives from them

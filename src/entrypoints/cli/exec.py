@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
 
 from cleo.helpers import argument, option
 from cleo.io.inputs.argument import Argument
@@ -23,6 +24,9 @@ from nanoctl.entrypoints.cli.command import (
     NanoctlCommand,
 )
 
+if TYPE_CHECKING:
+    from nanoctl.domain.ports import OutputMasking
+
 
 class ExecCommand(NanoctlCommand):
     arguments: ClassVar[list[Argument]] = [
@@ -42,7 +46,8 @@ class ExecCommand(NanoctlCommand):
         "Its output to a pipe, a file or a log passes through nanoctl, which replaces the "
         "token (and its base64, URL-encoded and JSON-escaped forms) with *** as it streams. "
         "At a terminal the program writes there itself, unmasked, unless --mask; --no-mask "
-        "never masks. NANOCTL_MASK=1 or 0 sets the default (the options beat it).",
+        "never masks. NANOCTL_MASK=1 or 0 sets the default (the options beat it). Run by a "
+        "coding agent (agent mode), it always masks, at a terminal too.",
         "Signals sent to nanoctl (HUP INT QUIT TERM USR1 USR2 ALRM PIPE WINCH CONT TSTP) "
         "reach the program while it runs; nanoctl waits and exits with its status.",
     )
@@ -74,15 +79,8 @@ class ExecCommand(NanoctlCommand):
         )
 
     def handle(self) -> int:
-        # Here: `help exec` builds this command without the settings.
-        from nanoctl.entrypoints.settings import output_masking
-
         container = self.container
-        masking = output_masking(
-            container.invocation().environ,
-            mask=bool(self.option("mask")),
-            no_mask=bool(self.option("no-mask")),
-        )
+        masking = self._masking(container.invocation().environ)
         self.verbose_target()
         if self.option("check"):
             current = container.check_credential().check()
@@ -92,6 +90,25 @@ class ExecCommand(NanoctlCommand):
         command: list[str] = self.argument("program")
         self.verbose(running_line(current.credential.token.redact(command[0])))
         return container.command_runner().run(command, current.credential, masking)
+
+    def _masking(self, environ: Mapping[str, str]) -> OutputMasking:
+        """Where the program's output is masked: as --mask, --no-mask or NANOCTL_MASK say,
+        and in agent mode everywhere, a terminal too (what says otherwise is ignored, with
+        a warning)."""
+        # Here: `help exec` builds this command without the settings.
+        from nanoctl.entrypoints.settings import MASK_ENV, output_masking
+
+        no_mask = bool(self.option("no-mask"))
+        masking = output_masking(environ, mask=bool(self.option("mask")), no_mask=no_mask)
+        agent = self.agent
+        if not agent.on:
+            return masking
+        if masking == "off":
+            from nanoctl.entrypoints.words.agent import mask_kept
+
+            given = "--no-mask" if no_mask else f"{MASK_ENV}={environ[MASK_ENV].strip()}"
+            self.warn(mask_kept(given, agent))
+        return "always"
 
 
 # --- its lines ---------------------------------------------------------------------------

@@ -83,7 +83,9 @@ class LoginCommand(NanoctlCommand):
             ("NANOSERVICES_TOKEN_FILE", "the same, read from the file it names"),
             ("the prompt", "hidden input; on success the token is stored encrypted"),
         ),
-        "--token with --token-file, or both variables set, is a usage error.",
+        "--token with --token-file, or both variables set, is a usage error. Run by a coding "
+        "agent (agent mode), login never prompts and asks nothing: it says what the user "
+        "should do.",
         "The prompt stores the token in the selected profile (--profile NAME, else "
         "NANOCTL_PROFILE, else `default`), bound to the API URL it was checked with. A "
         "credential already stored there is replaced only on a yes at a terminal.",
@@ -166,7 +168,8 @@ class LoginCommand(NanoctlCommand):
         if legacy is not None:
             for line in cleanup_lines(legacy, kept_credential=result.kept):
                 self.say(line)
-        if result.origin in _FROM_ENVIRONMENT and self.stderr_is_terminal:
+        if result.origin in _FROM_ENVIRONMENT and self.stderr_is_terminal and not self.agent.on:
+            # (its advice, a login at the prompt, is not an agent's to take)
             self.note(environment_login_note(result))
         return 0
 

@@ -5,8 +5,8 @@ After Enter at the prompt, or `login -t -`, nothing else would show until the AP
 happening, and is erased when the answer comes, so what follows reads as it would
 without it. Never where it would be read later or by a program: not into a pipe or a
 file, not in CI, not with -q, --json or -v (whose lines it would get in the way of).
-``shows_progress`` is that rule, in one place: agent mode (issue #25) switches it off
-there.
+``shows_progress`` is that rule, in one place; agent mode (issue #25) switches it off
+there too.
 """
 
 from __future__ import annotations
@@ -26,12 +26,19 @@ if TYPE_CHECKING:
 
 def shows_progress(invocation: Invocation) -> bool:
     """Whether this run may show the transient line: a command line whose stderr is a
-    terminal someone watches (not CI), without -q, -v or --json."""
+    terminal someone watches (not CI, not a coding agent), without -q, -v or --json."""
     io = invocation.io
     if io is None or running_in_ci(invocation.environ):
         return False
-    from nanoctl.entrypoints.cli.terminal_lines import stream_of, terminal_width, wants_json
+    from nanoctl.entrypoints.cli.terminal_lines import (
+        agent_of,
+        stream_of,
+        terminal_width,
+        wants_json,
+    )
 
+    if agent_of(io).on:  # an agent reads a transcript: a line erased there is noise (#25)
+        return False
     if io.output.is_quiet() or io.is_verbose() or wants_json(io):
         return False
     return terminal_width(stream_of(io.error_output)) is not None

@@ -68,6 +68,7 @@ class StatusCommand(NanoctlCommand):
         container = self.container
         legacy = container.legacy_tokens_left().find()  # a few stat calls
         legacy_files = [f.path for f in legacy]
+        agent = self.agent
         try:
             self.verbose_target()
             report = container.status().check(offline=offline)
@@ -79,21 +80,30 @@ class StatusCommand(NanoctlCommand):
             # still goes to stderr (the error boundary) with its exit code.
             if self.json_output:
                 failure = status_failure_json(error, self._api_url(), words)
-                self.emit_json({**failure, "legacy_files": legacy_files})
+                self.emit_json({**failure, "legacy_files": legacy_files, "agent": agent.on})
             raise
         words = self.words
         if report.problem is None:
             self.warn_if_expiring_soon(report.expiry)
         if self.json_output:
-            self.emit_json({**status_json(report, words), "legacy_files": legacy_files})
+            found = status_json(report, words)
+            self.emit_json({**found, "legacy_files": legacy_files, "agent": agent.on})
         elif report.problem is None:
             for line in status_lines(report, words):
                 self.say(line)
             if legacy:
                 self.say(legacy_line(legacy, words))
+            self._say_agent_mode_is_on("  ")
         if report.problem is not None:  # what is known is above (JSON); why not, on stderr
             raise report.problem
         return 0
+
+    def _say_agent_mode_is_on(self, indent: str) -> None:
+        """In agent mode, the line that says so (and what it changes)."""
+        if self.agent.on:
+            from nanoctl.entrypoints.words.agent import status_line
+
+            self.say(f"{indent}{esc(status_line(self.agent))}")
 
     def _api_url(self) -> str | None:
         """The run's API URL for a failure object; None when it could not be chosen."""
@@ -125,13 +135,16 @@ class StatusCommand(NanoctlCommand):
             blocks.append(profile_block(entry, failure, words))
             documents.append(profile_json(entry, failure, words))
         if self.json_output:
-            self.emit_json({"profiles": documents})
+            self.emit_json({"profiles": documents, "agent": self.agent.on})
         else:
             for number, block in enumerate(blocks):
                 if number:
                     self.say("")
                 for line in block:
                     self.say(line)
+            if blocks and self.agent.on:
+                self.say("")
+                self._say_agent_mode_is_on("")
         if not result.profiles:
             raise NotLoggedIn()
         return exit_code_of_all([e.error for e in result.profiles if e.error is not None])
@@ -207,7 +220,7 @@ def environment_not_listed(origin: TokenOrigin) -> str:
 
 def legacy_line(files: list[LegacyFile], context: Context) -> str:
     """The one line `status` adds when the old nanoctl left a token on disk."""
-    shown = ", ".join(esc(_place(file)) for file in files)
+    shown = ", ".join(esc(context.shown(_place(file))) for file in files)
     run = context.nanoctl("login", "--import-legacy")
     return f"  Old nanoctl:  an unsafe token file at {shown}; run {run} to import it"
 
@@ -216,7 +229,7 @@ def legacy_note(files: list[LegacyFile], context: Context) -> str:
     """The same, on stderr, when status fails because nothing is logged in."""
     run = context.nanoctl("login", "--import-legacy")
     return (
-        f"the old nanoctl saved a token at {', '.join(_place(file) for file in files)}; "
+        f"the old nanoctl saved a token at {', '.join(context.shown(_place(f)) for f in files)}; "
         f"run {run} to import it and remove the unsafe copy."
     )
 

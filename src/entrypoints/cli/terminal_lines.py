@@ -1,7 +1,8 @@
 """Messages fitted to the terminal they are written to: wrapped at word boundaries to its
 width, where a terminal would otherwise cut words in two. Into a pipe or a file a message
-stays one line, which is what scripts and logs rely on. And the warnings and notes on
-stderr, written so."""
+stays one line, which is what scripts and logs rely on, and so it does for a coding agent
+(agent mode), which reads whole lines even where it runs nanoctl in a terminal. And the
+warnings and notes on stderr, written so."""
 
 from __future__ import annotations
 
@@ -9,11 +10,33 @@ import json
 import os
 from typing import TextIO
 
+from cleo.io.inputs.input import Input
 from cleo.io.io import IO
 from cleo.io.outputs.output import Output, Type
 from cleo.io.outputs.stream_output import StreamOutput
 
+from nanoctl.entrypoints.agent import OFF, AgentMode
 from nanoctl.entrypoints.words import VERBOSE, WARNING, esc
+
+
+class RunIO(IO):
+    """cleo's io of one run of the command line, with the run's agent mode: in agent mode
+    nothing is coloured and no line is wrapped."""
+
+    def __init__(self, input: Input, output: Output, error_output: Output, agent: AgentMode):
+        super().__init__(input, output, error_output)
+        self.agent = agent
+
+
+def agent_of(io: IO) -> AgentMode:
+    """The agent mode of the run ``io`` belongs to (an io cleo made itself: off)."""
+    return io.agent if isinstance(io, RunIO) else OFF
+
+
+def line_width(io: IO, output: Output) -> int | None:
+    """The width of the terminal ``output`` (of ``io``) writes to, which a message there
+    is wrapped to; None for a pipe or a file, and in agent mode."""
+    return None if agent_of(io).on else terminal_width(stream_of(output))
 
 
 def stream_of(output: Output) -> TextIO | None:
@@ -32,10 +55,10 @@ def terminal_width(stream: TextIO | None) -> int | None:
     return columns if columns > 0 else None
 
 
-def fitted(text: str, stream: TextIO | None) -> list[str]:
-    """``text`` as the lines to write to ``stream``: one, unless ``stream`` is a terminal
-    narrower than it. A word longer than the width (a URL, a path) is never split."""
-    width = terminal_width(stream)
+def fitted(text: str, width: int | None) -> list[str]:
+    """``text`` as the lines to write where lines are ``width`` wide (None: a pipe, a file,
+    an agent): one, unless it is longer. A word longer than the width (a URL, a path) is
+    never split."""
     if width is None or len(text) <= width:
         return [text]
     import textwrap  # here: only a long message on a terminal needs it
@@ -54,7 +77,7 @@ def write_warning(io: IO, text: str, *, as_json: bool) -> None:
 
 def write_note(io: IO, text: str) -> None:
     """``text`` (plain, no tags) on stderr: one line, wrapped to a terminal's width."""
-    for index, line in enumerate(fitted(text, stream_of(io.error_output))):
+    for index, line in enumerate(fitted(text, line_width(io, io.error_output))):
         if index == 0 and line.startswith(WARNING):
             io.write_error_line(f"<fg=yellow>{WARNING}</>{esc(line[len(WARNING) :])}")
         else:

@@ -9,7 +9,12 @@ from cleo.io.inputs.option import Option
 from cleo.io.outputs.output import Type, Verbosity
 
 from nanoctl.domain.errors import ExpiredToken, NanoctlError
-from nanoctl.domain.handover_errors import NoJsonOutput, TokenNotWritten, TokenToTerminal
+from nanoctl.domain.handover_errors import (
+    NoJsonOutput,
+    TokenNotWritten,
+    TokenToAgent,
+    TokenToTerminal,
+)
 from nanoctl.entrypoints.cli.command import (
     API_URL_OPTION,
     CURRENT_CREDENTIAL_ERRORS,
@@ -31,7 +36,9 @@ class TokenCommand(NanoctlCommand):
         "else: NANOSERVICES_TOKEN (or the file NANOSERVICES_TOKEN_FILE names), else the one "
         "stored in the selected profile. Offline: the API is not asked.",
         "A terminal is refused unless --reveal is given: a token on screen stays in the "
-        "scrollback. Pipes and files get it without asking, also with -q.",
+        "scrollback. Pipes and files get it without asking, also with -q. A coding agent is "
+        "always refused (agent mode): `nanoctl exec -- …` and `nanoctl api …` use the token "
+        "without showing it.",
     )
     examples = (
         (
@@ -49,14 +56,18 @@ class TokenCommand(NanoctlCommand):
             *CURRENT_CREDENTIAL_ERRORS,
             ExpiredToken,
             TokenToTerminal,
+            TokenToAgent,
             NoJsonOutput,
             TokenNotWritten,
         )
 
     def handle(self) -> int:
+        container = self.container
+        agent = self.agent
+        if agent.variable is not None:  # whatever the options: an agent never sees it
+            raise TokenToAgent(agent.variable)
         if self.option("json"):
             raise NoJsonOutput(self.name)
-        container = self.container
         if container.terminal().stdout_isatty and not self.option("reveal"):
             raise TokenToTerminal()
         self.verbose_target()

@@ -103,11 +103,15 @@ class Context:
         this run in it is REDACTED (a profile named by the token is in its path too)."""
         if Token(value.strip()) in self.secrets:
             return REDACTED
+        return self.redacted(value)
+
+    def redacted(self, text: str) -> str:
+        """``text`` (a whole sentence) with every token of this run in it REDACTED."""
         for secret in self.secrets:
             token = secret.reveal()
-            if token in value:
-                value = value.replace(token, REDACTED)
-        return value
+            if token in text:
+                text = text.replace(token, REDACTED)
+        return text
 
     @property
     def profile_shown(self) -> str:
@@ -138,6 +142,7 @@ def sentence_commands(context: Context) -> dict[str, str]:
         "piped_token": f"`{context.command_line('token', '--header')} | curl -H @- …`",
         "exec_path": context.nanoctl("exec", "--", "./script", "…"),
         "exec_sh": context.nanoctl("exec", "--", "sh", "script"),
+        "api_path": context.nanoctl("api", "/PATH"),
         "import_legacy": context.nanoctl("login", "--import-legacy"),
         "token_pipe": f"`{context.command_line('token')} | …`",
         "token_to_file": f"`{context.command_line('token')} > file`",

@@ -59,8 +59,9 @@ class Explanation:
 def explain(error: e.NanoctlError, context: Context | None = None) -> Explanation:
     """The sentence and the next step for ``error``: the entry of its most specific class
     in SENTENCES, filled with its facts, the commands of ``context`` (aimed at its profile)
-    and the words its module's phrases() derives from them. A fact equal to a token of the
-    run (in ``context``) is never shown."""
+    and the words its module's phrases() derives from them. A token of the run (in
+    ``context``) is never shown: not as a fact, nor inside one (a path holding a profile
+    named by the token, in a next step's command too)."""
     context = context or Context()
     for cls in type(error).__mro__:
         if cls in SENTENCES:
@@ -71,7 +72,10 @@ def explain(error: e.NanoctlError, context: Context | None = None) -> Explanatio
                 **sentence_commands(context),
                 **_PHRASES[cls](error, context),
             }
-            return Explanation(cause.format(**facts), next_step.format(**facts))
+            return Explanation(
+                context.redacted(cause.format(**facts)),
+                context.redacted(next_step.format(**facts)),
+            )
     raise AssertionError(f"no sentence for {type(error).__name__}")  # pragma: no cover
 
 

@@ -31,6 +31,7 @@ MEANINGS: dict[type[e.NanoctlError], str] = {
     e.ApiUrlForAllProfiles: "--all with an API URL",
     e.UnknownShell: "a shell without a script",
     h.TokenToTerminal: "standard output is a terminal and --reveal was not given",
+    h.TokenToAgent: "run by a coding agent (agent mode)",
     h.NoJsonOutput: "--json",
     h.ConflictingMaskOptions: "--mask with --no-mask, or a bad NANOCTL_MASK",
     h.InvalidMaskSetting: "--mask with --no-mask, or a bad NANOCTL_MASK",

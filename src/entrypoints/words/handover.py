@@ -22,6 +22,13 @@ SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
         "show in screen shares.",
         "Pipe or redirect it ({piped_token}), or pass --reveal to show it anyway.",
     ),
+    h.TokenToAgent: (
+        "Refusing to print the token: nanoctl runs in agent mode (from {variable}), and a "
+        "token an agent reads stays in its transcript; --reveal does not change that.",
+        "Use the token without seeing it: {exec_path} runs a program with it in "
+        "NANOSERVICES_TOKEN, its output masked; {api_path} sends a request to the API with "
+        "it.",
+    ),
     h.ConflictingMaskOptions: (
         "Both --mask and --no-mask are given; nanoctl will not guess whether to hide the "
         "token in the command's output.",

@@ -98,6 +98,14 @@ def _(error: e.ConflictingTokenSources, context: Context) -> dict[str, str]:
 
 @phrases.register
 def _(error: e.NoTokenAvailable, context: Context) -> dict[str, str]:
+    if error.agent is not None:  # words for the agent to pass on to its user, verbatim
+        return {
+            "what": f"No token given, and in agent mode (from {error.agent}) nanoctl never "
+            "prompts for one.",
+            "next": f"Tell the user: run {context.nanoctl('login')} in your own terminal, or "
+            "set NANOSERVICES_TOKEN in the environment you start me from; never paste a "
+            "token into this conversation.",
+        }
     if error.no_interaction:
         what = "No token given, and --no-interaction forbids prompting for one."
     else:
