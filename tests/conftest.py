@@ -42,6 +42,7 @@ _SCRUBBED = (
     "NETRC",
     "XDG_CONFIG_HOME",
     "SHELL_VERBOSITY",
+    "COLUMNS",  # the width help pages are laid out for (80 unless a test sets it)
     *AGENT_ENVIRONMENT,
 )
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import get_args
 
 from nanoctl.domain import api_errors as a
+from nanoctl.domain import command_line_errors as c
 from nanoctl.domain import errors as e
 from nanoctl.domain import handover_errors as h
 from nanoctl.domain import request_errors as r
@@ -34,7 +35,7 @@ from nanoctl.domain.legacy import errors as le
 from nanoctl.domain.model import ProfileName
 from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.url_scope import UrlDifference
-from nanoctl.entrypoints.cli.boundary import exit_code_of
+from nanoctl.entrypoints.cli.exit_codes import exit_code_of
 from nanoctl.entrypoints.words.context import Context
 from nanoctl.entrypoints.words.errors import explain
 
@@ -88,18 +89,42 @@ Example = tuple[e.NanoctlError, Context | None]
 _KEYRING_DETAILS = {"timeout": "5", "raised": "KeyringLocked", "no_backend": "fail.Keyring"}
 
 
+def _values(alias: object) -> list[str]:
+    """Every value of a Literal alias, also of a union of Literals."""
+    found: list[str] = []
+    for arg in get_args(alias):
+        found += _values(arg) if get_args(arg) else [arg]
+    return found
+
+
 def _usage() -> Iterator[Example]:
     yield e.UsageError(), None
     yield e.CommandLineError('The option "--bogus" does not exist.', command="login"), None
     yield e.CommandLineError('The option "--jsn" does not exist.', suggestions=("--json",)), None
     yield e.UnknownCommand('The command "logn" does not exist.', suggestions=("login",)), None
     yield e.UnknownCommand('The command "sync" does not exist.'), None
+    yield c.MisplacedOption("--token", "logout", ("login",)), None
+    yield c.MisplacedOption("--offline", "login", ("status", "whoami")), None
+    yield c.MisplacedOption("--token", None, ("login",)), None
+    yield c.ProgramWithoutSeparator("-c", "sh"), None
+    yield c.ProgramWithoutSeparator(None, None), None
+    yield (
+        e.UnknownCommand(
+            'The command "auth" does not exist; nanoctl\'s commands are not grouped under it.',
+            suggestions=("login",),
+        ),
+        None,
+    )
     yield e.TokenFromTerminal(), None
-    for problem in get_args(e.TokenProblem):
-        yield e.MalformedToken(problem, TokenOrigin.STDIN), None
+    for problem in _values(e.TokenProblem):
+        yield e.MalformedToken(problem, TokenOrigin.STDIN), None  # type: ignore[arg-type]
+    yield e.MalformedToken("assignment", TokenOrigin.ENVIRONMENT, variable="API_TOKEN"), None
+    yield e.MalformedToken("quoted", TokenOrigin.FILE, "/run/secrets/token"), None
+    yield e.MalformedToken("assignment", TokenOrigin.FILE, ".env", variable="NANO_TOKEN"), None
     yield e.MalformedToken("too_much_input", TokenOrigin.FILE, "/run/secrets/token"), None
-    for problem in get_args(e.TokenFileProblem):
-        yield e.TokenFileUnusable("/run/secrets/token", TokenOrigin.FILE, problem, 13), None
+    for problem in _values(e.TokenFileProblem):
+        yield e.TokenFileUnusable("/run/secrets/token", TokenOrigin.FILE, problem, 13), None  # type: ignore[arg-type]
+    yield e.TokenFileUnusable("tokn.txt", TokenOrigin.FILE, "missing"), None
     for problem in ("empty_path", "missing", "fifo"):
         yield e.TokenFileUnusable("/run/t", TokenOrigin.ENVIRONMENT_FILE, problem), None
     yield e.TokenFileUnusable("token-or-path", TokenOrigin.FILE, "missing"), None
@@ -178,6 +203,8 @@ def _api_failures() -> Iterator[Example]:
         yield a.ApiUnreachable(URL, failure), None
     yield a.ApiUnreachable(URL, "refused"), STATUS
     yield a.ApiUnreachable(URL, "timed_out"), PROFILE
+    yield a.ApiUnreachable(URL, "no_answer_in_time", 10.0), None
+    yield a.ApiUnreachable(URL, "deadline_passed", 30.0), STATUS
     yield a.MissingCaBundle(URL, "/etc/ssl/corp.pem", "REQUESTS_CA_BUNDLE"), None
     yield a.TlsFailure(URL), None
     yield a.RateLimited(URL, None), None
@@ -186,6 +213,7 @@ def _api_failures() -> Iterator[Example]:
     yield a.ServerError(URL, 502), None
     yield a.UnexpectedResponse(URL), None
     yield a.UnexpectedStatus(URL, 418), None
+    yield a.UnexpectedStatus(f"{URL}/login", 404), None
     yield a.RedirectNotFollowed(URL, 302, "https://login.example.com/"), None
     yield a.RedirectNotFollowed(URL, 302, None), None
     yield a.RedirectNotFollowed(URL, 301, None, parseable=False), None

@@ -10,6 +10,8 @@ from nanoctl.domain.errors import NanoctlError
 
 NetworkFailure = Literal[
     "timed_out",
+    "no_answer_in_time",
+    "deadline_passed",
     "refused",
     "host_not_found",
     "tls_handshake",
@@ -44,11 +46,17 @@ class ApiUnavailable(NanoctlError):
 
 
 class ApiUnreachable(ApiUnavailable):
+    """``failure`` says what went wrong on the wire. ``timed_out``: the connection was not
+    made in time; ``no_answer_in_time``: it was, but no answer came within ``seconds`` (the
+    read timeout); ``deadline_passed``: the whole call took longer than its deadline,
+    ``seconds``. Scripts read all of them as ``unreachable``: the network is the problem."""
+
     kind = "unreachable"
 
-    def __init__(self, url: str, failure: NetworkFailure) -> None:
+    def __init__(self, url: str, failure: NetworkFailure, seconds: float | None = None) -> None:
         super().__init__(url)
         self.failure: NetworkFailure = failure
+        self.seconds = seconds
 
 
 class MissingCaBundle(ApiUnreachable):

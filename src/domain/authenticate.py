@@ -82,12 +82,21 @@ class LoginResult:
     """What an import of the old nanoctl's token did to its files (None: no import)."""
     replaced: Replaced | None = None
     """The stored credential this login replaced (None: there was none)."""
+    declined: bool = False
+    """True when the user was asked whether to replace the stored credential, and said no
+    (else a credential kept was kept without asking: -n, no terminal)."""
 
     @classmethod
     def kept_one(
-        cls, current: Credential, clock: Clock, legacy: LegacyImport | None = None
+        cls,
+        current: Credential,
+        clock: Clock,
+        legacy: LegacyImport | None = None,
+        *,
+        declined: bool = False,
     ) -> LoginResult:
-        """The result of a login that kept the stored credential ``current``."""
+        """The result of a login that kept the stored credential ``current`` (``declined``:
+        the user said no to replacing it)."""
         expiry = Expiry(current.identity.expires_at, clock.now())
         return cls(
             TokenOrigin.STORED,
@@ -97,6 +106,7 @@ class LoginResult:
             stored=False,
             kept=True,
             legacy=legacy,
+            declined=declined,
         )
 
 
@@ -150,7 +160,8 @@ class Authenticate:
         if current is not None:
             replaced = may_replace(current, self._selection, interactive.confirmation, self._clock)
             if replaced is None:
-                return LoginResult.kept_one(current, self._clock)
+                asked = interactive.confirmation.can_ask
+                return LoginResult.kept_one(current, self._clock, declined=asked)
         token = interactive.prompt.read()
         if token is None:  # a prompt always yields a token or raises; be safe anyway
             raise NoTokenEntered()

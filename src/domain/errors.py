@@ -19,11 +19,19 @@ from datetime import datetime
 from typing import Literal
 
 from nanoctl.domain.origins import ApiUrlFrom, ProfileFrom, ProfileNameOrigin, TokenOrigin
+from nanoctl.domain.token_shapes import TokenShape
 
-TokenProblem = Literal["empty", "too_long", "several_lines", "bad_characters", "too_much_input"]
-TokenFileProblem = Literal[
-    "empty_path", "missing", "directory", "fifo", "not_regular", "unreadable"
-]
+TokenProblem = (
+    Literal["empty", "too_long", "several_lines", "bad_characters", "too_much_input"] | TokenShape
+)
+"""Why text is not a token; a TokenShape: it holds one (``NAME=…``, quotes, ``Bearer``)."""
+PipeProblem = Literal["fifo", "pipe_timeout"]
+"""A pipe as the token file: nothing writes into it, or nothing came in time."""
+TokenFileProblem = (
+    Literal["empty_path", "missing", "directory", "not_regular", "unreadable"] | PipeProblem
+)
+FILE_EXTENSIONS = (".txt", ".env", ".token", ".secret", ".key", ".json")
+"""A path ending in one of these is a file name, never a token (which has no such end)."""
 ApiUrlProblem = Literal["unparseable", "not_http", "no_host", "extras"]
 
 
@@ -71,17 +79,24 @@ class TokenFromTerminal(UsageError):
 
 class MalformedToken(UsageError):
     """Not a token. ``origin`` None: a token built in code, not read from a source;
-    ``path``: the token file it was read from."""
+    ``path``: the token file it was read from; ``variable``: the name of an assignment
+    (``NANOSERVICES_TOKEN=…``) it holds, never its value."""
 
     kind = "malformed_token"
 
     def __init__(
-        self, problem: TokenProblem, origin: TokenOrigin | None, path: str | None = None
+        self,
+        problem: TokenProblem,
+        origin: TokenOrigin | None,
+        path: str | None = None,
+        *,
+        variable: str | None = None,
     ) -> None:
         super().__init__(problem, origin)
         self.problem: TokenProblem = problem
         self.origin = origin
         self.path = path
+        self.variable = variable
 
 
 class TokenFileUnusable(UsageError):
@@ -102,9 +117,13 @@ class TokenFileUnusable(UsageError):
     @property
     def shown_path(self) -> str | None:
         """The path when showing it cannot echo a token pasted where a path belongs
-        (`--token-file "$TOKEN"`): the file exists, or the value reads as a path."""
-        exists = self.problem in ("directory", "fifo", "not_regular")
-        return self.path if exists or self.path.startswith(("/", "./", "../", "~/")) else None
+        (`--token-file "$TOKEN"`): the file exists, or the value reads as a path: it
+        starts like one, or ends in a file extension no token has (`tokn.txt`)."""
+        exists = self.problem in ("directory", "fifo", "pipe_timeout", "not_regular")
+        path_like = self.path.startswith(("/", "./", "../", "~/")) or (
+            self.path.lower().endswith(FILE_EXTENSIONS) and not any(c.isspace() for c in self.path)
+        )
+        return self.path if exists or path_like else None
 
     def __repr__(self) -> str:
         path = self.shown_path or "(not shown)"

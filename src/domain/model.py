@@ -18,6 +18,7 @@ from nanoctl.domain.errors import (
     TokenProblem,
 )
 from nanoctl.domain.origins import ProfileNameOrigin, TokenOrigin
+from nanoctl.domain.token_shapes import token_shape
 
 if TYPE_CHECKING:
     from nanoctl.domain.url_scope import UrlDifference
@@ -26,6 +27,9 @@ MAX_TOKEN_LENGTH = 4096
 MAX_TOKEN_INPUT = 1024 * 1024
 """The most characters read from a pipe for one token, surrounding whitespace included:
 enough for any token padded by any editor, and a runaway pipe is not slurped."""
+PIPE_WAIT = 20.0
+"""How long a pipe named as the token file may take to deliver it (a password manager
+asking to unlock): bounded, so a writer that never writes cannot hold nanoctl."""
 EXPIRY_WARNING = timedelta(days=7)
 REDACTED = "[redacted]"
 """What is shown where a token would appear (``Token.redact``)."""
@@ -77,6 +81,9 @@ class Token:
     @classmethod
     def parse(cls, raw: str, origin: TokenOrigin) -> Token:
         value = raw.strip()
+        shape = token_shape(value)  # `NAME=…`, quotes, `Bearer …`: said as such
+        if shape is not None:
+            raise MalformedToken(shape[0], origin, variable=shape[1])
         problem = token_problem(value)
         if problem is not None:
             raise MalformedToken(problem, origin)

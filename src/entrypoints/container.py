@@ -6,7 +6,8 @@ this run was given), when first asked for; nothing is built at import time. A cl
 module that only some runs use is named by its import path (``Deferred``) and imported when
 first built, so each command loads what it uses and no more: `logout` no HTTP adapter,
 `login --token` no prompt and no legacy import, `status --offline` no HTTP adapter. The few
-functions left compute a value (the selection, which store, which diagnostics).
+values computed from the run (the selection, which store, which diagnostics) are
+functions in run_values.py.
 
 Adapters are Singletons (one per container, i.e. per run); use cases are Factories, so an
 override made in a test is always honoured. What only some runs of a use case need is built
@@ -18,14 +19,18 @@ the Python API only call these providers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nanoctl.domain.events import Silent
-from nanoctl.domain.selection import Selection, SelectProfileAndApi
 from nanoctl.entrypoints.deferred import Deferred, ValidatorWhenAsked
 from nanoctl.entrypoints.di import containers, providers
 from nanoctl.entrypoints.invocation import Invocation
+from nanoctl.entrypoints.run_values import (
+    api_url_of,
+    diagnostics_of,
+    home_of,
+    selection_of,
+    store_of,
+)
 from nanoctl.entrypoints.settings import Settings
 from nanoctl.entrypoints.words.context import RunTokens
 from nanoctl.entrypoints.words.questions import TOKEN_PROMPT, ReplaceQuestion, import_question
@@ -69,41 +74,9 @@ if TYPE_CHECKING:
     from nanoctl.domain.legacy.offer import OfferLegacyImport  # noqa: F401
     from nanoctl.domain.legacy.status import LegacyTokensLeft  # noqa: F401
     from nanoctl.domain.logout import Logout, LogoutEverywhere  # noqa: F401
-    from nanoctl.domain.model import ApiUrl
-    from nanoctl.domain.ports import Profiles, SecretStore
     from nanoctl.domain.replacing import Destination  # noqa: F401
     from nanoctl.domain.status import Status, StatusOfProfiles  # noqa: F401
-    from nanoctl.entrypoints.cli.diagnostics import IoDiagnostics
-
-# --- the values computed from what a run was given -------------------------------------------
-
-
-def _diagnostics(invocation: Invocation, tokens: RunTokens) -> Silent | IoDiagnostics:
-    """Diagnostics (-v) and Warnings in one: on the command line's io, or silent (a library)."""
-    if invocation.io is None:
-        return Silent()
-    from nanoctl.entrypoints.cli.diagnostics import IoDiagnostics
-
-    return IoDiagnostics(invocation.io, tokens)
-
-
-def _selection(settings: Settings, profiles: Profiles) -> Selection:
-    """The profile and API URL of this run, and who chose each: resolved once."""
-    return SelectProfileAndApi(profiles).select(settings.profile_choice, settings.api_url_choice)
-
-
-def _store(selection: Selection, profiles: Profiles) -> SecretStore:
-    """The selected profile's store."""
-    return profiles.store_of(selection.profile)
-
-
-def _api_url(selection: Selection) -> ApiUrl:
-    return selection.api_url
-
-
-def _home(invocation: Invocation) -> Path:
-    home = invocation.environ.get("HOME")
-    return Path(home) if home else Path.home()
+    from nanoctl.entrypoints.cli.progress import CheckingLine  # noqa: F401
 
 
 class Container(containers.DeclarativeContainer):
@@ -114,7 +87,7 @@ class Container(containers.DeclarativeContainer):
     run_tokens = providers.Singleton(
         RunTokens, invocation.provided.environ, invocation.provided.token
     )
-    diagnostics = providers.Singleton(_diagnostics, invocation, run_tokens)
+    diagnostics = providers.Singleton(diagnostics_of, invocation, run_tokens)
     terminal = providers.Singleton(
         Deferred["Terminal"]("nanoctl.adapters.terminal.terminal", "from_process"),
         interactive=invocation.provided.interactive,
@@ -130,12 +103,19 @@ class Container(containers.DeclarativeContainer):
         deadline=settings.provided.http_deadline,
     )
     retries = providers.Factory(Deferred["RetryPolicy"]("nanoctl.adapters.http.retries"))
-    validator = providers.Singleton(
+    http_validator = providers.Singleton(
         Deferred["RequestsTokenValidator"]("nanoctl.adapters.http.validator"),
         settings.provided.user_agent,
         limits=http_limits,
         retries=retries,
         diagnostics=diagnostics,
+    )
+    # on a watched terminal, saying which API it asks while it asks (cli/progress.py)
+    validator = providers.Singleton(
+        Deferred["CheckingLine"]("nanoctl.entrypoints.cli.progress", "for_run"),
+        http_validator,
+        invocation,
+        run_tokens,
     )
     # `nanoctl api` and api.session() (issue #24): the validator's limits and retries
     api_client = providers.Singleton(
@@ -161,9 +141,9 @@ class Container(containers.DeclarativeContainer):
             ),
         ),
     )
-    selection = providers.Singleton(_selection, settings, profiles)
-    store = providers.Singleton(_store, selection, profiles)
-    api_url = providers.Singleton(_api_url, selection)
+    selection = providers.Singleton(selection_of, settings, profiles)
+    store = providers.Singleton(store_of, selection, profiles)
+    api_url = providers.Singleton(api_url_of, selection)
     environment_token = providers.Factory(
         Deferred["EnvironmentTokenSource"]("nanoctl.adapters.terminal.token_sources"),
         invocation.provided.environ,
@@ -208,7 +188,7 @@ class Container(containers.DeclarativeContainer):
     # --- the old Node nanoctl's token files (issue #14) ----------------------------------------
     legacy_token_store = providers.Singleton(
         Deferred["LegacyTokenFiles"]("nanoctl.adapters.legacy.token_files"),
-        providers.Callable(_home, invocation),
+        providers.Callable(home_of, invocation),
     )
     import_legacy = providers.Factory(
         Deferred["ImportLegacyCredential"]("nanoctl.domain.legacy.importing"),

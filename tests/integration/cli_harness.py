@@ -27,6 +27,7 @@ from typing import Any
 from nanoctl.entrypoints.agent import AGENT_ENV, AGENT_VARIABLES
 from reference_server import ReferenceServer
 from tests import leaks
+from tests.documented_exits import documented
 
 NANOCTL = Path(sys.executable).parent / "nanoctl"
 TIMEOUT = 60.0
@@ -198,7 +199,7 @@ def checked(
     """``result`` echoed into pytest's capture (which the leak sweep of tests/conftest.py
     scans), once no token (but the one ``reveals`` names, on stdout) and no colour code was
     found in its output. ``how`` says how nanoctl ran, when not as a process."""
-    tokens = list(tokens)
+    tokens, args = list(tokens), list(args)
     shown_stdout = without_reveal(result.stdout, reveals)
     ran = f"exit {result.exit_code}, {result.seconds:.2f} s{f', {how}' if how else ''}"
     print(f"$ nanoctl {_shown(args, tokens)}  ({ran})")
@@ -206,6 +207,8 @@ def checked(
     assert_no_secret(shown_stdout, tokens, "stdout")
     assert_no_secret(result.stderr, tokens, "stderr")
     assert ANSI not in result.stdout + result.stderr, "colour codes written to a pipe"
+    undocumented = documented(args, result.exit_code)
+    assert undocumented is None, undocumented
     return result
 
 
@@ -217,8 +220,27 @@ class PtyResult:
 
     @property
     def lines(self) -> list[str]:
-        """The transcript's lines without colour codes."""
-        return _SGR.sub("", self.transcript).splitlines()
+        """The lines the terminal shows at the end, without colour codes: a carriage return
+        starts its line again and what follows overwrites it (the transient line of
+        cli/progress.py, erased, is gone), as on the screen."""
+        return screen(self.transcript)
+
+
+def screen(transcript: str) -> list[str]:
+    """The rows a terminal shows after ``transcript`` (colours aside)."""
+    rows: list[str] = []
+    for raw in _SGR.sub("", transcript).split("\n"):
+        row: list[str] = []
+        column = 0
+        for char in raw:
+            if char == "\r":
+                column = 0
+                continue
+            row[column : column + 1] = [char]
+            column += 1
+        # the spaces an erased line left behind are no part of what is shown
+        rows.append("".join(row).rstrip(" ") if "\r" in raw else "".join(row))
+    return rows[:-1] if rows and not rows[-1] else rows
 
 
 class PtySession:
@@ -246,6 +268,7 @@ class PtySession:
 
         allow_reveal(args, reveals)
         self._args = args
+        self._own = command is None  # nanoctl itself, whose exit codes its pages list
         self._reveals = reveals
         self._secrets = secrets_of(secrets)
         self._log = io.StringIO()
@@ -278,6 +301,8 @@ class PtySession:
         print(f"$ nanoctl {_shown(self._args, self._secrets)}  (pty, exit {code})")
         print(f"[terminal]\n{shown}[end]")
         assert_no_secret(shown, self._secrets, "the terminal")
+        undocumented = documented(self._args, code) if self._own and code >= 0 else None
+        assert undocumented is None, undocumented
         return PtyResult(code, transcript)
 
 

@@ -426,14 +426,14 @@ def test_the_help_page_shows_the_examples_and_the_options() -> None:
     assert result.exit_code == 0
     for text in (
         "nanoctl api /deploy-status/my-service",
-        "nanoctl api -X POST /deploy/BUILD -f serviceName=web -f access=public",
+        "nanoctl api -X POST /deploy/B1 -f access=public",  # #23: fits 60 columns
         "-X, --method=METHOD",
         "-H, --header=HEADER",
         "-f, --field=FIELD",
-        "--input=INPUT",
+        "--input=PATH",  # #23: what the value is
         "-i, --include",
         "--silent",
-        "--api-url=API-URL",
+        "--api-url=URL",
     ):
         assert text in result.stdout, text
 

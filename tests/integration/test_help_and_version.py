@@ -54,8 +54,9 @@ def test_a_named_command_gets_its_own_help_page_both_ways(name: str) -> None:
 
     assert flag.exit_code == command.exit_code == 0
     assert flag.stdout == command.stdout
-    assert flag.stdout_lines[:3] == ["", "Description:", flag.stdout_lines[2]]
-    assert flag.stdout_lines[4:6] == ["Usage:", f"  {name} [options]"]
+    # how to run it, with the program's name (#23), then what it does
+    assert flag.stdout_lines[:2] == [f"Usage: nanoctl {name} [options]", ""]
+    assert flag.stdout_lines[2].endswith(".")
 
 
 def test_an_unknown_option_without_help_is_a_usage_error() -> None:

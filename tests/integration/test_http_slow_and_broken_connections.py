@@ -32,7 +32,10 @@ def test_slow_server_times_out_after_the_read_timeout(
     started = time.monotonic()
     error = fail(make(recorder, timeout=0.3, max_attempts=1), ref.SLOW, reference_server.url)
     assert isinstance(error, ApiUnreachable)
-    assert "timed out" in explain(error).cause
+    # #23: reached, but too slow; not "Could not reach the API … timed out"
+    assert explain(error).cause == (
+        f"The API at {reference_server.url} was reached but did not answer within 0.3 s."
+    )
     assert time.monotonic() - started < 4
 
 
@@ -42,7 +45,8 @@ def test_slow_server_is_cut_by_the_deadline_even_with_a_long_timeout(
     started = time.monotonic()
     error = fail(make(recorder, timeout=30, deadline=0.5), ref.SLOW, reference_server.url)
     assert isinstance(error, ApiUnreachable)
-    assert "timed out" in explain(error).cause
+    assert "within 0.5 s." in explain(error).cause
+    assert "Could not reach" not in explain(error).cause
     assert time.monotonic() - started < 4
 
 
@@ -53,7 +57,9 @@ def test_slow_drip_is_cut_off_by_the_total_deadline(
     started = time.monotonic()
     error = fail(make(recorder, timeout=5, deadline=1.5), ref.DRIP, reference_server.url)
     assert isinstance(error, ApiUnreachable)
-    assert "timed out" in explain(error).cause
+    assert explain(error).cause == (
+        f"The API at {reference_server.url} did not finish answering within 1.5 s."
+    )
     assert time.monotonic() - started < 8
 
 
@@ -64,7 +70,9 @@ def test_headers_dripped_byte_by_byte_are_cut_off_by_the_total_deadline(
     started = time.monotonic()
     error = fail(make(recorder, timeout=5, deadline=1.5), ref.DRIP_HEADERS, reference_server.url)
     assert isinstance(error, ApiUnreachable)
-    assert "timed out" in explain(error).cause
+    assert explain(error).cause == (
+        f"The API at {reference_server.url} did not finish answering within 1.5 s."
+    )
     assert time.monotonic() - started < 8
 
 
@@ -119,6 +127,22 @@ def test_a_lower_timeout_makes_nanoctl_give_up_on_a_dripping_api_sooner(
 
     assert result.exit_code == 4
     assert result.stderr_lines == [
-        f"Error: Could not reach the API at {reference_server.url}: timed out. "
-        "Check your network; NANOSERVICES_API_URL or --api-url sets the API URL."
+        f"Error: The API at {reference_server.url} did not finish answering within 3 s. "
+        "Try again later, or give it longer with NANOCTL_HTTP_TIMEOUT (the seconds each read "
+        "may wait; nanoctl gives up after 3 times that)."
     ]
+
+
+def test_a_connection_that_is_not_made_in_time_is_the_one_that_could_not_reach() -> None:
+    """The connect timeout (a host that drops packets) is the network's; a read timeout
+    is the API's, reached but slow."""
+    import requests
+
+    from nanoctl.adapters.http.failures import classify
+
+    connect = classify(requests.exceptions.ConnectTimeout(), "https://x", 10.0).error
+    read = classify(requests.exceptions.ReadTimeout(), "https://x", 10.0).error
+    assert (
+        explain(connect).cause == "Could not reach the API at https://x: the connection timed out."
+    )
+    assert explain(read).cause == "The API at https://x was reached but did not answer within 10 s."

@@ -226,6 +226,7 @@ FAST_PATH = frozenset(
         "nanoctl.entrypoints.cli.main",
         "nanoctl.entrypoints.cli.table",
         "nanoctl.entrypoints.cli.front_page",
+        "nanoctl.entrypoints.cli.layout",  # the page laid out for the terminal's width (#23)
         "gc",
     }
 )

@@ -71,7 +71,7 @@ def test_declining_the_offer_goes_to_the_prompt_and_leaves_the_file_alone(
     result = session.finish()
 
     assert result.exit_code == 0, result.transcript
-    assert result.lines[-2] == "Welcome, linus! Your token expiry unknown."
+    assert result.lines[-2] == "Welcome, linus! The API did not say when your token expires."
     assert path.read_bytes() == before
     assert server.requests_with(api.VALID) == []
     assert stored_username(server) == "linus"

@@ -240,7 +240,11 @@ def test_a_second_login_asks_before_replacing_and_enter_keeps_the_credential(
         "Replace the stored credential? ",
     ]
     assert result.exit_code == 0
-    assert result.lines[-2:] == kept(server)
+    # #23: no "Run `nanoctl logout` first" after a no: answering yes replaces it
+    assert result.lines[-1:] == [
+        "Kept the stored credential: still logged in as ada, token expires "
+        f"{expiry(server.after(days=30))}."
+    ]
     assert TOKEN_INPUT not in result.transcript
     assert files_under(config_dir()) == before
     assert server.requests == []

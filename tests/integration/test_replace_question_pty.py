@@ -101,7 +101,7 @@ def test_yes_replaces_it_and_the_login_says_what_it_replaced(
 
     assert result.exit_code == 0
     assert result.lines[-3:] == [
-        "Welcome, linus! Your token expiry unknown.",
+        "Welcome, linus! The API did not say when your token expires.",  # #23
         "The token is stored encrypted; `nanoctl logout` removes it.",
         f"It replaced the credential of ada for {a.url} in profile default.",
     ]

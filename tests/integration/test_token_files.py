@@ -1,7 +1,8 @@
 """Token files, end to end: `login --token-file PATH` and NANOSERVICES_TOKEN_FILE (as Docker
 and Kubernetes mount secrets), for login, status, token, exec and logout.
 
-Regular files only (a FIFO is refused at once, never waited on; a directory is refused),
+Regular files and pipes (a pipe nothing writes into is refused at once, never waited on:
+tests/integration/test_token_file_shapes.py reads pipes; a directory is refused),
 surrounding whitespace trimmed, the usual token rules; a file others can read gets a
 warning, not a refusal; --token/--token-file and the two variables are each one rank of
 the precedence, two of one rank a usage error; never stored. The files live outside the
@@ -252,7 +253,9 @@ def test_both_variables_set_is_a_usage_error_for_every_command(
 # --- what is not a token file ----------------------------------------------------------------
 
 
-def test_a_fifo_is_refused_at_once_never_waited_on(server: ReferenceServer, secrets: Path) -> None:
+def test_a_fifo_nothing_writes_into_is_refused_at_once_never_waited_on(
+    server: ReferenceServer, secrets: Path
+) -> None:
     fifo = secrets / "token.fifo"
     os.mkfifo(fifo)
 
@@ -260,15 +263,16 @@ def test_a_fifo_is_refused_at_once_never_waited_on(server: ReferenceServer, secr
     env = run_nanoctl("status", env=file_env(server, fifo), timeout=10)
 
     assert flag.exit_code == 2
-    assert one_line(flag) == (
-        f"Error: The token file {fifo} (given to --token-file) is a named pipe; nanoctl reads "
-        "a token only from a regular file. Pipe the token to `nanoctl login --token -` instead."
+    assert one_line(flag) == (  # #23: says why, now that a pipe with a writer is read
+        f"Error: The token file {fifo} (given to --token-file) is a pipe with nothing written "
+        "into it (nanoctl does not wait for a writer). Write the token into it first, or pipe "
+        "the token to `nanoctl login --token -` instead."
     )
     assert env.exit_code == 2
     assert one_line(env) == (
-        f"Error: The token file {fifo} (named by NANOSERVICES_TOKEN_FILE) is a named pipe; "
-        "nanoctl reads a token only from a regular file. Write the token to a regular file, "
-        "or pass it in NANOSERVICES_TOKEN."
+        f"Error: The token file {fifo} (named by NANOSERVICES_TOKEN_FILE) is a pipe with "
+        "nothing written into it (nanoctl does not wait for a writer). Write the token to a "
+        "regular file, or pass it in NANOSERVICES_TOKEN."
     )
     assert server.requests == []
 
@@ -301,8 +305,9 @@ def test_a_token_given_where_the_path_belongs_is_never_echoed(server: ReferenceS
 
     assert result.exit_code == 2
     assert one_line(result) == (
-        "Error: The token file named by --token-file (not shown: it does not start with / or "
-        "./) does not exist. Give --token-file the path of the file that holds the token."
+        "Error: The token file named by --token-file (not shown: it does not look like a path, "
+        "so it could be a token) does not exist. Give --token-file the path of the file that "
+        "holds the token."
     )
 
 

@@ -7,6 +7,7 @@ process) against the reference API on 127.0.0.1; no run may print a token (cli_h
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -88,6 +89,54 @@ def test_debug_verbosity_on_an_error_shows_a_traceback_but_never_the_token(
     assert result.exit_code == want_code
     assert "Traceback (most recent call last):" in result.stderr
     assert result.stderr_lines[-1].startswith(want_line.format(url=server.url))
+
+
+@pytest.mark.parametrize(
+    ("verbosity", "decisions", "exchanges", "traceback"),
+    [
+        pytest.param(None, False, False, False, id="none"),
+        pytest.param("-v", True, False, False, id="-v"),
+        pytest.param("-vv", True, True, False, id="-vv"),
+        pytest.param("-vvv", True, True, True, id="-vvv"),
+    ],
+)
+def test_each_verbosity_level_adds_something(
+    server: ReferenceServer,
+    verbosity: str | None,
+    decisions: bool,
+    exchanges: bool,
+    traceback: bool,
+) -> None:
+    """#23: -vv printed what -v does; now -v says what was chosen, -vv adds each HTTP
+    exchange, -vvv adds the traceback of an error."""
+    args = ["status", *([verbosity] if verbosity else [])]
+    result = run_nanoctl(*args, env=url_env(server, UNKNOWN), secrets=[UNKNOWN])
+
+    assert result.exit_code == 3
+    lines = result.stderr_lines
+    assert ("nanoctl: token source: NANOSERVICES_TOKEN" in lines) is decisions
+    assert any(line.startswith("nanoctl: > GET ") for line in lines) is exchanges
+    assert any(line.startswith("nanoctl: < HTTP 401 in ") for line in lines) is exchanges
+    assert ("Traceback (most recent call last):" in result.stderr) is traceback
+    assert lines[-1] == invalid_line(FROM_ENV, UPDATE_ENV)
+
+
+@pytest.mark.parametrize("verbosity", ["-v", "-vv"])
+def test_with_json_every_line_of_stderr_is_a_json_object(
+    server: ReferenceServer, verbosity: str
+) -> None:
+    """As the README says of --json: the -v lines too (#23), beside warnings and the error."""
+    result = run_nanoctl(
+        "status", "--json", verbosity, env=url_env(server, UNKNOWN), secrets=[UNKNOWN]
+    )
+
+    assert result.exit_code == 3
+    objects = [json.loads(line) for line in result.stderr_lines]
+    assert {"verbose": f"API URL: {server.url} (from NANOSERVICES_API_URL)"} in objects
+    assert {"verbose": "token source: NANOSERVICES_TOKEN"} in objects
+    assert objects[-1]["error"]["kind"] == "invalid_token"
+    assert any(o.get("verbose", "").startswith("> GET ") for o in objects) is (verbosity == "-vv")
+    assert json.loads(result.stdout)["error"] == "invalid_token"
 
 
 # --- 10. colour ----------------------------------------------------------------------------------

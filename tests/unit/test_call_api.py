@@ -21,7 +21,7 @@ from nanoctl.domain.errors import (
 from nanoctl.domain.model import Identity
 from nanoctl.domain.origins import TokenOrigin
 from nanoctl.domain.request_errors import ForbiddenRequest, UnsuccessfulStatus, UrlOutsideApi
-from nanoctl.entrypoints.cli.boundary import exit_code_of
+from nanoctl.entrypoints.cli.exit_codes import exit_code_of
 from tests.fakes import CountingStore, FakeApiAnswer, FakeApiClient, FakeTokenSource
 from tests.unit.builders import API, NOW, OTHER_API, World, credential, selection
 

@@ -10,6 +10,7 @@ import pytest
 import error_catalogue
 from nanoctl.domain import (
     api_errors,
+    command_line_errors,
     errors,
     handover_errors,
     request_errors,
@@ -21,6 +22,7 @@ from nanoctl.domain.legacy import errors as legacy_errors
 
 MODULES = (
     api_errors,
+    command_line_errors,
     errors,
     handover_errors,
     request_errors,

@@ -6,7 +6,8 @@ import pytest
 
 from nanoctl.domain import api_errors, errors
 from nanoctl.domain import store_errors as storage
-from nanoctl.entrypoints.cli.boundary import as_domain_error, exit_code_of, safe_traceback
+from nanoctl.entrypoints.cli.boundary import as_domain_error, safe_traceback
+from nanoctl.entrypoints.cli.exit_codes import exit_code_of
 from nanoctl.entrypoints.cli.main import normalize_argv
 from nanoctl.entrypoints.words.errors import explain
 

@@ -20,8 +20,7 @@ from nanoctl.entrypoints.cli.table import COMMANDS, GLOBAL_OPTIONS
 FRONT_PAGE = """\
 nanoctl 0.1.0: the command-line client of the Nanoservices platform.
 
-Usage:
-  nanoctl <command> [options]
+Usage: nanoctl <command> [options]
 
 Commands:
   login        Authenticate with an API token and check it against the API.
@@ -32,17 +31,17 @@ Commands:
   exec         Run a command with the current token in its environment.
   api          Call the API with the current token: `nanoctl api /login`.
   help         Show a command's help page: `nanoctl help login`.
-  completions  Print a shell completion script: `nanoctl completions bash|zsh|fish`.
+  completions  Print the completion script of bash, zsh or fish.
 
-Global options:
-  -h, --help             Show this page; with a command, its help page (`nanoctl login --help`).
-  -q, --quiet            Print nothing but errors.
-  -V, --version          Print the version.
-      --ansi             Force colours (default: only on a terminal without NO_COLOR).
-      --no-ansi          Never use colours.
-  -n, --no-interaction   Never ask a question.
-      --profile=PROFILE  The profile to use (beats $NANOCTL_PROFILE; default: `default`).
-  -v|vv|vvv, --verbose   Show decisions (-v); HTTP exchanges and tracebacks (-vvv).
+Global options (before or after the command):
+      --profile=NAME    The profile to use (default: `default`).
+  -v, --verbose         -v decisions; -vv adds HTTP; -vvv adds tracebacks.
+  -q, --quiet           Print nothing but errors.
+  -n, --no-interaction  Never ask a question.
+      --ansi            Force colours (default: on a terminal without NO_COLOR).
+      --no-ansi         Never use colours.
+  -h, --help            Show this page; with a command, that command's page.
+  -V, --version         Print the version.
 
 Environment:
   NANOSERVICES_TOKEN       the token; beats the stored credential, never stored
@@ -53,6 +52,9 @@ Environment:
   NANOCTL_KEYRING=0        keep the encryption key in a file, not the OS keyring
   NANOCTL_HTTP_TIMEOUT     connect/read timeout in seconds (default 10)
   NO_COLOR                 no colours
+
+`nanoctl help <command>` (or `nanoctl <command> --help`) shows a command's
+options, examples and exit codes.
 """
 VERSION = "nanoctl 0.1.0\n"
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import pytest
 
 from nanoctl.domain import api_errors as a
+from nanoctl.domain import command_line_errors as c
 from nanoctl.domain import errors as e
 from nanoctl.domain import handover_errors as h
 from nanoctl.domain import request_errors as r
@@ -33,6 +34,8 @@ EVERY_ERROR: list[e.NanoctlError] = [
     e.NanoctlError(),
     e.UsageError(),
     e.CommandLineError("The option does not exist.", command="status"),
+    c.MisplacedOption("--token", "logout", ("login",)),
+    c.ProgramWithoutSeparator("-c", "sh"),
     e.TokenFromTerminal(),
     e.MalformedToken("empty", TokenOrigin.ENVIRONMENT),
     e.TokenFileUnusable("/run/token", TokenOrigin.FILE, "fifo"),

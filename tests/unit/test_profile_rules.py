@@ -17,7 +17,7 @@ from nanoctl.domain.model import ProfileName
 from nanoctl.domain.origins import ApiUrlFrom, TokenOrigin
 from nanoctl.domain.status import StatusOfProfiles
 from nanoctl.domain.store_errors import CorruptedStore, StorageError
-from nanoctl.entrypoints.cli.boundary import exit_code_of_all
+from nanoctl.entrypoints.cli.exit_codes import exit_code_of_all
 from nanoctl.entrypoints.settings import Settings
 from nanoctl.entrypoints.words.errors import explain
 from tests.fakes import (
@@ -212,8 +212,8 @@ def test_logout_all_through_the_command(cli: Cli) -> None:
     code, out, _ = cli.run("logout --all")
     assert (code, out) == (
         0,
-        "Logged out: removed the stored credential of profile default, profile dev "
-        "and profile staging.\n",
+        # #23: was "of profile default, profile dev and profile staging"
+        "Logged out: removed the stored credentials of profiles default, dev and staging.\n",
     )
     code, out, _ = cli.run("logout --all --json")
     assert code == 0

@@ -23,7 +23,7 @@ from nanoctl.domain.ports import SecretStore
 from nanoctl.domain.selection import ApiUrlChoice, ProfileChoice, Selection, SelectProfileAndApi
 from nanoctl.domain.selection_errors import ProfileHoldsNothing, SeveralProfilesForApi
 from nanoctl.domain.store_errors import CorruptedStore
-from nanoctl.entrypoints.cli.boundary import exit_code_of
+from nanoctl.entrypoints.cli.exit_codes import exit_code_of
 from nanoctl.entrypoints.words.context import Context
 from nanoctl.entrypoints.words.errors import explain
 from tests.fakes import CountingStore, FakeClock, FakeProfiles, FakeTokenSource

@@ -106,9 +106,9 @@ def test_a_character_device_is_not_a_regular_file() -> None:
     with pytest.raises(TokenFileUnusable) as caught:
         read_token_file(os.devnull, TokenOrigin.ENVIRONMENT_FILE, RecordingWarnings())
     assert caught.value.problem == "not_regular"
-    assert str(explain(caught.value)) == (
-        f"The token file {os.devnull} (named by NANOSERVICES_TOKEN_FILE) is not a regular "
-        "file. Write the token to a regular file, or pass it in NANOSERVICES_TOKEN."
+    assert str(explain(caught.value)) == (  # #23: pipes are read now
+        f"The token file {os.devnull} (named by NANOSERVICES_TOKEN_FILE) is neither a regular "
+        "file nor a pipe. Write the token to a regular file, or pass it in NANOSERVICES_TOKEN."
     )
 
 
@@ -151,15 +151,26 @@ def test_whitespace_up_to_the_cap_is_trimmed(tmp_path: Path) -> None:
         ("/run/secrets/missing", True),
         ("./missing", True),
         ("../missing", True),
-        ("~/missing", True),
         ("missing-token-Zq81xw", False),
-        ("token.txt", False),
+        ("token.txt", True),  # #23: a file name's end, which no token has
+        ("TOKEN.JSON", True),
+        ("secret.key", True),
+        ("a b.txt", False),  # not a file name a token could not be
     ],
 )
 def test_a_missing_file_is_named_only_when_it_looks_like_a_path(value: str, shown: bool) -> None:
     with pytest.raises(TokenFileUnusable) as caught:
         read_token_file(value, TokenOrigin.FILE, RecordingWarnings())
     assert (value in str(explain(caught.value))) is shown
+
+
+def test_a_leading_tilde_is_the_home_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """#23: `~/` as .env files and systemd units write it, which no shell expanded."""
+    monkeypatch.setenv("HOME", "/home/ada")
+    with pytest.raises(TokenFileUnusable) as caught:
+        read_token_file("~/missing", TokenOrigin.ENVIRONMENT_FILE, RecordingWarnings())
+    assert caught.value.path == "/home/ada/missing"
+    assert "/home/ada/missing (named by NANOSERVICES_TOKEN_FILE)" in str(explain(caught.value))
 
 
 def test_an_unreadable_error_without_an_errno_still_says_so() -> None:

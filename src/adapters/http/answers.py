@@ -64,7 +64,7 @@ class Exchange:
     def timed_out(self) -> Failure | None:
         """A failure at or past the deadline is the deadline's doing (the watchdog's cut)."""
         if self.deadline.passed:
-            return Failure(ApiUnreachable(self.base, "timed_out"))
+            return Failure(ApiUnreachable(self.base, "deadline_passed", self.limits.deadline))
         return None
 
 
@@ -94,7 +94,7 @@ def _identity(response: requests.Response, exchange: Exchange) -> Identity | Fai
     except BodyRefused as refused:
         failure = refused.failure
     except Exception as error:  # reset, timeout, bad encoding: never show its text
-        failure = exchange.timed_out() or classify(error, exchange.base)
+        failure = exchange.timed_out() or classify(error, exchange.base, exchange.limits.timeout)
     if body is None:
         return failure or Failure(ApiUnreachable(exchange.base, "cut"), retryable=True)
     exchange.diagnostics.debug(f"< {len(body)} bytes of body")

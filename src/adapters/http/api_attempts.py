@@ -69,17 +69,18 @@ class Attempts:
         base = self._rules.api_url.value
         remaining = self._deadline.remaining()
         if remaining <= 0:
-            return None, Failure(ApiUnreachable(base, "timed_out"))
+            return None, Failure(ApiUnreachable(base, "deadline_passed", self._deadline_seconds))
         self._report_request(attempt)
         started = self._rules.clock()
         failure: Failure | None = None
         response: requests.Response | None = None
+        limit = min(self._timeout, remaining)
         try:
-            response = send(min(self._timeout, remaining))
+            response = send(limit)
         except NanoctlError as error:
             failure = Failure(error)
         except Exception as error:  # every kind: its text may carry the token
-            failure = self._timed_out() or classify(error, base)
+            failure = self._timed_out() or classify(error, base, limit)
         if response is None:
             return None, failure or Failure(ApiUnreachable(base, "request_failed"))
         cut = self._timed_out()  # a head the watchdog cut short reads as a complete one
@@ -97,8 +98,13 @@ class Attempts:
 
     def _timed_out(self) -> Failure | None:
         if self._deadline.passed:
-            return Failure(ApiUnreachable(self._rules.api_url.value, "timed_out"))
+            url = self._rules.api_url.value
+            return Failure(ApiUnreachable(url, "deadline_passed", self._deadline_seconds))
         return None
+
+    @property
+    def _deadline_seconds(self) -> float:
+        return self._rules.limits.deadline
 
     def _report_request(self, attempt: int) -> None:
         request = self._request

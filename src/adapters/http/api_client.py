@@ -82,11 +82,11 @@ class RequestsApiClient:
         except NanoctlError as error:
             failure = Failure(error)
         except Exception as error:  # every kind: its text may carry the token
-            failure = classify(error, base)
+            failure = classify(error, base, rules.limits.timeout)
         if response is None or session is None:
             _close(session, opened)
             raise (failure or Failure(ApiUnreachable(base, "request_failed"))).error
-        return RequestsAnswer(response, session, base, opened)
+        return RequestsAnswer(response, session, base, opened, rules.limits.timeout)
 
     def _body(self, request: ApiRequest) -> tuple[bytes | IO[bytes] | None, IO[bytes] | None]:
         """The body to send, and the file opened for it (to close with the answer)."""
@@ -154,11 +154,15 @@ class RequestsAnswer:
         session: requests.Session,
         base: str,
         opened: IO[bytes] | None = None,
+        timeout: float | None = None,
     ) -> None:
+        """``timeout``: the seconds each read of the body may wait (for the words of one
+        that waited longer)."""
         self._response = response
         self._session = session
         self._base = base
         self._opened = opened
+        self._timeout = timeout
         self.status: int = response.status_code
         self.reason: str = response.reason or ""
         self.version = _VERSIONS.get(getattr(response.raw, "version", 11), "HTTP/1.1")
@@ -179,7 +183,7 @@ class RequestsAnswer:
             except NanoctlError:
                 raise
             except Exception as error:  # a read past the timeout, a cut: never its text
-                failure = classify(error, self._base)
+                failure = classify(error, self._base, self._timeout)
             if failure is not None:
                 raise failure.error
             if not chunk:

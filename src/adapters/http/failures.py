@@ -39,8 +39,9 @@ class BodyRefused(Exception):
         self.failure = failure
 
 
-def classify(error: BaseException, url: str) -> Failure:
-    """Our error for a foreign failure while talking to the API at ``url``."""
+def classify(error: BaseException, url: str, timeout: float | None = None) -> Failure:
+    """Our error for a foreign failure while talking to the API at ``url``, whose reads
+    were given ``timeout`` seconds each."""
     # Here, not at the top: requests, urllib3 (~70 ms) and http.client (~6 ms) come only
     # with a request; `status --offline` builds a validator and never sends one.
     import http.client
@@ -56,8 +57,14 @@ def classify(error: BaseException, url: str) -> Failure:
         ((requests.exceptions.ProxyError, u3.ProxyError), "proxy", True),
         ((u3.NameResolutionError, socket.gaierror), "host_not_found", False),
         ((ConnectionRefusedError,), "refused", True),
+        # Not reached in time, before the reads that were (its answer late): each says so.
+        ((requests.exceptions.ConnectTimeout, u3.ConnectTimeoutError), "timed_out", True),
         # Not urllib3's TimeoutError: its NewConnectionError is one, refused or not.
-        ((requests.exceptions.Timeout, u3.ReadTimeoutError, TimeoutError), "timed_out", True),
+        (
+            (requests.exceptions.Timeout, u3.ReadTimeoutError, TimeoutError),
+            "no_answer_in_time",
+            True,
+        ),
         ((http.client.RemoteDisconnected,), "no_answer", True),
         (
             (
@@ -86,7 +93,8 @@ def classify(error: BaseException, url: str) -> Failure:
         if any(isinstance(item, kinds) for item in chain):
             if failure is None:
                 return Failure(TlsFailure(url))
-            return Failure(ApiUnreachable(url, failure), retryable)
+            seconds = timeout if failure == "no_answer_in_time" else None
+            return Failure(ApiUnreachable(url, failure, seconds), retryable)
     return Failure(ApiUnreachable(url, "request_failed"))
 
 

@@ -130,7 +130,7 @@ def read_body(
     while True:
         remaining = deadline.remaining()
         if remaining <= 0:
-            raise BodyRefused(Failure(ApiUnreachable(url, "timed_out")))
+            raise BodyRefused(Failure(ApiUnreachable(url, "deadline_passed", limits.deadline)))
         if sock is not None:
             # No single read may outlive the deadline.
             sock.settimeout(min(limits.timeout, remaining))

@@ -92,7 +92,7 @@ class RequestsTokenValidator:
     ) -> Identity | Failure:
         remaining = exchange.deadline.remaining()
         if remaining <= 0:
-            return Failure(ApiUnreachable(exchange.base, "timed_out"))
+            return Failure(ApiUnreachable(exchange.base, "deadline_passed", self._limits.deadline))
         limit = min(self._limits.timeout, remaining)
         debug = self._diagnostics.debug
         debug(f"> GET {exchange.url} (attempt {attempt} of {self._retries.max_attempts})")
@@ -113,7 +113,7 @@ class RequestsTokenValidator:
                 verify=verify,
             )
         except Exception as error:  # every kind: its text may carry the token
-            failure = exchange.timed_out() or classify(error, exchange.base)
+            failure = exchange.timed_out() or classify(error, exchange.base, limit)
         if response is None:
             failure = failure or Failure(ApiUnreachable(exchange.base, "request_failed"))
             debug(NoAnswer(failure.error, self._ms_since(started)))

@@ -96,7 +96,10 @@ class ImportLegacyCredential:
                 )
             replaced = may_replace(current, self._selection, self._confirmation, self._clock)
             if replaced is None:
-                return LoginResult.kept_one(current, self._clock, LegacyImport(source.path))
+                asked = self._confirmation.can_ask
+                return LoginResult.kept_one(
+                    current, self._clock, LegacyImport(source.path), declined=asked
+                )
         try:
             with rejections_name(TokenOrigin.LEGACY):
                 identity = self._validator.validate(token, self._api_url)

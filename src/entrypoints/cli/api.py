@@ -19,9 +19,15 @@ from cleo.io.inputs.option import Option
 from cleo.io.outputs.output import Output, Type
 
 from nanoctl.domain.answer_masking import body_mask, masked_location, masked_text
+from nanoctl.domain.api_errors import ApiUnavailable
 from nanoctl.domain.api_request import ApiRequest
+from nanoctl.domain.errors import NanoctlError, TokenRejected
 from nanoctl.domain.request_errors import AnswerNotWritten
-from nanoctl.entrypoints.cli.command import API_URL_OPTION, NanoctlCommand
+from nanoctl.entrypoints.cli.command import (
+    API_URL_OPTION,
+    CURRENT_CREDENTIAL_ERRORS,
+    NanoctlCommand,
+)
 from nanoctl.entrypoints.cli.main import was_closed
 from nanoctl.entrypoints.cli.terminal_lines import stream_of
 
@@ -60,28 +66,48 @@ class ApiCommand(NanoctlCommand):
         option("silent", None, "Print no body (the exit code still says how it went)."),
         API_URL_OPTION,
     ]
-    help = """\
-Sends a request to the API with the current credential (NANOSERVICES_TOKEN or its file,
-else the selected profile's) and writes the answer's body to standard output as it arrives:
-any size, binary bodies byte for byte. PATH is relative to the API URL, its path kept
-(`/login` is …/public/deployment/login); an absolute URL must lie under the API URL.
+    usage = "[options] PATH"
+    about = (
+        "Sends a request to the API with the current credential (NANOSERVICES_TOKEN or its "
+        "file, else the selected profile's) and writes the answer's body to standard output "
+        "as it arrives: any size, binary bodies byte for byte. PATH is relative to the API "
+        "URL, its path kept (`/login` is …/public/deployment/login); an absolute URL must lie "
+        "under the API URL.",
+        "The token goes to the selected API only: a URL on another host, scheme or port, or "
+        "outside its path, is refused (exit 2) and nothing is sent; redirects are never "
+        "followed. It is never shown, even when the API sends it back: text bodies (and no "
+        "Content-Type) and the headers of -i are masked (***); a body declared binary "
+        "(application/octet-stream, images, archives) passes byte for byte.",
+        "NANOCTL_HTTP_TIMEOUT bounds the wait for the answer and any silence while it "
+        "arrives; GET and HEAD are retried as login's request is (429, 502-504, no answer).",
+    )
+    examples = (
+        ("The status of a deployment", "nanoctl api /deploy-status/my-service"),
+        ("A POST with a JSON body of fields", "nanoctl api -X POST /deploy/B1 -f access=public"),
+        ("A GET with query parameters", "nanoctl api -X GET /package-list -f format=json"),
+        ("The status line and headers too", "nanoctl api -i /build-status/B1"),
+        ("A raw body from a file", "nanoctl api -X PUT /things/1 --input body.json"),
+    )
+    success = ("0", "a 2xx answer")
 
-  <info>nanoctl api /deploy-status/my-service</info>
-  <info>nanoctl api -X POST /deploy/BUILD -f serviceName=web -f access=public</info>
-  <info>nanoctl api -X GET /package-list -f searchTerm=auth -f format=json</info>
-  <info>nanoctl api -i /build-status/BUILD</info>
-  <info>nanoctl api -X PUT /things/1 --input body.json -H 'Content-Type: application/json'</info>
+    @classmethod
+    def errors(cls) -> tuple[type[NanoctlError], ...]:
+        from nanoctl.domain import request_errors as r  # here: only this page needs them all
 
-The token goes to the selected API only: a URL on another host, scheme or port, or outside
-its path, is refused (exit 2) and nothing is sent; redirects are never followed. It is never
-shown, even when the API sends it back: text bodies (and no Content-Type) and the headers of
--i are masked (***); a body declared binary (application/octet-stream, images, archives)
-passes byte for byte. NANOCTL_HTTP_TIMEOUT bounds the wait for the answer and any silence
-while it arrives; GET and HEAD are retried as login's request is (429, 502-504, no answer).
-Exit codes: 0 for 2xx; 1 for another status (its body still written; one line on stderr)
-or an answer not written (standard output closed); 2 usage; 3 the token was rejected (401,
-403); 4 the API could not be used (no answer, the deadline, 429, 5xx, a redirect);
-5 storage."""
+        return (
+            *CURRENT_CREDENTIAL_ERRORS,
+            r.UrlOutsideApi,
+            r.ForbiddenHeader,
+            r.MalformedHeader,
+            r.MalformedField,
+            r.FieldsWithInput,
+            r.InvalidMethod,
+            r.InputUnusable,
+            r.UnsuccessfulStatus,
+            r.AnswerNotWritten,
+            TokenRejected,
+            ApiUnavailable,
+        )
 
     def handle(self) -> int:
         request = ApiRequest.parse(

@@ -34,6 +34,7 @@ from cleo.loaders.factory_command_loader import FactoryCommandLoader
 from nanoctl import __version__
 from nanoctl.entrypoints.agent import agent_mode
 from nanoctl.entrypoints.cli.front_page import version_line
+from nanoctl.entrypoints.cli.placement import placed
 from nanoctl.entrypoints.cli.table import COMMANDS, GLOBAL_OPTIONS, CommandRow
 from nanoctl.entrypoints.cli.terminal_lines import RunIO, agent_of, terminal_width
 from nanoctl.entrypoints.invocation import Invocation
@@ -41,6 +42,14 @@ from nanoctl.entrypoints.invocation import Invocation
 if TYPE_CHECKING:  # the container loads dependency_injector (~60 ms): only commands that run
     from nanoctl.entrypoints.container import Container
     from nanoctl.entrypoints.words.context import Context
+
+GLOBAL_SPELLINGS: dict[str, bool] = {
+    spelling: option.takes_value
+    for option in GLOBAL_OPTIONS
+    for spelling in (f"--{option.name}", *option.short_spellings)
+}
+"""Every spelling of a global option, with whether it takes a value."""
+VISIBLE = tuple(row.name for row in COMMANDS if not row.hidden)
 
 CommandClass = Callable[[str, str, Callable[[], "Container"]], Command]
 """How every command is built: its name, its description, and the call that gives it the
@@ -147,6 +156,7 @@ class NanoctlApplication(Application):
     def _run(self, io: IO) -> int:
         self._io, self._container = io, None
         try:
+            self._place_words(io)
             return super()._run(io)
         except BrokenPipeError:
             raise  # `nanoctl ... | head`: cleo silences the closed pipe
@@ -156,6 +166,33 @@ class NanoctlApplication(Application):
 
             command = self._command_named_in(io)
             return report(error, io, command, self._words(error, command))
+
+    def _place_words(self, io: IO) -> None:
+        """The command line as the user meant it (``placement``): a command's option
+        before the command gets its value attached, which cleo reads anywhere."""
+        given = io.input
+        words: list[str] | None = getattr(given, "_tokens", None)  # cleo's ArgvInput
+        if not isinstance(given, ArgvInput) or words is None:
+            return
+        arranged = placed(words, GLOBAL_SPELLINGS, VISIBLE, self._options_of)
+        if arranged != words:
+            replaced = ArgvInput(["nanoctl", *arranged])
+            replaced.set_stream(given.stream)
+            replaced.interactive(given.is_interactive())
+            io.set_input(replaced)
+
+    def _options_of(self, name: str) -> dict[str, bool]:
+        """The own options of command ``name`` by spelling, each with whether it takes a
+        value (its module imported now: only for a word out of place, or `exec`)."""
+        spellings: dict[str, bool] = {}
+        for option in self.get(name).definition.options:
+            if f"--{option.name}" in GLOBAL_SPELLINGS:
+                continue
+            spellings[f"--{option.name}"] = option.accepts_value()
+            for short in (option.shortcut or "").split("|"):
+                if short:
+                    spellings[f"-{short}"] = option.accepts_value()
+        return spellings
 
     def _words(self, error: BaseException, command: Command | None) -> Context:
         """What the words of ``error`` may say of this run: its selection, when a command

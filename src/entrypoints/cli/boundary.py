@@ -16,64 +16,19 @@ from cleo.exceptions import CleoCommandNotFoundError, CleoError, CleoNoSuchOptio
 from cleo.io.io import IO
 from cleo.io.outputs.output import Type, Verbosity
 
-from nanoctl.domain.api_errors import ApiUnavailable
 from nanoctl.domain.errors import (
     Cancelled,
     CommandLineError,
     InternalError,
     NanoctlError,
-    NotLoggedIn,
-    TokenRejected,
     UnknownCommand,
-    UsageError,
 )
-from nanoctl.domain.handover_errors import CommandNotExecutable, CommandNotFound, TokenNotWritten
-from nanoctl.domain.legacy.errors import LegacyFileBehindLink, LegacyTokenUnreadable
-from nanoctl.domain.store_errors import StorageError
-from nanoctl.entrypoints.cli.table import GLOBAL_OPTIONS
+from nanoctl.entrypoints.cli.exit_codes import exit_code_of
+from nanoctl.entrypoints.cli.table import COMMANDS, GLOBAL_OPTIONS
 from nanoctl.entrypoints.cli.terminal_lines import fitted, line_width
 from nanoctl.entrypoints.words.context import Context
 from nanoctl.entrypoints.words.errors import explain
 from nanoctl.entrypoints.words.shown import shown
-
-EXIT_OK = 0
-EXIT_CODES: tuple[tuple[type[NanoctlError], int], ...] = (
-    (UsageError, 2),
-    # the old nanoctl's file holds no usable token: a local credential file that cannot be read
-    (LegacyTokenUnreadable, 5),
-    (LegacyFileBehindLink, 5),  # not destroyed through a link, as no credential file is
-    (NotLoggedIn, 1),
-    (TokenRejected, 3),
-    (ApiUnavailable, 4),
-    (StorageError, 5),
-    (Cancelled, 130),
-    (InternalError, 1),
-    (TokenNotWritten, 1),  # as `cat` and `echo` fail on a closed or full standard output
-    # exec's program did not start: a shell's codes, so scripts read them alike
-    (CommandNotFound, 127),
-    (CommandNotExecutable, 126),
-)
-
-
-def exit_code_of(error: NanoctlError) -> int:
-    for cls, code in EXIT_CODES:
-        if isinstance(error, cls):
-            return code
-    return 1
-
-
-_WORST_FIRST = (3, 4, 5, 1)
-"""Of several failures (`status --all`), the exit code that wins: a rejected or expired
-token first, then an API that could not be used, then a damaged store."""
-
-
-def exit_code_of_all(errors: list[NanoctlError]) -> int:
-    """The exit code of a run that met ``errors`` (0: none)."""
-    codes = {exit_code_of(error) for error in errors}
-    for code in _WORST_FIRST:
-        if code in codes:
-            return code
-    return max(codes, default=EXIT_OK)
 
 
 def as_domain_error(error: BaseException, command: Command | None = None) -> NanoctlError:
@@ -161,10 +116,20 @@ def _sanitized_usage(message: str) -> str:
 
 def _unknown_command(message: str) -> UnknownCommand:
     """cleo's 'The command "logn" does not exist.', then its suggestions, one per indented
-    line after "Did you mean ...?" (they are names of our commands: safe to show)."""
+    line after "Did you mean ...?" (they are names of our commands: safe to show); a name
+    typed in the wrong case (`LOGIN`) suggests the command it is."""
     lines = message.splitlines()
     suggestions = tuple(m.group(1) for line in lines[1:] if (m := _SUGGESTED.match(line)))
+    typed = _QUOTED.search(message)
+    if typed is not None:
+        visible = [row.name for row in COMMANDS if not row.hidden]
+        suggestions = _same_but_case(typed.group(1), visible) or suggestions
     return UnknownCommand(_sanitized_usage(message), suggestions=suggestions)
+
+
+def _same_but_case(typed: str, names: list[str]) -> tuple[str, ...]:
+    """The name ``typed`` is in another case, if there is one."""
+    return tuple(name for name in names if name != typed and name.lower() == typed.lower())
 
 
 def _similar_options(message: str, command: Command | None) -> tuple[str, ...]:
@@ -183,4 +148,5 @@ def _similar_options(message: str, command: Command | None) -> tuple[str, ...]:
     from cleo._utils import find_similar_names
 
     word = typed.group(1)
-    return tuple(s for s in find_similar_names(word, spellings) if s != word)
+    same = _same_but_case(word, spellings)
+    return same or tuple(s for s in find_similar_names(word, spellings) if s != word)

@@ -5,27 +5,55 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
 from cleo.commands.command import Command
 from cleo.helpers import option
 from cleo.io.io import IO
 from cleo.io.outputs.output import Type
 
+from nanoctl.domain import errors as e
 from nanoctl.domain.model import Credential, Expiry
+from nanoctl.domain.selection_errors import ProfileHoldsNothing, SeveralProfilesForApi
+from nanoctl.domain.store_errors import StorageError
 from nanoctl.entrypoints.agent import AgentMode
 from nanoctl.entrypoints.cli.terminal_lines import (
     agent_of,
     stream_of,
     terminal_width,
     write_note,
+    write_verbose,
     write_warning,
 )
-from nanoctl.entrypoints.words import VERBOSE, expiring_soon
+from nanoctl.entrypoints.words import expiring_soon
 from nanoctl.entrypoints.words.context import Context, context_of_run
 
 if TYPE_CHECKING:  # the container loads dependency_injector: `help <command>` never does
+    from nanoctl.domain.errors import NanoctlError
+    from nanoctl.entrypoints.cli.help_page import Example, Paragraph
     from nanoctl.entrypoints.container import Container
+
+SELECTION_ERRORS: tuple[type[e.NanoctlError], ...] = (
+    e.InvalidProfileName,
+    e.InvalidApiUrl,
+    e.InsecureApiUrl,
+    SeveralProfilesForApi,
+    e.InvalidTimeout,
+)
+"""What choosing a run's profile and API URL can meet, for every command that builds its
+container (its help page lists their exit codes)."""
+CURRENT_CREDENTIAL_ERRORS: tuple[type[e.NanoctlError], ...] = (
+    *SELECTION_ERRORS,
+    e.MalformedToken,
+    e.TokenFileUnusable,
+    e.ConflictingTokenSources,
+    e.NotLoggedIn,
+    ProfileHoldsNothing,
+    e.CredentialForOtherApi,
+    StorageError,
+)
+"""What finding the current credential can meet: NANOSERVICES_TOKEN (or its file), else
+the selected profile's stored one (status, token, exec)."""
 
 JSON_OPTION = option("json", None, "Print one JSON object on stdout instead of text.")
 API_URL_OPTION = option(
@@ -39,7 +67,23 @@ API_URL_OPTION = option(
 class Loaded(Command):
     """A command as the application's loader builds it: its ``name`` and ``description``
     (its row of the table), and ``container``, the call that gives this run's container
-    (made on its first call, from the command line cleo parsed)."""
+    (made on its first call, from the command line cleo parsed).
+
+    Its help page (``help_page``) is written from what its class declares: ``usage``
+    after `nanoctl NAME`, the paragraphs of ``about``, its ``examples``, what exit 0
+    means (``success``) and the ``errors()`` it can meet, whose exit codes the page lists
+    (a method: a run that meets none of them imports none of their modules).
+    """
+
+    usage: ClassVar[str] = "[options]"
+    about: ClassVar[tuple[Paragraph, ...]] = ()
+    examples: ClassVar[tuple[Example, ...]] = ()
+    success: ClassVar[tuple[str, str]] = ("0", "success")
+
+    @classmethod
+    def errors(cls) -> tuple[type[NanoctlError], ...]:
+        """The errors this command can meet (besides those of every command line)."""
+        return ()
 
     def __init__(self, name: str, description: str, container: Callable[[], Container]) -> None:
         self.name = name
@@ -147,6 +191,6 @@ class NanoctlCommand(Loaded):
         self.verbose(api_url_line(selection, words))
 
     def verbose(self, text: str) -> None:
-        """A -v line on stderr, never on stdout."""
+        """A -v line on stderr, never on stdout (a JSON line with --json)."""
         if self.io.is_verbose():
-            self.io.error_output.write_line(VERBOSE.format(text), type=Type.RAW)
+            write_verbose(self.io, text)

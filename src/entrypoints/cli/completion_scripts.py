@@ -5,8 +5,10 @@ package (`_get_comp_words_by_ref`), names the program after the current director
 `nanoctl` entry when there is one, and completes neither short options nor an argument's
 values. These scripts need nothing but the shell, complete for the program `nanoctl`,
 and know every command, its long and short options, and the values of `completions`
-and `help`; the value of `--profile` is completed with the stored profiles' names
-(`nanoctl completions --profiles`).
+and `help`; the value of `--profile` (also `--profile=NAME`) is completed with the stored
+profiles' names (`nanoctl completions --profiles`), and with nothing when none is stored;
+after `exec … --`, the words are the program's command line, completed as the shell
+completes one (a command of PATH, then its own arguments), never with nanoctl's options.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 PROGRAM = "nanoctl"
 SHELLS = ("bash", "zsh", "fish")
 PROFILE_OPTION = "--profile"
+RUNS_A_PROGRAM = "exec"
+"""The command whose words after `--` are another program's command line."""
 PROFILE_NAMES = f"{PROGRAM} completions --profiles 2>/dev/null"
 """The stored profiles' names, one a line: what `--profile` is completed with."""
 
@@ -84,18 +88,39 @@ def bash(line: CommandLine) -> str:
 # bash completion for {PROGRAM}; plain bash, no bash-completion package needed.
 # Load it from ~/.bashrc:  eval "$({PROGRAM} completions bash)"
 {_function()}() {{
-    local current=${{COMP_WORDS[COMP_CWORD]}} command= options= values= index
-    if [[ ${{COMP_WORDS[COMP_CWORD-1]}} == {PROFILE_OPTION} ]]; then
-        COMPREPLY=($(compgen -W "$({PROFILE_NAMES})" -- "$current"))
+    local current=${{COMP_WORDS[COMP_CWORD]}} previous=${{COMP_WORDS[COMP_CWORD-1]}}
+    local command= at= options= values= index prefix=
+    # `=` is a word of its own where COMP_WORDBREAKS holds it (the default):
+    # `--profile=s` is `--profile` `=` `s`; elsewhere `--profile=s` is one word
+    if [[ $current == = ]]; then
+        current=
+    elif [[ $previous == = ]]; then
+        previous=${{COMP_WORDS[COMP_CWORD-2]}}
+    elif [[ $current == {PROFILE_OPTION}=* ]]; then
+        previous={PROFILE_OPTION} prefix={PROFILE_OPTION}= current=${{current#*=}}
+    fi
+    if [[ $previous == {PROFILE_OPTION} ]]; then
+        compopt +o default 2>/dev/null  # no profile stored: nothing, not file names
+        COMPREPLY=($(compgen -P "$prefix" -W "$({PROFILE_NAMES})" -- "$current"))
         return
     fi
     for ((index = 1; index < COMP_CWORD; index++)); do
         case ${{COMP_WORDS[index]}} in
-            {_valued(line)}) ((index++)) ;;
-            -*) ;;
-            *) command=${{COMP_WORDS[index]}}; break ;;
+            {_valued(line)}) ((index++)); [[ ${{COMP_WORDS[index]}} == = ]] && ((index++)) ;;
+            -*|=) ;;
+            *) command=${{COMP_WORDS[index]}} at=$index; break ;;
         esac
     done
+    if [[ $command == {RUNS_A_PROGRAM} ]]; then
+        for ((index = at + 1; index < COMP_CWORD; index++)); do
+            [[ ${{COMP_WORDS[index]}} == -- ]] || continue
+            # after `--`: the program's name, then its arguments (file names, as bash does)
+            if ((index == COMP_CWORD - 1)) && [[ $current != */* ]]; then
+                COMPREPLY=($(compgen -c -- "$current"))
+            fi
+            return
+        done
+    fi
     case $command in
         '') values='{_words(command.name for command in line.commands)}' ;;
 {cases}
@@ -142,19 +167,35 @@ def zsh(line: CommandLine) -> str:
 #   eval "$({PROGRAM} completions zsh)"
 # or save it as _{PROGRAM} in a directory of $fpath.
 {_function()}() {{
-    local command index
+    local command at index profile
     local -a options values described
-    if [[ ${{words[CURRENT-1]}} == {PROFILE_OPTION} ]]; then
-        compadd -- ${{(f)"$({PROFILE_NAMES})"}}
+    if [[ ${{words[CURRENT]}} == {PROFILE_OPTION}=* ]]; then
+        compset -P '*='  # `--profile=s`: what follows the `=` is the name
+        profile=1
+    elif [[ ${{words[CURRENT-1]}} == {PROFILE_OPTION} ]]; then
+        profile=1
+    fi
+    if [[ -n $profile ]]; then
+        compadd -- ${{(f)"$({PROFILE_NAMES})"}}  # none stored: nothing, not file names
         return
     fi
     for ((index = 2; index < CURRENT; index++)); do
         case ${{words[index]}} in
             ({_valued(line)}) ((index++)) ;;
             (-*) ;;
-            (*) command=${{words[index]}}; break ;;
+            (*) command=${{words[index]}} at=$index; break ;;
         esac
     done
+    if [[ $command == {RUNS_A_PROGRAM} ]]; then
+        for ((index = at + 1; index < CURRENT; index++)); do
+            [[ ${{words[index]}} == -- ]] || continue
+            # after `--`: the program's own command line, completed as zsh completes it
+            shift $index words
+            (( CURRENT -= index ))
+            _normal
+            return
+        done
+    fi
     case $command in
         ('') described=({commands}) ;;
 {cases}
@@ -206,12 +247,29 @@ def _fish_option(option: CompletedOption, condition: str | None) -> str:
     return " ".join(parts)
 
 
+def _fish_program_line() -> list[str]:
+    """After `exec … --`: the program's command line, completed as fish completes it."""
+    words = f"__{PROGRAM}_program_words"
+    return [
+        f"function {words} -d 'The words after `{RUNS_A_PROGRAM} --`, if the cursor is there'",
+        "    set -l tokens (commandline -opc)",
+        "    set -l separator (contains -i -- -- $tokens); or return 1",
+        f"    contains -- {RUNS_A_PROGRAM} $tokens[1..$separator]; or return 1",
+        "    set -e tokens[1..$separator]",
+        "    printf '%s\\n' $tokens",
+        "end",
+        f"complete -c {PROGRAM} -n '{words} >/dev/null' -x "
+        f"-a '(complete -C (string join \\  -- ({words}) (commandline -ct)))'",
+    ]
+
+
 def fish(line: CommandLine) -> str:
     seen = f"__fish_seen_subcommand_from {_words(command.name for command in line.commands)}"
     lines = [
         f"# fish completion for {PROGRAM}. Load it: {PROGRAM} completions fish | source",
         f"# or save it as ~/.config/fish/completions/{PROGRAM}.fish",
         f"complete -c {PROGRAM} -f",
+        *_fish_program_line(),
         *(_fish_option(option, None) for option in line.global_options),
     ]
     for command in line.commands:

@@ -11,8 +11,9 @@ from cleo.io.inputs.argument import Argument
 from cleo.io.inputs.option import Option
 from cleo.io.outputs.output import Type
 
-from nanoctl.domain.errors import UnknownShell
-from nanoctl.entrypoints.cli.command import Loaded
+from nanoctl.domain.errors import NanoctlError, UnknownShell
+from nanoctl.domain.store_errors import StorageError
+from nanoctl.entrypoints.cli.command import SELECTION_ERRORS, Loaded
 from nanoctl.entrypoints.cli.completion_scripts import (
     SHELLS,
     CommandLine,
@@ -34,14 +35,27 @@ class CompletionsCommand(Loaded):
             "Print the stored profiles' names, one a line (the scripts complete --profile).",
         )
     ]
-    help = """\
-Prints the completion script of your shell on stdout. To load it in every new shell:
+    usage = "[options] [SHELL]"
+    about = (
+        "Prints the completion script of your shell on standard output. It completes the "
+        "commands, their options and the stored profiles after --profile, and needs nothing "
+        "but the shell (no bash-completion package). To load it in every new shell:",
+        (
+            ("bash", 'in ~/.bashrc: eval "$(nanoctl completions bash)"'),
+            ("zsh", 'in ~/.zshrc, after compinit: eval "$(nanoctl completions zsh)"'),
+            ("fish", "nanoctl completions fish > ~/.config/fish/completions/nanoctl.fish"),
+        ),
+    )
+    examples = (
+        ("The script of the shell $SHELL names", "nanoctl completions"),
+        ("Load it into this bash", 'eval "$(nanoctl completions bash)"'),
+        ("The stored profiles, one a line", "nanoctl completions --profiles"),
+    )
+    success = ("0", "the script (or the profiles) printed")
 
-  <info>bash</info>  in ~/.bashrc:  eval "$(nanoctl completions bash)"
-  <info>zsh</info>   in ~/.zshrc, after compinit:  eval "$(nanoctl completions zsh)"
-  <info>fish</info>  nanoctl completions fish > ~/.config/fish/completions/nanoctl.fish
-
-The scripts need nothing but the shell (no bash-completion package)."""
+    @classmethod
+    def errors(cls) -> tuple[type[NanoctlError], ...]:
+        return (UnknownShell, *SELECTION_ERRORS, StorageError)
 
     def handle(self) -> int:
         if self.option("profiles"):

@@ -1,5 +1,6 @@
-"""The Diagnostics of a command line run: -v and -vvv on cleo's io (decisions and wire detail
-on stderr, never on stdout), and the warnings adapters give, as the commands' own."""
+"""The Diagnostics of a command line run: -v and -vv on cleo's io (decisions, then wire
+detail, on stderr, never on stdout; JSON lines with --json), and the warnings adapters
+give, as the commands' own."""
 
 from __future__ import annotations
 
@@ -7,12 +8,10 @@ import copy
 from collections.abc import Iterable
 
 from cleo.io.io import IO
-from cleo.io.outputs.output import Type
 
 from nanoctl.domain.events import Event
 from nanoctl.domain.model import Token
-from nanoctl.entrypoints.cli.terminal_lines import write_warning
-from nanoctl.entrypoints.words import VERBOSE
+from nanoctl.entrypoints.cli.terminal_lines import wants_json, write_verbose, write_warning
 from nanoctl.entrypoints.words.context import Context
 
 
@@ -27,21 +26,18 @@ class IoDiagnostics:
         self._secrets = secrets
 
     def info(self, event: Event) -> None:
+        """-v: what was decided, and why."""
         if self._io.is_verbose():
-            self._io.error_output.write_line(VERBOSE.format(self._words(event)), type=Type.RAW)
+            write_verbose(self._io, self._words(event))
 
     def debug(self, detail: str | Event) -> None:
-        if self._io.is_debug():
+        """-vv: each HTTP exchange, as `curl -v` shows it (-vvv adds tracebacks on errors)."""
+        if self._io.is_very_verbose():
             text = self._shown(detail) if isinstance(detail, str) else self._words(detail)
-            self._io.error_output.write_line(VERBOSE.format(text), type=Type.RAW)
+            write_verbose(self._io, text)
 
     def warn(self, event: Event) -> None:
-        # Only before `--`: what follows belongs to the program `nanoctl exec` runs.
-        write_warning(
-            self._io,
-            self._words(event),
-            as_json=self._io.input.has_parameter_option("--json", only_params=True),
-        )
+        write_warning(self._io, self._words(event), as_json=wants_json(self._io))
 
     def _shown(self, value: str) -> str:
         secrets = tuple(self._secrets)

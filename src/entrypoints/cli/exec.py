@@ -9,7 +9,20 @@ from cleo.helpers import argument, option
 from cleo.io.inputs.argument import Argument
 from cleo.io.inputs.option import Option
 
-from nanoctl.entrypoints.cli.command import API_URL_OPTION, NanoctlCommand
+from nanoctl.domain.api_errors import ApiUnavailable
+from nanoctl.domain.errors import NanoctlError, TokenRejected
+from nanoctl.domain.handover_errors import (
+    CommandNotExecutable,
+    CommandNotFound,
+    ConflictingMaskOptions,
+    InvalidMaskSetting,
+    MaskingUnsupported,
+)
+from nanoctl.entrypoints.cli.command import (
+    API_URL_OPTION,
+    CURRENT_CREDENTIAL_ERRORS,
+    NanoctlCommand,
+)
 
 if TYPE_CHECKING:
     from nanoctl.domain.ports import OutputMasking
@@ -25,25 +38,45 @@ class ExecCommand(NanoctlCommand):
         option("no-mask", None, "Never hide the token in the command's output."),
         API_URL_OPTION,
     ]
-    help = """\
-Runs the command with NANOSERVICES_TOKEN and NANOSERVICES_API_URL set in its environment
-from the current credential; the token never appears in any command line. Its standard
-streams are nanoctl's (a terminal stays a terminal); everything after `--` is its own.
+    usage = "[options] -- PROGRAM [ARGS...]"
+    about = (
+        "Runs PROGRAM with NANOSERVICES_TOKEN and NANOSERVICES_API_URL set in its environment "
+        "from the current credential; the token never appears in any command line. "
+        "Everything after `--` is the program's, options included. Offline unless --check.",
+        "Its output to a pipe, a file or a log passes through nanoctl, which replaces the "
+        "token (and its base64, URL-encoded and JSON-escaped forms) with *** as it streams. "
+        "At a terminal the program writes there itself, unmasked, unless --mask; --no-mask "
+        "never masks. NANOCTL_MASK=1 or 0 sets the default (the options beat it). Run by a "
+        "coding agent (agent mode), it always masks, at a terminal too.",
+        "Signals sent to nanoctl (HUP INT QUIT TERM USR1 USR2 ALRM PIPE WINCH CONT TSTP) "
+        "reach the program while it runs; nanoctl waits and exits with its status.",
+    )
+    examples = (
+        ("The script sees NANOSERVICES_TOKEN", "nanoctl exec -- ./deploy.sh --prod"),
+        ("Check the token with the API first", "nanoctl exec --check -- node release.js"),
+        ("The log gets *** where the token was", "nanoctl exec -- ./deploy.sh 2>&1 | tee log"),
+        (
+            "A shell command line: quoted, after sh -c",
+            "nanoctl exec -- sh -c 'echo ${#NANOSERVICES_TOKEN}'",
+        ),
+    )
+    success = (
+        "any",
+        "the program's exit status (128+N when signal N ended it); before it runs, nanoctl's:",
+    )
 
-Its output to a pipe, a file or a log passes through nanoctl, which replaces the token
-(and its base64, URL-encoded and JSON-escaped forms) with *** as it streams. At a terminal
-the command writes there itself, unmasked, unless --mask; --no-mask never masks.
-NANOCTL_MASK=1 or 0 sets the default (the options beat it). Run by a coding agent (agent
-mode), it always masks, at a terminal too.
-
-  <info>nanoctl exec -- ./deploy.sh --prod</info>
-  <info>nanoctl exec --check -- node scripts/release.js</info>
-  <info>nanoctl exec -- ./deploy.sh 2>&1 | tee deploy.log</info>   (the log gets ***)
-
-Offline unless --check. Signals sent to nanoctl (HUP INT QUIT TERM USR1 USR2 ALRM PIPE
-WINCH CONT TSTP) reach the command while it runs; nanoctl waits and exits with its status.
-Exit codes: the command's own (128+N when signal N ended it); 1 not logged in, 2 usage,
-3 rejected or expired, 4 API unusable (--check), 5 storage, 126 not executable, 127 not found."""
+    @classmethod
+    def errors(cls) -> tuple[type[NanoctlError], ...]:
+        return (
+            *CURRENT_CREDENTIAL_ERRORS,
+            ConflictingMaskOptions,
+            InvalidMaskSetting,
+            MaskingUnsupported,
+            TokenRejected,
+            ApiUnavailable,
+            CommandNotFound,
+            CommandNotExecutable,
+        )
 
     def handle(self) -> int:
         container = self.container

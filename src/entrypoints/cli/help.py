@@ -1,12 +1,13 @@
-"""cleo's built-in commands, made to show nanoctl's front page and its words.
+"""cleo's built-in commands, made to show nanoctl's front page and its help pages.
 
 A bare `nanoctl` runs `list`, `nanoctl --help` runs `help list`, and `nanoctl help`
 runs `help` without a name: all three print the front page. `nanoctl help login`
-(or `nanoctl login --help`) is cleo's page of that command.
+(or `nanoctl login --help`) prints the help page of `login` (``help_page``).
 """
 
 from __future__ import annotations
 
+import os
 from typing import ClassVar
 
 from cleo.commands.help_command import HelpCommand as CleoHelpCommand
@@ -14,8 +15,12 @@ from cleo.helpers import argument
 from cleo.io.inputs.argument import Argument
 from cleo.io.outputs.output import Type
 
+from nanoctl.domain.errors import NanoctlError, UnknownCommand
 from nanoctl.entrypoints.cli.command import Loaded
 from nanoctl.entrypoints.cli.front_page import front_page
+from nanoctl.entrypoints.cli.help_page import help_page
+from nanoctl.entrypoints.cli.layout import page_width
+from nanoctl.entrypoints.cli.terminal_lines import stream_of
 
 
 class ListCommand(Loaded):
@@ -23,20 +28,24 @@ class ListCommand(Loaded):
     called for)."""
 
     def handle(self) -> int:
-        self.io.write(front_page(), type=Type.RAW)
+        self.io.write(front_page(_width(self)), type=Type.RAW)
         return 0
 
 
 class HelpCommand(Loaded, CleoHelpCommand):
     arguments: ClassVar[list[Argument]] = [
-        argument("command_name", "The command to describe.", optional=True)
+        argument("command_name", "The command to describe (none: the front page).", optional=True)
     ]
-    help = """\
-Shows a command's description, usage and options:
+    usage = "[COMMAND]"
+    about = ("`nanoctl help login` is `nanoctl login --help`.",)
+    examples = (
+        ("Every command, the global options and the environment", "nanoctl help"),
+        ("The options, examples and exit codes of login", "nanoctl help login"),
+    )
 
-  <info>nanoctl help login</info>    (the same as <info>nanoctl login --help</info>)
-
-Without a command it shows the front page: every command and the global options."""
+    @classmethod
+    def errors(cls) -> tuple[type[NanoctlError], ...]:
+        return (UnknownCommand,)
 
     def handle(self) -> int:
         if self._command is None:
@@ -47,11 +56,16 @@ Without a command it shows the front page: every command and the global options.
             if application is None:  # cleo sets it before it runs a command
                 raise RuntimeError("the help command runs inside an application")
             self._command = application.find(name)
-        if isinstance(self._command, ListCommand):
-            self._command = None
+        command, self._command = self._command, None
+        if isinstance(command, ListCommand) or not isinstance(command, Loaded):
             return self._front_page()
-        return super().handle()
+        self.io.write(help_page(command, _width(self)), type=Type.RAW)
+        return 0
 
     def _front_page(self) -> int:
-        self.io.write(front_page(), type=Type.RAW)
+        self.io.write(front_page(_width(self)), type=Type.RAW)
         return 0
+
+
+def _width(command: Loaded) -> int:
+    return page_width(os.environ, stream_of(command.io.output))

@@ -9,15 +9,36 @@ from typing import TYPE_CHECKING, ClassVar
 from cleo.helpers import option
 from cleo.io.inputs.option import Option
 
-from nanoctl.domain.errors import ConflictingTokenSources
+from nanoctl.domain.api_errors import ApiUnavailable
+from nanoctl.domain.errors import (
+    ConflictingTokenSources,
+    MalformedToken,
+    NanoctlError,
+    NoTokenAvailable,
+    TokenFileUnusable,
+    TokenFromTerminal,
+    TokenRejected,
+)
 from nanoctl.domain.origins import TokenOrigin
-from nanoctl.entrypoints.cli.command import API_URL_OPTION, JSON_OPTION, NanoctlCommand
-from nanoctl.entrypoints.words import TOKEN_VARIABLES, esc, expiry, os_reason, source
+from nanoctl.domain.selection_errors import ProfileInUse
+from nanoctl.domain.store_errors import StorageError
+from nanoctl.entrypoints.cli.command import (
+    API_URL_OPTION,
+    JSON_OPTION,
+    SELECTION_ERRORS,
+    NanoctlCommand,
+)
+from nanoctl.entrypoints.cli.login_legacy import (
+    cleanup_lines,
+    imported_lines,
+    legacy_json,
+    not_removed_warning,
+)
+from nanoctl.entrypoints.words import TOKEN_VARIABLES, esc, expiry, source
 from nanoctl.entrypoints.words.context import Context
 
 if TYPE_CHECKING:
     from nanoctl.domain.authenticate import LoginResult
-    from nanoctl.domain.legacy.files import KeptReason, LegacyImport
     from nanoctl.domain.replacing import Replaced
     from nanoctl.domain.selection import Selection
 
@@ -51,23 +72,68 @@ class LoginCommand(NanoctlCommand):
         API_URL_OPTION,
         JSON_OPTION,
     ]
-    help = """\
-The token is taken, in this order, from:
-  <info>--token VALUE</info>             checked, shown, never stored (in your shell history!)
-  <info>--token -</info>                 read from standard input: `--token - < token.txt`
-  <info>--token-file PATH</info>         read from a file (a mounted secret); never stored
-  <info>NANOSERVICES_TOKEN</info>        checked silently, never stored (for CI)
-  <info>NANOSERVICES_TOKEN_FILE</info>   the same, read from the file it names
-  the prompt                hidden input; on success the token is stored encrypted
---token with --token-file, or both variables set, is a usage error. Run by a coding agent
-(agent mode), login never prompts and asks nothing: it says what the user should do.
+    about = (
+        "The token comes from the first of these that is given; it is checked with the API "
+        "at once:",
+        (
+            ("--token VALUE", "checked and shown, never stored; it stays in your shell history"),
+            ("--token -", "read from standard input: `--token - < token.txt`; never stored"),
+            ("--token-file PATH", "read from a file (a mounted secret); never stored"),
+            ("NANOSERVICES_TOKEN", "checked silently, never stored (for CI)"),
+            ("NANOSERVICES_TOKEN_FILE", "the same, read from the file it names"),
+            ("the prompt", "hidden input; on success the token is stored encrypted"),
+        ),
+        "--token with --token-file, or both variables set, is a usage error. Run by a coding "
+        "agent (agent mode), login never prompts and asks nothing: it says what the user "
+        "should do.",
+        "The prompt stores the token in the selected profile (--profile NAME, else "
+        "NANOCTL_PROFILE, else `default`), bound to the API URL it was checked with. A "
+        "credential already stored there is replaced only on a yes at a terminal.",
+        "--import-legacy stores the token of the old Node nanoctl (~/.nanoctl, ~/.blok, "
+        "~/.blokctl), then destroys those weakly encrypted copies. At a terminal with nothing "
+        "stored, `nanoctl login` offers that import before the prompt.",
+    )
+    examples = (
+        ("At a terminal: paste the token at the hidden prompt; stored encrypted", "nanoctl login"),
+        (
+            "From a file or a password manager: checked, not stored",
+            "nanoctl login -t - < token.txt",
+        ),
+        (
+            "From a mounted secret: checked, not stored",
+            "nanoctl login --token-file /run/secrets/nano",
+        ),
+        (
+            "Another API in a profile of its own (then: nanoctl --profile dev status)",
+            'nanoctl login --profile dev --api-url "$DEV_API"',
+        ),
+        (
+            "In CI: the token from a secret, checked, never stored",
+            'NANOSERVICES_TOKEN="$SECRET" nanoctl login',
+        ),
+    )
+    success = ("0", "logged in (or a stored credential kept)")
 
-<info>--import-legacy</info> stores the token of the old Node nanoctl (~/.nanoctl, ~/.blok,
-~/.blokctl token/token.enc), then destroys those weakly encrypted copies. At a terminal, with
-nothing stored, `nanoctl login` offers that import before the prompt.
+    @classmethod
+    def errors(cls) -> tuple[type[NanoctlError], ...]:
+        # Here: the old nanoctl's errors, which only --import-legacy and this page need.
+        from nanoctl.domain.legacy import errors as legacy
 
-Exit codes: 0 ok, 1 nothing to import, 2 usage, 3 token rejected, 4 API unusable,
-5 storage or an unreadable legacy file, 130 cancelled."""
+        return (
+            *SELECTION_ERRORS,
+            MalformedToken,
+            TokenFromTerminal,
+            TokenFileUnusable,
+            ConflictingTokenSources,
+            NoTokenAvailable,
+            legacy.NoLegacyToken,
+            ProfileInUse,
+            TokenRejected,
+            ApiUnavailable,
+            StorageError,
+            legacy.LegacyTokenUnreadable,
+            legacy.LegacyFileBehindLink,
+        )
 
     def handle(self) -> int:
         container = self.container
@@ -114,22 +180,26 @@ Exit codes: 0 ok, 1 nothing to import, 2 usage, 3 token rejected, 4 API unusable
 def login_lines(result: LoginResult, selection: Selection, context: Context) -> list[str]:
     """What `nanoctl login` prints on success (nothing for the environment token); a
     credential stored in a profile other than ``default`` says which, and one replaced
-    says what it was."""
-    who = esc(context.shown(result.identity.username or "an unknown user"))
+    says what it was. A user or an expiry the API did not give is said so, in a sentence."""
+    name = result.identity.username
+    who = esc(context.shown(name)) if name else None
+    as_whom = f" as <info>{who}</info>" if who else " (the API did not name the user)"
     until = f"expires {expiry(result.expiry)}" if result.expiry.known else "expiry unknown"
     profile = context.profile_shown
     if result.kept and result.api_url != selection.api_url:
         wanted = esc(context.shown(selection.api_url.value))
+        whose = f"the credential of <info>{who}</info>" if who else "the stored credential"
         return [
-            f"Kept the credential of <info>{who}</info> for "
-            f"{esc(context.shown(result.api_url.value))} in profile {profile} ({until}); "
-            f"nothing was stored for {wanted}.",
+            f"Kept {whose} for {esc(context.shown(result.api_url.value))} in profile "
+            f"{profile} ({until}); nothing was stored for {wanted}.",
             f"To log in to {wanted} as well, log in to another profile: "
             f"`nanoctl login --api-url {wanted} --profile NAME`.",
         ]
+    if result.kept and result.declined:  # the question said how to keep both
+        return [f"Kept the stored credential: still logged in{as_whom}, token {until}."]
     if result.kept:
         return [
-            f"Already logged in as <info>{who}</info>, {until}. Kept the stored credential.",
+            f"Already logged in{as_whom}, {until}. Kept the stored credential.",
             f"Run {context.nanoctl('logout')} first to log in with another token.",
         ]
     if result.origin in TOKEN_VARIABLES:
@@ -137,7 +207,7 @@ def login_lines(result: LoginResult, selection: Selection, context: Context) -> 
     if result.stored:
         named = "" if selection.profile.is_default else f" as profile {profile}"
         lines = [
-            f"Welcome, <info>{who}</info>! Your token {until}.",
+            welcome(who, result),
             f"The token is stored encrypted{named}; {context.nanoctl('logout')} removes it.",
         ]
         if result.replaced is not None:
@@ -145,24 +215,37 @@ def login_lines(result: LoginResult, selection: Selection, context: Context) -> 
         return lines
     option = "--token-file" if result.origin is TokenOrigin.FILE else "--token"
     return [
-        f"Authenticated as <info>{who}</info> — token {until}.",
+        f"Authenticated{as_whom} — token {until}.",
         f"The token was not stored (run {context.nanoctl('login')} without {option} to store one).",
     ]
 
 
+def welcome(who: str | None, result: LoginResult) -> str:
+    """After the prompt stored the token: whose it is and until when, as far as the API
+    said."""
+    date = expiry(result.expiry)
+    if who is not None and result.expiry.known:
+        return f"Welcome, <info>{who}</info>! Your token expires {date}."
+    if who is not None:
+        return f"Welcome, <info>{who}</info>! The API did not say when your token expires."
+    if result.expiry.known:
+        return f"Welcome! Your token expires {date}; the API did not say whose it is."
+    return "Welcome! The API said neither whose your token is nor when it expires."
+
+
 def replaced_line(replaced: Replaced, context: Context) -> str:
     """After a login that replaced a stored credential: which one went."""
-    who = esc(context.shown(replaced.username or "an unknown user"))
     which = "expired credential" if replaced.expired else "credential"
     url = esc(context.shown(replaced.api_url.value))
-    return f"It replaced the {which} of {who} for {url} in profile {context.profile_shown}."
+    whose = f" of {esc(context.shown(replaced.username))}" if replaced.username else ""
+    return f"It replaced the {which}{whose} for {url} in profile {context.profile_shown}."
 
 
 def environment_login_note(result: LoginResult) -> str:
     """On a terminal's stderr after a login with NANOSERVICES_TOKEN (or its file), which
     prints nothing on stdout: the user at a keyboard sees that the environment's token was
     used, not stored, and how to log in with the prompt instead."""
-    who = result.identity.username or "an unknown user"
+    who = result.identity.username or "the API did not name the user"
     variable = TOKEN_VARIABLES.get(result.origin, "NANOSERVICES_TOKEN")
     token = (
         variable
@@ -173,61 +256,6 @@ def environment_login_note(result: LoginResult) -> str:
         f"{token} is valid ({who}) and was used as is, not stored. "
         "To log in with the prompt and store a token, run "
         f"`env -u {variable} nanoctl login`."
-    )
-
-
-# --- its lines of the old nanoctl's token files (--import-legacy, the offer) -------------
-
-UNSAFE = (
-    "anyone who could read them could rebuild their key from this machine's host name and "
-    "your user name"
-)
-
-
-def imported_lines(imported: LegacyImport, *, stored: bool) -> list[str]:
-    """Before the usual login lines: where the token came from."""
-    if stored:
-        return [f"Imported the token saved by the old nanoctl at {esc(imported.source)}."]
-    if imported.removed:
-        return [
-            f"The token saved by the old nanoctl at {esc(imported.source)} is already "
-            "nanoctl's stored credential."
-        ]
-    return []
-
-
-def cleanup_lines(imported: LegacyImport, *, kept_credential: bool) -> list[str]:
-    """After the login lines: which legacy files went, and why; which stayed."""
-    lines: list[str] = []
-    if imported.removed:
-        paths = ", ".join(esc(path) for path in imported.removed)
-        lines.append(
-            f"Removed the old nanoctl's copies of the token: {paths}; they were unsafe: {UNSAFE}."
-        )
-    elif kept_credential:
-        lines.append(f"The old nanoctl's token file {esc(imported.source)} was left as it was.")
-    for kept in imported.kept:
-        why = _KEPT_BECAUSE[kept.reason].format(link=esc(kept.link or ""))
-        lines.append(f"Kept {esc(kept.path)}: {why}.")
-    return lines
-
-
-_KEPT_BECAUSE: dict[KeptReason, str] = {
-    "other_token": "it holds another token",
-    "unreadable": "it cannot be read",
-    "changed": "it was rewritten during the import and no longer holds the imported token",
-    "behind_link": (
-        "it is reached through the symbolic link {link}, which nanoctl does not follow to "
-        "destroy what it points to"
-    ),
-}
-
-
-def not_removed_warning(path: str, errno_number: int | None) -> str:
-    reason = os_reason(errno_number) if errno_number is not None else "not a regular file"
-    return (
-        f"could not remove the old nanoctl's token file {path} ({reason}); "
-        f"it is unsafe: delete it yourself (`rm {path}`)."
     )
 
 
@@ -245,13 +273,4 @@ def login_json(result: LoginResult) -> dict[str, object]:
         "days_left": result.expiry.days_left,
         "stored": result.stored,
         **({} if result.legacy is None else {"legacy": legacy_json(result.legacy)}),
-    }
-
-
-def legacy_json(imported: LegacyImport) -> dict[str, object]:
-    return {
-        "source": imported.source,
-        "removed": list(imported.removed),
-        "kept": [{"path": kept.path, "reason": kept.reason} for kept in imported.kept],
-        "not_removed": [gone.path for gone in imported.not_removed],
     }

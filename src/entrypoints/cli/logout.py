@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, ClassVar
 from cleo.helpers import option
 from cleo.io.inputs.option import Option
 
+from nanoctl.domain.errors import NanoctlError
 from nanoctl.domain.model import DEFAULT_PROFILE
 from nanoctl.domain.origins import TokenOrigin
-from nanoctl.entrypoints.cli.command import JSON_OPTION, NanoctlCommand
+from nanoctl.domain.store_errors import StorageError
+from nanoctl.entrypoints.cli.command import JSON_OPTION, SELECTION_ERRORS, NanoctlCommand
 from nanoctl.entrypoints.words import TOKEN_VARIABLES, esc
 from nanoctl.entrypoints.words.context import Context, profile_origin
 
@@ -23,10 +25,23 @@ class LogoutCommand(NanoctlCommand):
         option("all", None, "Log out of every profile."),
         JSON_OPTION,
     ]
-    help = """\
-Removes the selected profile's credential and its key: --profile, else NANOCTL_PROFILE, else
-the one profile bound to NANOSERVICES_API_URL, else default. With --all, every profile's.
-Logging out with nothing stored is not an error."""
+    about = (
+        "Removes the credential and its key from the selected profile: --profile NAME, else "
+        "NANOCTL_PROFILE, else the one profile bound to NANOSERVICES_API_URL, else `default`. "
+        "With --all, from every profile. Logging out with nothing stored is not an error.",
+        "NANOSERVICES_TOKEN (or NANOSERVICES_TOKEN_FILE), which nanoctl never stores, still "
+        "authenticates commands after a logout: unset it too.",
+    )
+    examples = (
+        ("Log out of the default profile", "nanoctl logout"),
+        ("Log out of profile dev", "nanoctl logout --profile dev"),
+        ("Log out of every profile", "nanoctl logout --all"),
+    )
+    success = ("0", "logged out (also when nothing was stored)")
+
+    @classmethod
+    def errors(cls) -> tuple[type[NanoctlError], ...]:
+        return (*SELECTION_ERRORS, StorageError)
 
     def handle(self) -> int:
         everywhere = bool(self.option("all"))
@@ -76,16 +91,13 @@ def logout_line(result: LogoutResult, context: Context) -> str:
 
 
 def logout_all_line(result: LogoutResult) -> str:
-    if result.profiles_removed:
-        return f"Logged out: removed the stored credential of {_listed(result.profiles_removed)}."
+    names = result.profiles_removed
+    if len(names) == 1:
+        return f"Logged out: removed the stored credential of profile {names[0]}."
+    if names:
+        listed = f"{', '.join(names[:-1])} and {names[-1]}"
+        return f"Logged out: removed the stored credentials of profiles {listed}."
     return f"Not logged in: no profile is stored in {esc(result.location)}."
-
-
-def _listed(names: tuple[str, ...]) -> str:
-    quoted = [f"profile {name}" for name in names]
-    if len(quoted) == 1:
-        return quoted[0]
-    return f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def environment_still_set(origin: TokenOrigin) -> str:

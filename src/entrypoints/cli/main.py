@@ -16,6 +16,7 @@ import os
 import sys
 
 from nanoctl.entrypoints.cli.front_page import front_page, version_line
+from nanoctl.entrypoints.cli.layout import DEFAULT_WIDTH, page_width
 from nanoctl.entrypoints.cli.table import GLOBAL_OPTIONS
 
 TYPE_CHECKING = False  # typing itself costs ~5 ms, a third of `nanoctl --version`
@@ -89,15 +90,17 @@ def _wants_front_page(args: Sequence[str]) -> bool:
     return rest in ([], ["help"], ["list"])
 
 
-def early_answer(args: Sequence[str], environ: Mapping[str, str]) -> str | None:
+def early_answer(
+    args: Sequence[str], environ: Mapping[str, str], width: int = DEFAULT_WIDTH
+) -> str | None:
     """What cleo would print for ``args`` when that is the version or the front page
-    (decided without cleo), or None when cleo must run."""
+    (laid out for ``width`` columns, decided without cleo), or None when cleo must run."""
     if "SHELL_VERBOSITY" in environ:  # cleo's own verbosity setting: let cleo read it
         return None
     if _has_option(args, _VERSION):  # cleo checks it first, whatever else is there
         text = f"{version_line()}\n"
     elif _wants_front_page(args):
-        text = front_page()
+        text = front_page(width)
     else:
         return None
     return "" if _has_option(args, _QUIET) else text
@@ -185,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.disable()
     prepare_streams(os.environ)
     args = normalize_argv(sys.argv[1:] if argv is None else argv)
-    answer = early_answer(args, os.environ)
+    answer = early_answer(args, os.environ, page_width(os.environ, sys.stdout))
     if answer is not None:
         code = _print(answer)
     else:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 from cleo.helpers import option
 from cleo.io.inputs.option import Option
 
+from nanoctl.domain.api_errors import ApiUnavailable
 from nanoctl.domain.errors import (
     ApiUrlForAllProfiles,
     ExpiredToken,
@@ -18,7 +19,12 @@ from nanoctl.domain.errors import (
     TokenRejected,
 )
 from nanoctl.domain.origins import TokenOrigin
-from nanoctl.entrypoints.cli.command import API_URL_OPTION, JSON_OPTION, NanoctlCommand
+from nanoctl.entrypoints.cli.command import (
+    API_URL_OPTION,
+    CURRENT_CREDENTIAL_ERRORS,
+    JSON_OPTION,
+    NanoctlCommand,
+)
 from nanoctl.entrypoints.words import TOKEN_VARIABLES, esc, expiring_soon, expiry
 from nanoctl.entrypoints.words.context import Context
 
@@ -34,11 +40,26 @@ class StatusCommand(NanoctlCommand):
         API_URL_OPTION,
         JSON_OPTION,
     ]
-    help = """\
-The current credential is NANOSERVICES_TOKEN when set, else the stored one.
-Exit codes: 0 usable, 1 not logged in, 3 rejected or expired, 4 API unreachable, 5 store broken.
-With --all (every profile): 0 when all are usable, else 3, 4, 5 for the worst one met, in
-that order; 1 when no profile is stored."""
+    about = (
+        "The current credential is NANOSERVICES_TOKEN (or the file NANOSERVICES_TOKEN_FILE "
+        "names) when set, else the one stored in the selected profile (--profile NAME, else "
+        "NANOCTL_PROFILE, else the one profile bound to NANOSERVICES_API_URL, else "
+        "`default`). It is checked with the API it is bound to, unless --offline.",
+        "With --all, every stored profile is shown, each checked with its own API: the exit "
+        "code is 0 when all are usable, else that of the worst one met (3, then 4, then 5), "
+        "or 1 when no profile is stored.",
+    )
+    examples = (
+        ("Who am I, with which token, until when", "nanoctl status"),
+        ("What is stored, without asking the API", "nanoctl status --offline"),
+        ("Every profile, each with its own API", "nanoctl status --all"),
+        ("For a script: one JSON object on stdout", "nanoctl status --json"),
+    )
+    success = ("0", "a usable credential (every profile usable, with --all)")
+
+    @classmethod
+    def errors(cls) -> tuple[type[NanoctlError], ...]:
+        return (*CURRENT_CREDENTIAL_ERRORS, ApiUrlForAllProfiles, TokenRejected, ApiUnavailable)
 
     def handle(self) -> int:
         offline = bool(self.option("offline"))
@@ -97,7 +118,7 @@ that order; 1 when no profile is stored."""
         if given is not None:
             raise ApiUrlForAllProfiles("environment" if given.origin == "environment" else "option")
         # Here: the words of every error, which a plain `status` loads only on a failure.
-        from nanoctl.entrypoints.cli.boundary import exit_code_of_all
+        from nanoctl.entrypoints.cli.exit_codes import exit_code_of_all
         from nanoctl.entrypoints.words.errors import explain
 
         result = container.status_of_profiles().check(offline=offline)
@@ -135,12 +156,15 @@ that order; 1 when no profile is stored."""
 def status_lines(report: StatusReport, context: Context, *, profile_line: bool = True) -> list[str]:
     """The lines of `status`; ``profile_line`` False for a block of `status --all`, which
     names its profile first."""
-    who = esc(context.shown(report.identity.username or "an unknown user"))
+    name = report.identity.username
     checked = "" if report.validated else " <comment>(offline: not checked with the API)</comment>"
     api = esc(context.shown(report.api_url.value))
-    if report.identity.username is None and not report.validated:
+    if name is None and not report.validated:
         lines = [f"<info>✓</info> Token available for {api}{checked}"]
+    elif name is None:
+        lines = [f"<info>✓</info> Logged in to {api} (the API did not name the user)"]
     else:
+        who = esc(context.shown(name))
         lines = [f"<info>✓</info> Logged in to {api} as <info>{who}</info>{checked}"]
     lines += known_lines(report, context)
     if profile_line:

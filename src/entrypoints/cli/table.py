@@ -25,18 +25,34 @@ class CommandRow:
 
 
 class GlobalOption:
-    """An option every command accepts (cleo's application definition); ``takes_value``:
-    it is given a value (``--profile NAME``), else it is a flag."""
+    """An option every command accepts (cleo's application definition); ``value``: the name
+    of the value it is given (``--profile NAME``), None for a flag; ``label``: its meaning
+    in two or three words, for the short block of the command pages."""
 
-    __slots__ = ("description", "name", "shortcut", "takes_value")
+    __slots__ = ("description", "label", "name", "shortcut", "value")
 
     def __init__(
-        self, name: str, shortcut: str | None, description: str, *, takes_value: bool = False
+        self,
+        name: str,
+        shortcut: str | None,
+        description: str,
+        label: str,
+        value: str | None = None,
     ) -> None:
         self.name = name
         self.shortcut = shortcut
         self.description = description
-        self.takes_value = takes_value
+        self.label = label
+        self.value = value
+
+    @property
+    def takes_value(self) -> bool:
+        return self.value is not None
+
+    @property
+    def short_spellings(self) -> tuple[str, ...]:
+        """``-v``, ``-vv``, ``-vvv``: its shortcuts as typed."""
+        return tuple(f"-{short}" for short in (self.shortcut or "").split("|") if short)
 
 
 class EnvironmentVariable:
@@ -76,7 +92,7 @@ COMMANDS: tuple[CommandRow, ...] = (
     CommandRow("help", "Show a command's help page: `nanoctl help login`.", "help:HelpCommand"),
     CommandRow(
         "completions",
-        "Print a shell completion script: `nanoctl completions bash|zsh|fish`.",
+        "Print the completion script of bash, zsh or fish.",
         "completions:CompletionsCommand",
     ),
     # cleo's default command (what a bare `nanoctl` runs): the front page again.
@@ -88,25 +104,34 @@ COMMANDS: tuple[CommandRow, ...] = (
     ),
 )
 
-# The order of cleo's help pages, which put an option with several shortcuts last.
+# In the order the pages show them: the ones a user reaches for first.
 GLOBAL_OPTIONS: tuple[GlobalOption, ...] = (
-    GlobalOption(
-        "help", "h", "Show this page; with a command, its help page (`nanoctl login --help`)."
-    ),
-    GlobalOption("quiet", "q", "Print nothing but errors."),
-    GlobalOption("version", "V", "Print the version."),
-    GlobalOption("ansi", None, "Force colours (default: only on a terminal without NO_COLOR)."),
-    GlobalOption("no-ansi", None, "Never use colours."),
-    GlobalOption("no-interaction", "n", "Never ask a question."),
     GlobalOption(
         "profile",
         None,
-        "The profile to use (beats $NANOCTL_PROFILE; default: `default`).",
-        takes_value=True,
+        "The profile to use (default: `default`).",
+        "which profile",
+        value="NAME",
     ),
     GlobalOption(
-        "verbose", "v|vv|vvv", "Show decisions (-v); HTTP exchanges and tracebacks (-vvv)."
+        "verbose",
+        "v|vv|vvv",
+        "-v decisions; -vv adds HTTP; -vvv adds tracebacks.",
+        "more detail",
     ),
+    GlobalOption("quiet", "q", "Print nothing but errors.", "quiet"),
+    GlobalOption("no-interaction", "n", "Never ask a question.", "never ask"),
+    GlobalOption(
+        "ansi", None, "Force colours (default: on a terminal without NO_COLOR).", "colours"
+    ),
+    GlobalOption("no-ansi", None, "Never use colours.", "no colours"),
+    GlobalOption(
+        "help",
+        "h",
+        "Show this page; with a command, that command's page.",
+        "help",
+    ),
+    GlobalOption("version", "V", "Print the version.", "version"),
 )
 
 ENVIRONMENT: tuple[EnvironmentVariable, ...] = (

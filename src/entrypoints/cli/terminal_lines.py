@@ -16,7 +16,7 @@ from cleo.io.outputs.output import Output, Type
 from cleo.io.outputs.stream_output import StreamOutput
 
 from nanoctl.entrypoints.agent import OFF, AgentMode
-from nanoctl.entrypoints.words import WARNING, esc
+from nanoctl.entrypoints.words import VERBOSE, WARNING, esc
 
 
 class RunIO(IO):
@@ -82,3 +82,17 @@ def write_note(io: IO, text: str) -> None:
             io.write_error_line(f"<fg=yellow>{WARNING}</>{esc(line[len(WARNING) :])}")
         else:
             io.write_error_line(esc(line))
+
+
+def write_verbose(io: IO, text: str) -> None:
+    """A -v (or -vv) line on stderr, never on stdout: ``nanoctl: text``; with --json, where
+    stderr is JSON lines, a ``{"verbose": ...}`` object."""
+    if wants_json(io):
+        io.error_output.write_line(json.dumps({"verbose": text}), type=Type.RAW)
+    else:
+        io.error_output.write_line(VERBOSE.format(text), type=Type.RAW)
+
+
+def wants_json(io: IO) -> bool:
+    """--json was given (before `--`: what follows belongs to the program `exec` runs)."""
+    return io.input.has_parameter_option("--json", only_params=True)

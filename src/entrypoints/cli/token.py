@@ -8,13 +8,18 @@ from cleo.helpers import option
 from cleo.io.inputs.option import Option
 from cleo.io.outputs.output import Type, Verbosity
 
+from nanoctl.domain.errors import ExpiredToken, NanoctlError
 from nanoctl.domain.handover_errors import (
     NoJsonOutput,
     TokenNotWritten,
     TokenToAgent,
     TokenToTerminal,
 )
-from nanoctl.entrypoints.cli.command import API_URL_OPTION, NanoctlCommand
+from nanoctl.entrypoints.cli.command import (
+    API_URL_OPTION,
+    CURRENT_CREDENTIAL_ERRORS,
+    NanoctlCommand,
+)
 from nanoctl.entrypoints.cli.main import was_closed
 from nanoctl.entrypoints.cli.terminal_lines import stream_of
 
@@ -26,19 +31,35 @@ class TokenCommand(NanoctlCommand):
         API_URL_OPTION,
         option("json", None, "Refused: a token never goes into a JSON document."),
     ]
-    help = """\
-Prints the current credential's token and a newline on standard output, nothing else:
-NANOSERVICES_TOKEN (or the file NANOSERVICES_TOKEN_FILE names), else the stored one.
-Offline: the API is not asked.
+    about = (
+        "Prints the current credential's token and a newline on standard output, nothing "
+        "else: NANOSERVICES_TOKEN (or the file NANOSERVICES_TOKEN_FILE names), else the one "
+        "stored in the selected profile. Offline: the API is not asked.",
+        "A terminal is refused unless --reveal is given: a token on screen stays in the "
+        "scrollback. Pipes and files get it without asking, also with -q. A coding agent is "
+        "always refused (agent mode): `nanoctl exec -- …` and `nanoctl api …` use the token "
+        "without showing it.",
+    )
+    examples = (
+        (
+            "curl reads the header line from standard input",
+            'nanoctl token --header | curl -H @- "$API/login"',
+        ),
+        ("The token in a variable of this shell", 'export NANOSERVICES_TOKEN="$(nanoctl token)"'),
+        ("Of profile dev", "nanoctl token --profile dev > dev.token"),
+    )
+    success = ("0", "the token was printed")
 
-  <info>nanoctl token --header | curl -H @- https://…</info>
-  <info>NANOSERVICES_TOKEN="$(nanoctl token)" && export NANOSERVICES_TOKEN</info>
-
-A terminal is refused unless --reveal is given: a token on screen stays in the scrollback.
-A coding agent is always refused (agent mode): `nanoctl exec -- …` and `nanoctl api …`
-use the token without showing it.
-Exit codes: 0 printed, 1 not logged in or not written (standard output closed or full),
-2 usage (a terminal, an agent, --json), 3 expired, 5 storage."""
+    @classmethod
+    def errors(cls) -> tuple[type[NanoctlError], ...]:
+        return (
+            *CURRENT_CREDENTIAL_ERRORS,
+            ExpiredToken,
+            TokenToTerminal,
+            TokenToAgent,
+            NoJsonOutput,
+            TokenNotWritten,
+        )
 
     def handle(self) -> int:
         container = self.container

@@ -9,20 +9,18 @@ from functools import singledispatch
 
 from nanoctl.domain import api_errors as a
 from nanoctl.domain import errors as e
+from nanoctl.entrypoints.settings import DEADLINE_TIMEOUTS, TIMEOUT_ENV
 from nanoctl.entrypoints.words.context import Context
 from nanoctl.entrypoints.words.selection import check_network, offline_hint, url_setting
 
-_UNEXPECTED = (
-    "Unexpected response from the API at {url}: {what}.",
-    "Check that {url_setting} points at the Nanoservices API.{offline}",
-)
+_UNEXPECTED = ("Unexpected response from the API at {url}: {what}.", "{advice}{offline}")
 
 SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
     a.ApiUnavailable: (
         "The API at {url} could not be used.",
         "Try again in a few minutes.{offline}",
     ),
-    a.ApiUnreachable: ("Could not reach the API at {url}: {what}.", "{check}{offline}"),
+    a.ApiUnreachable: ("{cause}", "{check}{offline}"),
     a.TlsFailure: (
         "TLS verification failed for {url}: the certificate is not trusted.",
         "If you are behind a proxy with its own CA, point REQUESTS_CA_BUNDLE at its "
@@ -42,9 +40,11 @@ SENTENCES: dict[type[e.NanoctlError], tuple[str, str]] = {
 
 def phrases(error: a.ApiUnavailable, context: Context) -> dict[str, str]:
     """What the sentence of ``error`` needs: what went wrong, and what to check."""
+    setting = url_setting(context)
     return {
         "check": check_network(context),
-        "url_setting": url_setting(context),
+        "url_setting": setting,
+        "advice": f"Check that {setting} points at the Nanoservices API.",
         "offline": offline_hint(context),
         **_what(error),
     }
@@ -58,8 +58,18 @@ def _what(error: a.ApiUnavailable) -> dict[str, str]:
 @_what.register
 def _(error: a.ApiUnreachable) -> dict[str, str]:
     if isinstance(error, a.MissingCaBundle):
-        return {"what": f"the CA bundle {error.path} named by {error.variable} does not exist"}
-    return {"what": _NETWORK_FAILURES[error.failure]}
+        what = f"the CA bundle {error.path} named by {error.variable} does not exist"
+        return {"cause": f"Could not reach the API at {error.url}: {what}."}
+    if error.failure in _TOO_SLOW:
+        # It was reached (or may have been): its answer was late, not the network down.
+        within = "in time" if error.seconds is None else f"within {error.seconds:g} s"
+        return {
+            "cause": _TOO_SLOW[error.failure].format(url=error.url, within=within),
+            "check": f"Try again later, or give it longer with {TIMEOUT_ENV} (the seconds each "
+            f"read may wait; nanoctl gives up after {DEADLINE_TIMEOUTS} times that).",
+        }
+    what = _NETWORK_FAILURES[error.failure]
+    return {"cause": f"Could not reach the API at {error.url}: {what}."}
 
 
 @_what.register
@@ -74,6 +84,15 @@ def _(error: a.UnexpectedResponse) -> dict[str, str]:
 
 @_what.register
 def _(error: a.UnexpectedStatus) -> dict[str, str]:
+    base = error.url.rstrip("/")
+    if error.status == 404 and base.endswith(LOGIN_PATH):
+        # `.../public/deployment/login` pasted as the API URL: nanoctl asks {base}/login
+        trimmed = base.removesuffix(LOGIN_PATH)
+        return {
+            "what": f"HTTP {error.status}",
+            "advice": f"The API URL ends in {LOGIN_PATH}, which nanoctl adds itself: drop "
+            f"{LOGIN_PATH} from it ({trimmed}).",
+        }
     return {"what": f"HTTP {error.status}"}
 
 
@@ -113,8 +132,14 @@ def _(error: a.BadField) -> dict[str, str]:
     return {"what": f"the field '{error.field}' {_FIELD_PROBLEMS[error.problem]}"}
 
 
+LOGIN_PATH = "/login"
+"""What nanoctl appends to the API URL to check a token (SPEC §3)."""
+_TOO_SLOW: dict[a.NetworkFailure, str] = {
+    "no_answer_in_time": "The API at {url} was reached but did not answer {within}.",
+    "deadline_passed": "The API at {url} did not finish answering {within}.",
+}
 _NETWORK_FAILURES: dict[a.NetworkFailure, str] = {
-    "timed_out": "timed out",
+    "timed_out": "the connection timed out",
     "refused": "connection refused",
     "host_not_found": "host not found",
     "tls_handshake": "the TLS handshake failed",

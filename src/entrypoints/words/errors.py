@@ -16,6 +16,7 @@ from collections.abc import Callable
 from functools import singledispatch
 from types import ModuleType
 
+from nanoctl.domain import command_line_errors as c
 from nanoctl.domain import errors as e
 from nanoctl.entrypoints.settings import DEFAULT_TIMEOUT, MAX_TIMEOUT, PROFILE_ENV, TIMEOUT_ENV
 from nanoctl.entrypoints.words import (
@@ -88,6 +89,11 @@ _OWN: dict[type[e.NanoctlError], tuple[str, str]] = {
     # exit 2
     e.UsageError: ("Invalid usage.", _USAGE),
     e.CommandLineError: ("{problem}{did_you_mean}", "{hint}"),
+    c.MisplacedOption: ("{what}", "{next}"),
+    c.ProgramWithoutSeparator: (
+        "{what} after the program would be read as an option of `nanoctl exec`; nothing was run.",
+        "Put `--` before the program, and everything after it is the program's: {fixed}.",
+    ),
     e.InsecureApiUrl: (
         "Refusing to send the token over plain HTTP to {url}.",
         "Use an https:// API URL (plain http is allowed only for loopback addresses).",
@@ -155,6 +161,31 @@ def _(error: e.CommandLineError, context: Context) -> dict[str, str]:
     if isinstance(error, e.UnknownCommand):
         return {"did_you_mean": did_you_mean, "hint": "Run `nanoctl --help` to see the commands."}
     return {"did_you_mean": did_you_mean, "hint": _USAGE}
+
+
+@_phrases.register
+def _(error: c.MisplacedOption, context: Context) -> dict[str, str]:
+    owners = _listed([f"`{name}`" for name in error.owners])
+    if error.command is None:
+        return {
+            "what": f"`{error.option}` is an option of {owners}: put it after the command.",
+            "next": f"For example: {context.nanoctl(error.owners[0], error.option, '…')}.",
+        }
+    return {
+        "what": f"`{error.option}` is an option of {owners}, not of `{error.command}`.",
+        "next": f"Run `nanoctl {error.command} --help` for its options.",
+    }
+
+
+@_phrases.register
+def _(error: c.ProgramWithoutSeparator, context: Context) -> dict[str, str]:
+    what = f"`{error.option}`" if error.option else "An option"
+    return {"what": what, "fixed": context.nanoctl("exec", "--", error.program or "PROGRAM", "…")}
+
+
+def _listed(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @_phrases.register

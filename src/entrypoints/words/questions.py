@@ -44,7 +44,9 @@ def replace_question(
 ) -> str:
     """Asked before a login replaces a stored credential (default no): what would go (the
     user, the API URL, the profile) and how to keep both."""
-    who = context.shown(current.identity.username or "an unknown user")
+    name = current.identity.username
+    as_whom = f" as {context.shown(name)}" if name else ""
+    whose = f"the credential of {context.shown(name)}" if name else "a credential"
     when = expiry(Expiry(current.identity.expires_at, now))
     token = f"expires {when}" if current.identity.expires_at else when
     profile = context.profile_shown
@@ -52,12 +54,12 @@ def replace_question(
     named = "" if selection.profile.is_default else f" of profile {profile}"
     if current.api_url == selection.api_url:
         keep = "`nanoctl login --profile NAME`"
-        lines = [f"You are already logged in to {stored} as {who} (token {token})."]
+        lines = [f"You are already logged in to {stored}{as_whom} (token {token})."]
     else:
         wanted = context.shown(selection.api_url.value)
         keep = f"`nanoctl login --api-url {wanted} --profile NAME`"
         lines = [
-            f"Profile {profile} holds the credential of {who} for {stored} (token {token}); "
+            f"Profile {profile} holds {whose} for {stored} (token {token}); "
             f"logging in to {wanted} replaces it."
         ]
     lines.append(f"To keep it, log in to another profile instead: {keep}.")

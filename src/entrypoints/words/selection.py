@@ -27,7 +27,7 @@ SENTENCES: dict[type[NanoctlError], tuple[str, str]] = {
     ),
     ProfileHoldsNothing: ("{what}", "{next}"),
     ProfileInUse: (
-        "Profile {profile} holds the credential of {who} for {stored_url}; logging in to "
+        "Profile {profile} holds {whose} for {stored_url}; logging in to "
         "{api_url} ({url_chosen}) would replace it, and nanoctl replaces a credential only on "
         "a yes at a terminal. Nothing was stored.",
         "To keep both, log in again with --profile NAME (a new profile); to replace it, "
@@ -48,7 +48,11 @@ def phrases(error: NanoctlError, context: Context) -> dict[str, str]:
         return _holds_nothing(error, context)
     if isinstance(error, ProfileInUse):
         return {
-            "who": context.shown(error.username) if error.username else "an unknown user",
+            "whose": (
+                f"the credential of {context.shown(error.username)}"
+                if error.username
+                else "a credential (its user unknown)"
+            ),
             "url_chosen": url_origin(error.api_url_from),
         }
     if isinstance(error, SeveralProfilesForApi):
