@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from nanoctl.adapters.clock import SystemClock  # noqa: F401
     from nanoctl.adapters.http.api_client import RequestsApiClient  # noqa: F401
     from nanoctl.adapters.http.retries import RetryPolicy  # noqa: F401
+    from nanoctl.adapters.http.sending_rules import SendingRules  # noqa: F401
     from nanoctl.adapters.http.transport import HttpLimits  # noqa: F401
     from nanoctl.adapters.http.validator import RequestsTokenValidator  # noqa: F401
     from nanoctl.adapters.legacy.token_files import LegacyTokenFiles  # noqa: F401
@@ -103,12 +104,16 @@ class Container(containers.DeclarativeContainer):
         deadline=settings.provided.http_deadline,
     )
     retries = providers.Factory(Deferred["RetryPolicy"]("nanoctl.adapters.http.retries"))
-    http_validator = providers.Singleton(
-        Deferred["RequestsTokenValidator"]("nanoctl.adapters.http.validator"),
+    # how every request is sent: a login's check, `nanoctl api` and api.session() alike
+    sending_rules = providers.Singleton(
+        Deferred["SendingRules"]("nanoctl.adapters.http.sending_rules"),
         settings.provided.user_agent,
         limits=http_limits,
         retries=retries,
         diagnostics=diagnostics,
+    )
+    http_validator = providers.Singleton(
+        Deferred["RequestsTokenValidator"]("nanoctl.adapters.http.validator"), sending_rules
     )
     # on a watched terminal, saying which API it asks while it asks (cli/progress.py)
     validator = providers.Singleton(
@@ -117,13 +122,9 @@ class Container(containers.DeclarativeContainer):
         invocation,
         run_tokens,
     )
-    # `nanoctl api` and api.session() (issue #24): the validator's limits and retries
+    # `nanoctl api` and api.session() (issue #24)
     api_client = providers.Singleton(
-        Deferred["RequestsApiClient"]("nanoctl.adapters.http.api_client"),
-        settings.provided.user_agent,
-        limits=http_limits,
-        retries=retries,
-        diagnostics=diagnostics,
+        Deferred["RequestsApiClient"]("nanoctl.adapters.http.api_client"), sending_rules
     )
     validator_when_asked = providers.Factory(ValidatorWhenAsked, validator.provider)
     # Every profile's store, each built once per run: what the selection reads, the use

@@ -13,6 +13,7 @@ import pytest
 
 import reference_server as ref
 from nanoctl.adapters.http.retries import RetryPolicy
+from nanoctl.adapters.http.sending_rules import SendingRules
 from nanoctl.adapters.http.transport import MAX_BODY, HttpLimits
 from nanoctl.adapters.http.validator import RequestsTokenValidator
 from nanoctl.domain.errors import NanoctlError
@@ -58,10 +59,12 @@ def make(
     the RetryPolicy: max_attempts, retry_after_cap, backoff, sleep)."""
     policy: dict[str, Any] = {"sleep": recorder.sleep, "jitter": lambda: 0.5, **retries}
     return RequestsTokenValidator(
-        USER_AGENT,
-        limits=HttpLimits(timeout=timeout, deadline=deadline, max_body=max_body),
-        retries=RetryPolicy(**policy),
-        diagnostics=recorder,
+        SendingRules(
+            USER_AGENT,
+            limits=HttpLimits(timeout=timeout, deadline=deadline, max_body=max_body),
+            retries=RetryPolicy(**policy),
+            diagnostics=recorder,
+        )
     )
 
 

@@ -16,14 +16,13 @@ from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from nanoctl.adapters.http.api_attempts import header_pairs
-from nanoctl.adapters.http.api_session import SendingRules, SessionRules, open_api_session
+from nanoctl.adapters.http.api_session import SessionRules, open_api_session
 from nanoctl.adapters.http.failures import Failure, classify
-from nanoctl.adapters.http.retries import RetryPolicy, retry_after_seconds
-from nanoctl.adapters.http.transport import HttpLimits
+from nanoctl.adapters.http.retries import retry_after_seconds
+from nanoctl.adapters.http.sending_rules import SendingRules
 from nanoctl.domain.api_errors import ApiUnreachable
 from nanoctl.domain.api_request import ApiRequest, InputFile
 from nanoctl.domain.errors import NanoctlError
-from nanoctl.domain.events import Diagnostics
 from nanoctl.domain.model import Credential
 from nanoctl.domain.request_errors import InputUnusable
 
@@ -43,17 +42,9 @@ class RequestsApiClient:
     ``retries``; ``stdin`` is where ``--input -`` reads the body."""
 
     def __init__(
-        self,
-        user_agent: str,
-        *,
-        limits: HttpLimits | None = None,
-        retries: RetryPolicy | None = None,
-        diagnostics: Diagnostics | None = None,
-        stdin: Callable[[], IO[bytes]] = _standard_input,
+        self, sending: SendingRules, *, stdin: Callable[[], IO[bytes]] = _standard_input
     ) -> None:
-        self._sending = SendingRules(
-            user_agent, limits=limits, retries=retries, diagnostics=diagnostics
-        )
+        self._sending = sending
         self._stdin = stdin
 
     def __repr__(self) -> str:

@@ -23,16 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from nanoctl.adapters.http.api_attempts import Attempts
 from nanoctl.adapters.http.failures import Failure, classify
-from nanoctl.adapters.http.retries import RetryPolicy
+from nanoctl.adapters.http.sending_rules import SendingRules
 from nanoctl.adapters.http.transport import (
     BearerAuth,
-    HttpLimits,
     Watchdog,
     ca_bundle,
     configured,
@@ -41,7 +39,6 @@ from nanoctl.adapters.http.transport import (
 from nanoctl.domain.api_errors import BodyTooLarge
 from nanoctl.domain.api_request import target_url
 from nanoctl.domain.errors import NanoctlError
-from nanoctl.domain.events import Diagnostics, Silent
 from nanoctl.domain.model import ApiUrl, Token, masked_url
 from nanoctl.domain.request_errors import UrlOutsideApi
 
@@ -49,28 +46,6 @@ if TYPE_CHECKING:  # requests costs ~70 ms: only a session imports it
     import requests
 
     from nanoctl.domain.model import Credential
-
-
-class SendingRules:
-    """How a client sends, whichever API it is bound to: who it says it is, its limits
-    and retries, where it reports (-v, -vvv), its clock."""
-
-    __slots__ = ("clock", "diagnostics", "limits", "retries", "user_agent")
-
-    def __init__(
-        self,
-        user_agent: str,
-        *,
-        limits: HttpLimits | None = None,
-        retries: RetryPolicy | None = None,
-        diagnostics: Diagnostics | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.user_agent = user_agent
-        self.limits = limits or HttpLimits()
-        self.retries = retries or RetryPolicy()
-        self.diagnostics: Diagnostics = diagnostics or Silent()
-        self.clock = clock
 
 
 class SessionRules(SendingRules):

@@ -15,24 +15,21 @@ tests of tests/integration/:
 from __future__ import annotations
 
 import contextlib
-import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from nanoctl.adapters.http.answers import Exchange, answer
 from nanoctl.adapters.http.failures import Failure, classify
-from nanoctl.adapters.http.retries import RetryPolicy
+from nanoctl.adapters.http.sending_rules import SendingRules
 from nanoctl.adapters.http.transport import (
     BearerAuth,
     Deadline,
-    HttpLimits,
     Watchdog,
     ca_bundle,
     open_session,
 )
 from nanoctl.domain.api_errors import ApiUnreachable
 from nanoctl.domain.errors import MalformedToken
-from nanoctl.domain.events import Diagnostics, NoAnswer, Retrying, Silent
+from nanoctl.domain.events import NoAnswer, Retrying
 from nanoctl.domain.model import ApiUrl, Identity, Token, token_problem
 
 if TYPE_CHECKING:  # requests costs ~70 ms: only validate() imports it
@@ -40,51 +37,42 @@ if TYPE_CHECKING:  # requests costs ~70 ms: only validate() imports it
 
 
 class RequestsTokenValidator:
-    """Validates tokens against ``GET {api_url}/login`` within ``limits``, retrying by
-    ``retries``; ``clock`` is the monotonic clock the deadline is kept on."""
+    """Validates tokens against ``GET {api_url}/login`` by the ``sending`` rules: within
+    their limits, retrying by their retries, the deadline kept on their clock."""
 
-    def __init__(
-        self,
-        user_agent: str,
-        *,
-        limits: HttpLimits | None = None,
-        retries: RetryPolicy | None = None,
-        diagnostics: Diagnostics | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._user_agent = user_agent
-        self._limits = limits or HttpLimits()
-        self._retries = retries or RetryPolicy()
-        self._diagnostics: Diagnostics = diagnostics or Silent()
-        self._clock = clock
+    def __init__(self, sending: SendingRules) -> None:
+        self._sending = sending
 
     def __repr__(self) -> str:
         return (
-            f"RequestsTokenValidator(timeout={self._limits.timeout}, "
-            f"deadline={self._limits.deadline}, max_attempts={self._retries.max_attempts})"
+            f"RequestsTokenValidator(timeout={self._sending.limits.timeout}, "
+            f"deadline={self._sending.limits.deadline}, "
+            f"max_attempts={self._sending.retries.max_attempts})"
         )
 
     def validate(self, token: Token, api_url: ApiUrl) -> Identity:
         _refuse_unsendable(token)
-        deadline = Deadline(self._limits.deadline, self._clock)
-        exchange = Exchange(token, api_url, self._limits, deadline, self._diagnostics)
+        deadline = Deadline(self._sending.limits.deadline, self._sending.clock)
+        exchange = Exchange(
+            token, api_url, self._sending.limits, deadline, self._sending.diagnostics
+        )
         verify = ca_bundle(exchange.base)
         with (
             open_session(direct=api_url.loopback) as session,
-            Watchdog(self._limits.deadline),
+            Watchdog(self._sending.limits.deadline),
         ):
             attempt = 1
             while True:
                 outcome = self._attempt(session, exchange, verify, attempt)
                 if isinstance(outcome, Identity):
                     return outcome
-                delay = self._retries.delay(outcome, attempt, deadline.remaining())
+                delay = self._sending.retries.delay(outcome, attempt, deadline.remaining())
                 if delay is None:
                     raise outcome.error
-                self._diagnostics.info(
-                    Retrying(outcome.error, delay, attempt, self._retries.max_attempts)
+                self._sending.diagnostics.info(
+                    Retrying(outcome.error, delay, attempt, self._sending.retries.max_attempts)
                 )
-                self._retries.sleep(delay)
+                self._sending.retries.sleep(delay)
                 attempt += 1
 
     def _attempt(
@@ -92,20 +80,22 @@ class RequestsTokenValidator:
     ) -> Identity | Failure:
         remaining = exchange.deadline.remaining()
         if remaining <= 0:
-            return Failure(ApiUnreachable(exchange.base, "deadline_passed", self._limits.deadline))
-        limit = min(self._limits.timeout, remaining)
-        debug = self._diagnostics.debug
-        debug(f"> GET {exchange.url} (attempt {attempt} of {self._retries.max_attempts})")
+            return Failure(
+                ApiUnreachable(exchange.base, "deadline_passed", self._sending.limits.deadline)
+            )
+        limit = min(self._sending.limits.timeout, remaining)
+        debug = self._sending.diagnostics.debug
+        debug(f"> GET {exchange.url} (attempt {attempt} of {self._sending.retries.max_attempts})")
         debug("> Authorization: Bearer [redacted]")
-        debug(f"> User-Agent: {self._user_agent}")
+        debug(f"> User-Agent: {self._sending.user_agent}")
         debug("> Accept: application/json")
-        started = self._clock()
+        started = self._sending.clock()
         response: requests.Response | None = None
         failure: Failure | None = None
         try:
             response = session.get(
                 exchange.url,
-                headers={"Accept": "application/json", "User-Agent": self._user_agent},
+                headers={"Accept": "application/json", "User-Agent": self._sending.user_agent},
                 auth=BearerAuth(exchange.token),
                 timeout=(limit, limit),
                 allow_redirects=False,
@@ -126,7 +116,7 @@ class RequestsTokenValidator:
                 response.close()
 
     def _ms_since(self, started: float) -> int:
-        return round((self._clock() - started) * 1000)
+        return round((self._sending.clock() - started) * 1000)
 
 
 def _refuse_unsendable(token: Token) -> None:
