@@ -189,6 +189,32 @@ def run_nanoctl(
     return checked(args, result, tokens, reveals)
 
 
+def run_with_reader_gone(
+    *args: str, env: Env | None = None, stdin: bytes | None = None
+) -> tuple[int, str]:
+    """``nanoctl *args | head -0``: stdout is a pipe whose reader closed before nanoctl
+    writes (a write fails with EPIPE). Returns the exit code and stderr, echoed for the
+    leak sweep; ``stdin=None`` is /dev/null."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [str(NANOCTL), *args],
+            env=environment(env),
+            input=stdin,
+            stdin=subprocess.DEVNULL if stdin is None else None,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            timeout=TIMEOUT,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    stderr = done.stderr.decode()
+    print(f"$ nanoctl {' '.join(args)} | (gone)  (exit {done.returncode})\n[stderr]\n{stderr}[end]")
+    return done.returncode, stderr
+
+
 def checked(
     args: Iterable[str],
     result: Result,

@@ -7,8 +7,6 @@ never a terminal); no run may print a token (tests/integration/cli_harness.py).
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 
 import pytest
@@ -16,8 +14,8 @@ import pytest
 import reference_server as api
 from reference_server import ReferenceServer
 from tests.integration.cli_harness import (
-    environment,
     run_nanoctl,
+    run_with_reader_gone,
     url_env,
 )
 
@@ -46,25 +44,10 @@ def test_a_closed_stdout_pipe_is_not_reported_as_an_internal_error(
     server: ReferenceServer,
 ) -> None:
     """`nanoctl login --token - | head -0`: the reader is gone before nanoctl writes."""
-    from tests.integration.cli_harness import NANOCTL
-
-    read_end, write_end = os.pipe()
-    os.close(read_end)  # writes now fail with EPIPE
-    try:
-        done = subprocess.run(
-            [str(NANOCTL), "login", "--token", "-"],
-            env=environment(url_env(server)),
-            input=f"{api.VALID}\n".encode(),
-            stdout=write_end,
-            stderr=subprocess.PIPE,
-            timeout=60,
-            check=False,
-        )
-    finally:
-        os.close(write_end)
-    stderr = done.stderr.decode()
-    print(stderr)
-    assert done.returncode == 0
+    code, stderr = run_with_reader_gone(
+        "login", "--token", "-", env=url_env(server), stdin=f"{api.VALID}\n".encode()
+    )
+    assert code == 0
     assert "internal error" not in stderr
     assert "Traceback" not in stderr
     assert "BrokenPipe" not in stderr

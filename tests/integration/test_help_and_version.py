@@ -4,14 +4,12 @@ of the page is gone."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 
 import pytest
 
 from nanoctl.entrypoints.cli.front_page import front_page
-from tests.integration.cli_harness import NANOCTL, environment
+from tests.integration.cli_harness import run_with_reader_gone
 from tests.integration.in_process import run_nanoctl
 
 BOGUS = 'Error: The option "--bogus" does not exist. Run `nanoctl --help` for usage.'
@@ -72,19 +70,5 @@ def test_a_reader_gone_before_the_front_page_is_written_is_not_an_error(
     args: tuple[str, ...],
 ) -> None:
     """`nanoctl --help | head -0`: the pipe is closed before nanoctl writes."""
-    read_end, write_end = os.pipe()
-    os.close(read_end)  # writes now fail with EPIPE
-    try:
-        done = subprocess.run(
-            [str(NANOCTL), *args],
-            env=environment(),
-            stdin=subprocess.DEVNULL,
-            stdout=write_end,
-            stderr=subprocess.PIPE,
-            timeout=60,
-            check=False,
-        )
-    finally:
-        os.close(write_end)
-    print(done.stderr.decode())
-    assert (done.returncode, done.stderr) == (0, b"")
+    code, stderr = run_with_reader_gone(*args)
+    assert (code, stderr) == (0, "")

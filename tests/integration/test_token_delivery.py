@@ -4,15 +4,19 @@ saying so, as `cat` and `echo` fail there; a file or a pipe still gets the token
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 import reference_server as api
 from reference_server import ReferenceServer
-from tests.integration.cli_harness import NANOCTL, environment, one_line, run_nanoctl, url_env
+from tests.integration.cli_harness import (
+    NANOCTL,
+    one_line,
+    run_nanoctl,
+    run_with_reader_gone,
+    url_env,
+)
 
 NEXT = (
     "Run it with standard output going to a pipe or a file that can take it "
@@ -47,24 +51,9 @@ def test_a_full_disk_is_a_failure_that_says_so(server: ReferenceServer) -> None:
 
 def test_a_reader_that_is_gone_is_a_failure(server: ReferenceServer) -> None:
     """`nanoctl token | cmd` where cmd exited first: the token reached nobody."""
-    read_end, write_end = os.pipe()
-    os.close(read_end)
-    try:
-        done = subprocess.run(
-            [str(NANOCTL), "token"],
-            env=environment(url_env(server, api.VALID)),
-            stdin=subprocess.DEVNULL,
-            stdout=write_end,
-            stderr=subprocess.PIPE,
-            timeout=60,
-            check=False,
-        )
-    finally:
-        os.close(write_end)
-    stderr = done.stderr.decode()
-    print(f"$ nanoctl token | (gone)  (exit {done.returncode})\n[stderr]\n{stderr}[end]")
+    code, stderr = run_with_reader_gone("token", env=url_env(server, api.VALID))
 
-    assert done.returncode == 1
+    assert code == 1
     assert stderr.splitlines() == [
         f"Error: The token was not written: the reader of standard output is gone (broken "
         f"pipe). {NEXT}"
